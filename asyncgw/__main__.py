@@ -1,0 +1,5 @@
+"""`python -m asyncgw` runs the command line."""
+
+from asyncgw.cli import main
+
+main()

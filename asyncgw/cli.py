@@ -1,0 +1,299 @@
+"""The command line: parse flags, call the library, render, and map errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from asyncgw import __version__
+from asyncgw.errors import AsyncgwError, ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from asyncgw.gateway import Gateway
+    from asyncgw.models import ApiSnapshot, Plan
+    from asyncgw.modes import Mode
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@dataclass
+class Runtime:
+    """What commands need from the outside world; tests may pass their own as ctx.obj."""
+
+    out: Console
+    err: Console
+    interactive: Callable[[], bool]
+
+
+def _default_runtime() -> Runtime:
+    from rich.console import Console
+
+    return Runtime(
+        out=Console(highlight=False, soft_wrap=True),
+        err=Console(stderr=True, highlight=False, soft_wrap=True),
+        interactive=lambda: sys.stdin.isatty() and sys.stderr.isatty(),
+    )
+
+
+def _runtime(ctx: click.Context) -> Runtime:
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = _default_runtime()
+    runtime: Runtime = root.obj
+    return runtime
+
+
+def aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--region, --profile, --endpoint-url, --output and --debug, as in the AWS CLI."""
+    options = [
+        click.option("--region", metavar="REGION", help="AWS Region (default: from profile or "
+                     "AWS_REGION)."),
+        click.option("--profile", metavar="NAME", help="Named profile from your AWS config."),
+        click.option("--endpoint-url", metavar="URL", help="Send API Gateway calls to this URL "
+                     "(AWS_ENDPOINT_URL works too)."),
+        click.option("--output", type=click.Choice(["table", "json"]), default="table",
+                     show_default=True, help="Human-readable text or one JSON object."),
+        click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def change_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Method selection, stage and confirmation options shared by enable-* and disable."""
+    options = [
+        click.option("-m", "--method", "methods", multiple=True, metavar="'VERB /path'",
+                     help="Method to change; repeatable. VERB may be '*' (every verb); "
+                     "the path may hold '*' globs."),
+        click.option("--all", "everything", is_flag=True,
+                     help="Every Lambda non-proxy method (others are listed as skipped)."),
+        click.option("--stage", metavar="STAGE", help="Stage to redeploy (default: the "
+                     "API's only stage)."),
+        click.option("--no-deploy", is_flag=True, help="Change the API but do not redeploy; "
+                     "nothing is live until you do."),
+        click.option("--dry-run", is_flag=True, help="Show the plan and change nothing."),
+        click.option("--yes", "-y", is_flag=True, help="Apply without asking."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return aws_options(command)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="asyncgw")
+def cli() -> None:
+    """Make Lambda-backed API Gateway REST API methods answer without waiting.
+
+    Shows every change first; asks before applying; undoes everything if a step fails.
+
+    \b
+    Examples:
+      asyncgw status my-api
+      asyncgw enable-switchable my-api -m 'POST /orders' --dry-run
+      asyncgw enable-async my-api -m 'POST /webhooks/*' --stage prod
+      asyncgw disable my-api --all --stage prod
+    """
+
+
+@cli.command(context_settings=CONTEXT, short_help="Show each method's mode and the stages.")
+@click.argument("api")
+@click.option("--stage", metavar="STAGE", help="Show only this stage in the header.")
+@aws_options
+@click.pass_context
+def status(ctx: click.Context, /, api: str, stage: str | None, **aws: Any) -> None:
+    """Show each method's mode (async, switchable, sync, not-eligible) and the stages.
+
+    API is a REST API id, or its name when only one API has that name.
+
+    \b
+    Examples:
+      asyncgw status a1b2c3d4e5
+      asyncgw status orders --region eu-west-1 --output json
+    """
+    runtime = _runtime(ctx)
+    gateway = _connect(aws)
+    snapshot = gateway.read(gateway.resolve(api))
+    if stage is not None:
+        chosen = snapshot.stage(stage)
+        if chosen is None:
+            names = ", ".join(s.stage_name for s in snapshot.stages) or "none"
+            raise UsageError(f"no stage {stage!r} in API {snapshot.api.id} (stages: {names})")
+        snapshot = snapshot.model_copy(update={"stages": (chosen,)})
+    from asyncgw import render
+
+    if aws["output"] == "json":
+        _print_json(runtime, render.status_json(snapshot))
+    else:
+        runtime.out.print(render.status(snapshot))
+
+
+def _mode_command(name: str, mode_name: str, short: str, summary: str, example: str) -> None:
+    def command(ctx: click.Context, /, api: str, **options: Any) -> None:
+        from asyncgw.modes import Mode
+
+        _change(ctx, api, Mode(mode_name), options)
+
+    command.__doc__ = f"{summary}\n\n\b\nExamples:\n{example}"
+    decorated = click.pass_context(command)
+    decorated = change_options(decorated)
+    decorated = click.argument("api")(decorated)
+    cli.command(name, context_settings=CONTEXT, short_help=short)(decorated)
+
+
+_mode_command(
+    "enable-async", "async", "Make methods always invoke their function asynchronously.",
+    "Invoke the selected methods' functions asynchronously (X-Amz-Invocation-Type 'Event').",
+    "  asyncgw enable-async orders -m 'POST /orders' --dry-run\n"
+    "  asyncgw enable-async orders -m 'POST /webhooks/*' --stage prod --yes",
+)
+_mode_command(
+    "enable-switchable", "switchable", "Let callers choose sync or async per request.",
+    "Let callers choose per request with the InvocationType header (Event or "
+    "RequestResponse).",
+    "  asyncgw enable-switchable orders -m 'POST /orders' --stage prod\n"
+    "  curl -H 'InvocationType: Event' https://.../prod/orders",
+)
+_mode_command(
+    "disable", "sync", "Return methods to synchronous invocation.",
+    "Return the selected methods to synchronous invocation (validators are left in place).",
+    "  asyncgw disable orders -m 'POST /orders' --stage prod\n"
+    "  asyncgw disable orders --all --no-deploy",
+)
+
+
+@cli.command(context_settings=CONTEXT, short_help="Deploy a stage so callers get the current API.")
+@click.argument("api")
+@click.option("--stage", metavar="STAGE", help="Stage to redeploy (default: the API's only "
+              "stage).")
+@click.option("--description", metavar="TEXT", help="Description of the new deployment.")
+@click.option("--dry-run", is_flag=True, help="Show what would be deployed and change nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
+@aws_options
+@click.pass_context
+def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: str | None,
+             dry_run: bool, yes: bool, **aws: Any) -> None:
+    """Create a new deployment of a stage, so callers get the current configuration.
+
+    \b
+    Examples:
+      asyncgw redeploy orders --stage prod
+      asyncgw redeploy orders --stage prod --description 'after manual fix' --yes
+    """
+    from asyncgw import planner
+
+    gateway = _connect(aws)
+    snapshot = gateway.read(gateway.resolve(api))
+    chosen = planner.choose_stage(snapshot, stage, no_deploy=False)
+    assert chosen is not None
+    plan = planner.plan_redeploy(snapshot, chosen, description)
+    _show_and_apply(ctx, gateway, snapshot, plan, lambda _: plan, dry_run, yes, aws["output"])
+
+
+def _change(ctx: click.Context, api: str, mode: Mode, options: dict[str, Any]) -> None:
+    from asyncgw import planner
+    from asyncgw.selection import MethodPattern, select
+
+    patterns = [MethodPattern.parse(text) for text in options["methods"]]
+    if bool(patterns) == options["everything"]:
+        raise UsageError("choose methods with -m 'VERB /path' (repeatable) or --all")
+    if options["stage"] is not None and options["no_deploy"]:
+        raise UsageError("--stage and --no-deploy contradict each other; pass only one")
+    gateway = _connect(options)
+    snapshot = gateway.read(gateway.resolve(api))
+    stage = planner.choose_stage(snapshot, options["stage"], options["no_deploy"])
+
+    def replan(current: ApiSnapshot) -> Plan:
+        return planner.plan(current, select(current, patterns, options["everything"]),
+                            mode, stage)
+
+    _show_and_apply(ctx, gateway, snapshot, replan(snapshot), replan, options["dry_run"],
+                    options["yes"], options["output"])
+
+
+def _show_and_apply(
+    ctx: click.Context,
+    gateway: Gateway,
+    snapshot: ApiSnapshot,
+    plan: Plan,
+    replan: Callable[[ApiSnapshot], Plan],
+    dry_run: bool,
+    yes: bool,
+    output: str,
+) -> None:
+    from asyncgw import executor, render
+
+    runtime = _runtime(ctx)
+    as_json = output == "json"
+    if not as_json:
+        runtime.out.print(render.plan(plan))
+    if dry_run or plan.is_empty:
+        if as_json:
+            _print_json(runtime, {**render.plan_json(plan), "applied": False})
+        return
+    _confirm(runtime, plan, yes)
+    done = executor.apply(plan, snapshot, gateway, replan,
+                          progress=lambda line: runtime.err.print(f"  {line}", style="dim"))
+    if as_json:
+        _print_json(runtime, {**render.plan_json(plan), "applied": True,
+                              "deploymentId": done.deployment_id,
+                              "createdValidators": done.created_validators})
+    else:
+        runtime.out.print(render.outcome(plan, done))
+
+
+def _confirm(runtime: Runtime, plan: Plan, yes: bool) -> None:
+    if yes:
+        return
+    if not runtime.interactive():
+        raise UsageError("no terminal to confirm on and no --yes: nothing was changed; "
+                         "review with --dry-run, then re-run with --yes")
+    target = f" and deploy stage {plan.deployment.stage}" if plan.deployment else ""
+    if not click.confirm(f"Apply these changes to {plan.api_id}{target}?", err=True):
+        raise click.Abort()
+
+
+def _connect(options: dict[str, Any]) -> Gateway:
+    from asyncgw.gateway import connect
+
+    return connect(options.get("profile"), options.get("region"), options.get("endpoint_url"))
+
+
+def _print_json(runtime: Runtime, data: object) -> None:
+    runtime.out.out(json.dumps(data, indent=2, default=str), highlight=False)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the CLI, turning every failure into one line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        result = cli.main(args, prog_name="asyncgw", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted: nothing was changed.", err=True)
+        sys.exit(ExitCode.USAGE)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(ExitCode.USAGE if error.exit_code == 2 else error.exit_code)
+    except AsyncgwError as error:
+        if debug:
+            raise
+        click.echo(f"Error: {error.message}", err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: nothing was changed.", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    except Exception as error:
+        if debug:
+            raise
+        click.echo(f"Error: unexpected {type(error).__name__}: {error} "
+                   "(re-run with --debug for the traceback)", err=True)
+        sys.exit(ExitCode.APPLY_FAILED)
+    sys.exit(result if isinstance(result, int) else ExitCode.OK)

@@ -1,0 +1,112 @@
+"""The failures a user can see: one class each, with its message and exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, as documented in the README."""
+
+    OK = 0
+    APPLY_FAILED = 1
+    USAGE = 2
+    UNDO_FAILED = 4
+    INTERRUPTED = 130
+
+
+class AsyncgwError(Exception):
+    """Base of every error asyncgw reports to a user; the message is one line."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(AsyncgwError):
+    """Bad input: an unknown API, stage or method, an empty selection, a refused option."""
+
+
+class ApiNotFound(UsageError):
+    """No REST API with that id or name in the region."""
+
+    def __init__(self, ref: str, region: str) -> None:
+        super().__init__(
+            f"no REST API with id or name {ref!r} in {region}; "
+            f"list them with: aws apigateway get-rest-apis --region {region}"
+        )
+
+
+class AmbiguousApiName(UsageError):
+    """Several REST APIs share the name the user gave."""
+
+    def __init__(self, name: str, ids: Sequence[str]) -> None:
+        super().__init__(
+            f"{len(ids)} REST APIs are named {name!r} ({', '.join(ids)}); pass the id instead"
+        )
+
+
+class NotARestApi(UsageError):
+    """The id belongs to an HTTP or WebSocket API (apigatewayv2)."""
+
+    def __init__(self, api_id: str, protocol: str) -> None:
+        if protocol.upper() == "HTTP":
+            detail = (
+                "HTTP APIs accept only Lambda proxy integrations and reserve X-Amz-* headers, "
+                "so they need the forwarder-Lambda pattern, which asyncgw does not support yet"
+            )
+        else:
+            detail = "asyncgw works on REST APIs only"
+        super().__init__(f"{api_id} is a {protocol} API, not a REST API: {detail}")
+
+
+class AwsSetupError(UsageError):
+    """Credentials, region or endpoint are missing or unusable."""
+
+
+class AccessDenied(AsyncgwError):
+    """IAM refused a call; the message names the action."""
+
+    exit_code = ExitCode.APPLY_FAILED
+
+
+class AwsCallFailed(AsyncgwError):
+    """An AWS call failed for a reason other than bad input or permissions."""
+
+    exit_code = ExitCode.APPLY_FAILED
+
+    def __init__(self, operation: str, code: str, message: str) -> None:
+        super().__init__(f"{operation} failed: {code}: {message}")
+        self.operation = operation
+        self.code = code
+
+
+class StaleSnapshot(AsyncgwError):
+    """The API changed between reading it and the first write."""
+
+    exit_code = ExitCode.APPLY_FAILED
+
+
+class ApplyFailed(AsyncgwError):
+    """Applying failed and every change made was undone."""
+
+    exit_code = ExitCode.APPLY_FAILED
+
+
+class Interrupted(AsyncgwError):
+    """Ctrl-C while applying; every change made was undone."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
+class UndoFailed(AsyncgwError):
+    """Applying failed and undoing failed too; the message lists what is left to fix."""
+
+    exit_code = ExitCode.UNDO_FAILED
+
+    def __init__(self, message: str, leftovers: Sequence[str]) -> None:
+        super().__init__(message)
+        self.leftovers = tuple(leftovers)

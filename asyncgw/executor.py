@@ -1,0 +1,218 @@
+"""Apply a plan: check freshness, run each step with its undo journaled, verify, deploy."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from asyncgw.errors import (
+    ApplyFailed,
+    AsyncgwError,
+    Interrupted,
+    StaleSnapshot,
+    UndoFailed,
+)
+from asyncgw.gateway import Gateway
+from asyncgw.models import (
+    ApiSnapshot,
+    CreateValidator,
+    PatchIntegration,
+    PatchMethod,
+    PatchOp,
+    Plan,
+    Step,
+    new_validator_id,
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an apply did."""
+
+    steps_applied: int
+    deployment_id: str | None
+    created_validators: dict[str, str]
+
+
+@dataclass
+class _Journal:
+    """Undo actions of the writes done so far, newest last."""
+
+    entries: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+    validator_ids: dict[str, str] = field(default_factory=dict)
+
+    def record(self, what: str, undo: Callable[[], None]) -> None:
+        self.entries.append((what, undo))
+
+
+def apply(
+    plan: Plan,
+    base: ApiSnapshot,
+    gateway: Gateway,
+    replan: Callable[[ApiSnapshot], Plan],
+    progress: Progress = lambda _: None,
+) -> Outcome:
+    """Run the plan against AWS; on any failure undo everything and raise."""
+    journal = _Journal()
+    if plan.steps:
+        _check_fresh(plan, base, gateway)
+    total = len(plan.steps)
+    try:
+        for number, step in enumerate(plan.steps, 1):
+            progress(f"[{number}/{total}] {_describe(step)}")
+            _run(step, plan.api_id, gateway, journal)
+        if plan.steps:
+            progress("verifying: reading the API back")
+            _verify(plan, base, gateway, replan)
+        deployment_id = _deploy(plan, gateway, journal, progress)
+    except (AsyncgwError, KeyboardInterrupt) as failure:
+        _undo(journal, plan, base, gateway, failure, progress)
+    return Outcome(len(plan.steps), deployment_id, dict(journal.validator_ids))
+
+
+def _check_fresh(plan: Plan, base: ApiSnapshot, gateway: Gateway) -> None:
+    fresh = gateway.read(base.api)
+    if fresh.fingerprint != plan.base_fingerprint:
+        raise StaleSnapshot(
+            f"API {plan.api_id} changed since it was read (another writer?); "
+            "nothing was changed, run the command again to plan from its current state"
+        )
+
+
+def _describe(step: Step) -> str:
+    match step:
+        case CreateValidator():
+            return f"creating validator {step.name!r}"
+        case PatchMethod():
+            return f"updating method request of {step.http_method} {step.path}"
+        case PatchIntegration():
+            return f"updating integration request of {step.http_method} {step.path}"
+
+
+def _resolved(ops: tuple[PatchOp, ...], journal: _Journal) -> list[PatchOp]:
+    placeholders = {new_validator_id(n): i for n, i in journal.validator_ids.items()}
+    return [
+        op.model_copy(update={"value": placeholders[op.value]})
+        if op.value in placeholders else op
+        for op in ops
+    ]
+
+
+def _run(step: Step, api_id: str, gateway: Gateway, journal: _Journal) -> None:
+    match step:
+        case CreateValidator():
+            created = gateway.create_validator(
+                api_id, step.name, step.validate_request_body, step.validate_request_parameters)
+            journal.validator_ids[step.name] = created
+            journal.record(f"delete validator {step.name!r} ({created})",
+                           lambda: gateway.delete_validator(api_id, created))
+        case PatchMethod():
+            ops = _resolved(step.ops, journal)
+            gateway.update_method(api_id, step.resource_id, step.http_method, ops)
+            journal.record(
+                f"{step.http_method} {step.path} method request: {_ops_text(step.undo)}",
+                lambda: gateway.update_method(api_id, step.resource_id, step.http_method,
+                                              step.undo))
+        case PatchIntegration():
+            gateway.update_integration(api_id, step.resource_id, step.http_method, step.ops)
+            journal.record(
+                f"{step.http_method} {step.path} integration request: {_ops_text(step.undo)}",
+                lambda: gateway.update_integration(api_id, step.resource_id, step.http_method,
+                                                   step.undo))
+
+
+def _ops_text(ops: tuple[PatchOp, ...]) -> str:
+    return "; ".join(f"{op.op} {op.path}" + (f" = {op.value}" if op.value else "") for op in ops)
+
+
+def _verify(
+    plan: Plan, base: ApiSnapshot, gateway: Gateway, replan: Callable[[ApiSnapshot], Plan]
+) -> None:
+    again = replan(gateway.read(base.api))
+    if again.steps:
+        left = ", ".join(again.changed_methods)
+        raise ApplyFailed(f"read-back shows {left} still not {plan.mode}")
+
+
+def _deploy(plan: Plan, gateway: Gateway, journal: _Journal, progress: Progress) -> str | None:
+    deployment = plan.deployment
+    if deployment is None:
+        return None
+    progress(f"deploying stage {deployment.stage}")
+    new_id = gateway.create_deployment(plan.api_id, deployment.stage, deployment.description)
+    previous = deployment.previous_deployment_id
+    if previous:
+        journal.record(f"point stage {deployment.stage} back at deployment {previous}",
+                       lambda: gateway.point_stage(plan.api_id, deployment.stage, previous))
+    served = gateway.stage(plan.api_id, deployment.stage).deployment_id
+    if served != new_id:
+        raise ApplyFailed(
+            f"stage {deployment.stage} serves deployment {served}, not the new {new_id}")
+    return new_id
+
+
+def _undo(
+    journal: _Journal,
+    plan: Plan,
+    base: ApiSnapshot,
+    gateway: Gateway,
+    failure: BaseException,
+    progress: Progress,
+) -> None:
+    cause = "interrupted" if isinstance(failure, KeyboardInterrupt) else str(failure)
+    failed: list[str] = []
+    with _ignoring_interrupts():
+        for what, undo in reversed(journal.entries):
+            progress(f"undoing: {what}")
+            try:
+                undo()
+            except AsyncgwError as error:
+                failed.append(f"{what} (failed: {error.message})")
+        left = _left_over(plan, base, gateway) if journal.entries else []
+    if failed or left:
+        raise UndoFailed(
+            f"{cause}; undoing failed too, fix by hand: " + "; ".join(failed + left),
+            failed + left,
+        ) from failure
+    undone = f"{len(journal.entries)} change(s) undone" if journal.entries else "nothing changed"
+    if isinstance(failure, KeyboardInterrupt):
+        raise Interrupted(f"interrupted; {undone}, API {plan.api_id} is as it was") from None
+    raise ApplyFailed(f"{cause}; {undone}, API {plan.api_id} is as it was") from failure
+
+
+def _left_over(plan: Plan, base: ApiSnapshot, gateway: Gateway) -> list[str]:
+    """What still differs from the snapshot taken before the apply."""
+    try:
+        now = gateway.read(base.api)
+    except AsyncgwError as error:
+        return [f"could not read API {plan.api_id} back to check it ({error.message})"]
+    before = {m.key: m for m in base.methods}
+    after = {m.key: m for m in now.methods}
+    left = [f"{key} differs from before" for key in sorted(before.keys() | after.keys())
+            if before.get(key) != after.get(key)]
+    extra = {v.id for v in now.validators} - {v.id for v in base.validators}
+    left += [f"validator {vid} was created and is still there" for vid in sorted(extra)]
+    if plan.deployment is not None and plan.deployment.previous_deployment_id:
+        stage = now.stage(plan.deployment.stage)
+        if stage and stage.deployment_id != plan.deployment.previous_deployment_id:
+            left.append(f"stage {plan.deployment.stage} serves {stage.deployment_id}, "
+                        f"was {plan.deployment.previous_deployment_id}")
+    return left
+
+
+@contextmanager
+def _ignoring_interrupts() -> Iterator[None]:
+    """Let the undo finish even if Ctrl-C is pressed again."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,261 @@
+"""The only module that talks to AWS: connect, read a REST API, patch it, deploy it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    ProfileNotFound,
+)
+
+from asyncgw import __version__
+from asyncgw.errors import (
+    AccessDenied,
+    AmbiguousApiName,
+    ApiNotFound,
+    AsyncgwError,
+    AwsCallFailed,
+    AwsSetupError,
+    NotARestApi,
+)
+from asyncgw.models import ApiSnapshot, Method, PatchOp, RestApi, Stage, Validator
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigateway import APIGatewayClient
+
+PAGE_SIZE = 500  # GetResources' maximum; the default of 25 would cost 20 times more calls.
+RETRIES = Config(
+    retries={"mode": "standard", "max_attempts": 8},
+    user_agent_extra=f"asyncgw/{__version__}",
+)
+_REST_API_ID = re.compile(r"^[a-z0-9]{10}$")
+_BAD_CREDENTIALS = {
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "ExpiredTokenException",
+    "ExpiredToken",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+}
+_DENIED = {"AccessDeniedException", "AccessDenied"}
+
+
+class NotFound(AsyncgwError):
+    """A 404 from API Gateway, raised only to callers that handle it."""
+
+
+def connect(
+    profile: str | None = None, region: str | None = None, endpoint_url: str | None = None
+) -> Gateway:
+    """A Gateway for the account and region the AWS CLI conventions point at."""
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+    except ProfileNotFound:
+        raise AwsSetupError(
+            f"profile {profile!r} is not in your AWS config; list them with: "
+            "aws configure list-profiles"
+        ) from None
+    if session.region_name is None:
+        raise AwsSetupError(
+            "no AWS region: pass --region, set AWS_REGION, or run: aws configure"
+        )
+    try:
+        client = session.client("apigateway", endpoint_url=endpoint_url, config=RETRIES)
+    except (NoRegionError, ValueError) as error:
+        raise AwsSetupError(f"cannot create the API Gateway client: {error}") from None
+    return Gateway(client, session=session, endpoint_url=endpoint_url)
+
+
+class Gateway:
+    """API Gateway calls asyncgw makes, with botocore errors turned into asyncgw errors."""
+
+    def __init__(
+        self,
+        client: APIGatewayClient,
+        session: boto3.Session | None = None,
+        endpoint_url: str | None = None,
+    ) -> None:
+        self.client = client
+        self.region: str = client.meta.region_name
+        self._session = session
+        self._endpoint_url = endpoint_url
+
+    # Reads
+
+    def resolve(self, ref: str) -> RestApi:
+        """The REST API with this id, or the only one with this name."""
+        if _REST_API_ID.match(ref):
+            try:
+                return RestApi.model_validate(self._call("GetRestApi", restApiId=ref))
+            except NotFound:
+                pass
+        named = [api for api in self._rest_apis() if api.name == ref]
+        if len(named) > 1:
+            raise AmbiguousApiName(ref, [api.id for api in named])
+        if named:
+            return named[0]
+        self._refuse_other_protocols(ref)
+        raise ApiNotFound(ref, self.region)
+
+    def read(self, api: RestApi) -> ApiSnapshot:
+        """Methods, validators and stages of an API, in as few calls as AWS allows."""
+        methods = [
+            Method.model_validate({**body, "resourceId": res["id"], "path": res["path"]})
+            for res in self._pages("GetResources", "items", restApiId=api.id, embed=["methods"])
+            for body in res.get("resourceMethods", {}).values()
+        ]
+        methods.sort(key=lambda m: (m.path, m.http_method))
+        validators = [
+            Validator.model_validate(item)
+            for item in self._pages("GetRequestValidators", "items", restApiId=api.id)
+        ]
+        stages = [
+            Stage.model_validate(item)
+            for item in self._call("GetStages", restApiId=api.id).get("item", [])
+        ]
+        return ApiSnapshot(
+            api=api,
+            region=self.region,
+            methods=tuple(methods),
+            validators=tuple(sorted(validators, key=lambda v: v.id)),
+            stages=tuple(sorted(stages, key=lambda s: s.stage_name)),
+        )
+
+    def stage(self, api_id: str, name: str) -> Stage:
+        """One stage, read fresh."""
+        return Stage.model_validate(self._call("GetStage", restApiId=api_id, stageName=name))
+
+    # Writes
+
+    def update_method(
+        self, api_id: str, resource_id: str, http_method: str, ops: Sequence[PatchOp]
+    ) -> None:
+        """UpdateMethod with these patch operations."""
+        self._call("UpdateMethod", restApiId=api_id, resourceId=resource_id,
+                   httpMethod=http_method, patchOperations=[op.wire() for op in ops])
+
+    def update_integration(
+        self, api_id: str, resource_id: str, http_method: str, ops: Sequence[PatchOp]
+    ) -> None:
+        """UpdateIntegration with these patch operations."""
+        self._call("UpdateIntegration", restApiId=api_id, resourceId=resource_id,
+                   httpMethod=http_method, patchOperations=[op.wire() for op in ops])
+
+    def create_validator(self, api_id: str, name: str, body: bool, parameters: bool) -> str:
+        """CreateRequestValidator; returns the new id."""
+        created = self._call("CreateRequestValidator", restApiId=api_id, name=name,
+                             validateRequestBody=body, validateRequestParameters=parameters)
+        return str(created["id"])
+
+    def delete_validator(self, api_id: str, validator_id: str) -> None:
+        """DeleteRequestValidator."""
+        self._call("DeleteRequestValidator", restApiId=api_id, requestValidatorId=validator_id)
+
+    def create_deployment(self, api_id: str, stage: str, description: str) -> str:
+        """CreateDeployment onto an existing stage; returns the deployment id."""
+        created = self._call("CreateDeployment", restApiId=api_id, stageName=stage,
+                             description=description)
+        return str(created["id"])
+
+    def point_stage(self, api_id: str, stage: str, deployment_id: str) -> None:
+        """Make a stage serve an existing deployment (used to undo a deployment)."""
+        self._call("UpdateStage", restApiId=api_id, stageName=stage, patchOperations=[
+            {"op": "replace", "path": "/deploymentId", "value": deployment_id}])
+
+    # Plumbing
+
+    def _rest_apis(self) -> Iterator[RestApi]:
+        for item in self._pages("GetRestApis", "items"):
+            yield RestApi.model_validate(item)
+
+    def _pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+        position: str | None = None
+        while True:
+            page = self._call(operation, limit=PAGE_SIZE, **params,
+                              **({"position": position} if position else {}))
+            yield from page.get(key, [])
+            position = page.get("position")
+            if not position:
+                return
+
+    def _refuse_other_protocols(self, ref: str) -> None:
+        """Raise NotARestApi when ref names an HTTP or WebSocket API."""
+        if self._session is None:
+            return
+        v2 = self._session.client("apigatewayv2", endpoint_url=self._endpoint_url,
+                                  config=RETRIES)
+        try:
+            apis = v2.get_apis(MaxResults="500").get("Items", [])
+        except (ClientError, BotoCoreError):
+            return  # Best effort: the REST API lookup already failed with a clear message.
+        for api in apis:
+            if ref in (api.get("ApiId"), api.get("Name")):
+                raise NotARestApi(str(api.get("ApiId")), str(api.get("ProtocolType", "HTTP")))
+
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        call = getattr(self.client, _snake(operation))
+        try:
+            response: dict[str, Any] = call(**params)
+        except ClientError as error:
+            raise self._translate(operation, error, params) from error
+        except NoCredentialsError:
+            raise AwsSetupError(
+                "no AWS credentials found: pass --profile, set AWS_PROFILE or "
+                "AWS_ACCESS_KEY_ID, or run: aws configure"
+            ) from None
+        except EndpointConnectionError as error:
+            raise AwsSetupError(
+                f"cannot reach {error.kwargs.get('endpoint_url', 'the endpoint')}: "
+                "check --endpoint-url, --region and your network"
+            ) from None
+        except BotoCoreError as error:
+            raise AwsCallFailed(operation, type(error).__name__, str(error)) from None
+        response.pop("ResponseMetadata", None)
+        return response
+
+    def _translate(
+        self, operation: str, error: ClientError, params: Mapping[str, Any]
+    ) -> AsyncgwError:
+        code = error.response.get("Error", {}).get("Code", "Unknown")
+        message = error.response.get("Error", {}).get("Message", str(error))
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if code in _BAD_CREDENTIALS:
+            return AwsSetupError(
+                f"AWS refused the credentials ({code}): refresh them, e.g. aws sso login, "
+                "or pick another --profile"
+            )
+        if code in _DENIED or status == 403:
+            return AccessDenied(
+                f"access denied: IAM refused {self._iam_action(operation, params)}; "
+                "grant it to the identity asyncgw runs as"
+            )
+        if code == "NotFoundException":
+            return NotFound(message)
+        if code in ("TooManyRequestsException", "LimitExceededException"):
+            attempts = error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+            return AwsCallFailed(operation, code, f"{message} (still throttled after "
+                                 f"{attempts} retries; try again when the account is quieter)")
+        return AwsCallFailed(operation, code, message)
+
+    def _iam_action(self, operation: str, params: Mapping[str, Any]) -> str:
+        """'apigateway:PATCH on arn:...', the action and resource IAM evaluated."""
+        model = self.client.meta.service_model.operation_model(operation)
+        path = str(model.http["requestUri"]).split("?")[0]
+        for name, shape in model.input_shape.members.items() if model.input_shape else ():
+            if shape.serialization.get("location") == "uri":
+                placeholder = "{" + str(shape.serialization.get("name", name)) + "}"
+                path = path.replace(placeholder, str(params.get(name, "*")))
+        return f"apigateway:{model.http['method']} on arn:aws:apigateway:{self.region}::{path}"
+
+
+def _snake(operation: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()

@@ -1,0 +1,214 @@
+"""Frozen domain types: the snapshot of a REST API as read from AWS, and the plan of changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class Model(BaseModel):
+    """Base for every asyncgw type: immutable, camelCase on the wire, unknown AWS fields ignored."""
+
+    model_config = ConfigDict(
+        frozen=True, alias_generator=to_camel, populate_by_name=True, extra="ignore"
+    )
+
+
+class Integration(Model):
+    """The integration request of a method, as far as asyncgw reads it."""
+
+    type: str
+    uri: str | None = None
+    http_method: str | None = None
+    request_parameters: dict[str, str] = Field(default_factory=dict)
+    request_templates: dict[str, str] = Field(default_factory=dict)
+
+
+class Method(Model):
+    """One method of a resource, with the path of its resource."""
+
+    resource_id: str
+    path: str
+    http_method: str
+    authorization_type: str = "NONE"
+    request_parameters: dict[str, bool] = Field(default_factory=dict)
+    request_validator_id: str | None = None
+    integration: Integration | None = Field(default=None, alias="methodIntegration")
+
+    @property
+    def key(self) -> str:
+        """The method as users write it: 'POST /orders'."""
+        return f"{self.http_method} {self.path}"
+
+
+class Validator(Model):
+    """A request validator of the API."""
+
+    id: str
+    name: str = ""
+    validate_request_body: bool = False
+    validate_request_parameters: bool = False
+
+
+class Stage(Model):
+    """A stage and the deployment it serves."""
+
+    stage_name: str
+    deployment_id: str | None = None
+    created_date: datetime | None = None
+    last_updated_date: datetime | None = None
+    canary_settings: dict[str, object] | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class RestApi(Model):
+    """The REST API itself."""
+
+    id: str
+    name: str = ""
+    description: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class ApiSnapshot(Model):
+    """Everything asyncgw reads of one REST API, in a stable order."""
+
+    api: RestApi
+    region: str
+    methods: tuple[Method, ...]
+    validators: tuple[Validator, ...]
+    stages: tuple[Stage, ...]
+
+    def validator(self, validator_id: str | None) -> Validator | None:
+        """The validator with this id, if any."""
+        return next((v for v in self.validators if v.id == validator_id), None)
+
+    def stage(self, name: str) -> Stage | None:
+        """The stage with this name, if any."""
+        return next((s for s in self.stages if s.stage_name == name), None)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the parts a plan depends on: methods and validators."""
+        parts = {
+            "methods": [m.model_dump(mode="json") for m in self.methods],
+            "validators": [v.model_dump(mode="json") for v in self.validators],
+        }
+        canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class PatchOp(Model):
+    """One JSON-patch operation exactly as sent to UpdateMethod or UpdateIntegration."""
+
+    op: Literal["add", "replace", "remove"]
+    path: str
+    value: str | None = None
+
+    def wire(self) -> dict[str, str]:
+        """The operation in the shape botocore sends (values are always strings)."""
+        out = {"op": self.op, "path": self.path}
+        if self.value is not None:
+            out["value"] = self.value
+        return out
+
+
+class FieldChange(Model):
+    """One field of a method or integration as the diff shows it."""
+
+    field: str
+    before: str | None
+    after: str | None
+
+    @property
+    def marker(self) -> str:
+        """'+' for a new field, '-' for a removed one, '~' for a changed one."""
+        if self.before is None:
+            return "+"
+        if self.after is None:
+            return "-"
+        return "~"
+
+
+class CreateValidator(Model):
+    """Create a request validator; its id fills the new_validator_id(name) placeholder."""
+
+    kind: Literal["create-validator"] = "create-validator"
+    name: str
+    validate_request_body: bool
+    validate_request_parameters: bool
+
+
+class PatchMethod(Model):
+    """UpdateMethod on one method, with the operations that undo it."""
+
+    kind: Literal["patch-method"] = "patch-method"
+    resource_id: str
+    path: str
+    http_method: str
+    changes: tuple[FieldChange, ...]
+    ops: tuple[PatchOp, ...]
+    undo: tuple[PatchOp, ...]
+
+
+class PatchIntegration(Model):
+    """UpdateIntegration on one method's integration, with the operations that undo it."""
+
+    kind: Literal["patch-integration"] = "patch-integration"
+    resource_id: str
+    path: str
+    http_method: str
+    changes: tuple[FieldChange, ...]
+    ops: tuple[PatchOp, ...]
+    undo: tuple[PatchOp, ...]
+
+
+Step = Annotated[CreateValidator | PatchMethod | PatchIntegration, Field(discriminator="kind")]
+
+
+class Deployment(Model):
+    """The new deployment of a stage that makes the change live."""
+
+    stage: str
+    previous_deployment_id: str | None
+    description: str
+    canary: bool = False
+
+
+class MethodNote(Model):
+    """A method the plan leaves alone, and why."""
+
+    method: str
+    reason: str
+
+
+class Plan(Model):
+    """Ordered steps that take the selected methods to a mode, and what to tell the user."""
+
+    api_id: str
+    api_name: str
+    region: str
+    mode: str
+    base_fingerprint: str
+    steps: tuple[Step, ...]
+    deployment: Deployment | None
+    changed_methods: tuple[str, ...]
+    unchanged: tuple[MethodNote, ...] = ()
+    skipped: tuple[MethodNote, ...] = ()
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        """True when no write and no deployment is planned."""
+        return not self.steps and self.deployment is None
+
+
+def new_validator_id(name: str) -> str:
+    """Placeholder in a /requestValidatorId patch for the id that CreateValidator(name) returns."""
+    return "${new-validator:" + name + "}"

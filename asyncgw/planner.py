@@ -1,0 +1,330 @@
+"""Pure planning: snapshot, selection and wanted mode in; an ordered Plan with its undo out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from asyncgw.errors import UsageError
+from asyncgw.models import (
+    ApiSnapshot,
+    CreateValidator,
+    Deployment,
+    FieldChange,
+    Method,
+    MethodNote,
+    PatchIntegration,
+    PatchMethod,
+    PatchOp,
+    Plan,
+    Step,
+    Validator,
+    new_validator_id,
+)
+from asyncgw.modes import (
+    BOTH_VALIDATOR_NAME,
+    EVENT,
+    INVOCATION_TYPE_MAPPING,
+    PARAMETERS_VALIDATOR_NAME,
+    REQUEST_RESPONSE,
+    SELECTOR_PARAMETER,
+    Mode,
+    assess,
+    validates_parameters,
+)
+from asyncgw.selection import Selection
+
+STACK_TAG = "aws:cloudformation:stack-name"
+
+
+def choose_stage(snapshot: ApiSnapshot, requested: str | None, no_deploy: bool) -> str | None:
+    """The stage to redeploy after a change, or None with --no-deploy."""
+    names = [s.stage_name for s in snapshot.stages]
+    if no_deploy:
+        if requested is not None:
+            raise UsageError("--stage and --no-deploy contradict each other; pass only one")
+        return None
+    if requested is not None:
+        if requested not in names:
+            listed = ", ".join(names) if names else "none"
+            raise UsageError(
+                f"no stage {requested!r} in API {snapshot.api.id} (stages: {listed})"
+            )
+        return requested
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise UsageError(
+            f"API {snapshot.api.id} has no stage to redeploy; pass --no-deploy "
+            "and deploy it yourself"
+        )
+    raise UsageError(
+        f"API {snapshot.api.id} has {len(names)} stages ({', '.join(names)}); "
+        "choose one with --stage, or pass --no-deploy"
+    )
+
+
+def plan(snapshot: ApiSnapshot, selection: Selection, mode: Mode, stage: str | None) -> Plan:
+    """Steps that take every selected method to `mode`, then a deployment of `stage`."""
+    pool = _ValidatorPool(snapshot)
+    steps: list[Step] = []
+    changed: list[str] = []
+    unchanged: list[MethodNote] = []
+    notes: list[str] = []
+    for method in selection.methods:
+        method_steps, method_notes = _method_steps(method, mode, snapshot, pool)
+        notes.extend(method_notes)
+        if method_steps:
+            steps.extend(method_steps)
+            changed.append(method.key)
+        else:
+            unchanged.append(MethodNote(method=method.key, reason=f"already {mode}"))
+    steps[:0] = pool.created
+    deployment = _deployment(snapshot, stage, changed, mode) if steps else None
+    return Plan(
+        api_id=snapshot.api.id,
+        api_name=snapshot.api.name,
+        region=snapshot.region,
+        mode=str(mode),
+        base_fingerprint=snapshot.fingerprint,
+        steps=tuple(steps),
+        deployment=deployment,
+        changed_methods=tuple(changed),
+        unchanged=tuple(unchanged),
+        skipped=selection.skipped,
+        warnings=_warnings(snapshot, deployment, bool(steps), stage),
+        notes=tuple(notes),
+    )
+
+
+def plan_redeploy(snapshot: ApiSnapshot, stage: str, description: str | None) -> Plan:
+    """A plan that only creates a new deployment of `stage`."""
+    current = snapshot.stage(stage)
+    deployment = Deployment(
+        stage=stage,
+        previous_deployment_id=current.deployment_id if current else None,
+        description=description or "asyncgw: redeploy",
+        canary=bool(current and current.canary_settings),
+    )
+    return Plan(
+        api_id=snapshot.api.id,
+        api_name=snapshot.api.name,
+        region=snapshot.region,
+        mode="redeploy",
+        base_fingerprint=snapshot.fingerprint,
+        steps=(),
+        deployment=deployment,
+        changed_methods=(),
+        warnings=_warnings(snapshot, deployment, False, stage),
+    )
+
+
+@dataclass
+class _ValidatorPool:
+    """Validators for switchable mode: reuse any with matching flags, create each at most once."""
+
+    snapshot: ApiSnapshot
+    created: list[CreateValidator] = field(default_factory=list)
+
+    def parameters_validator(self, current: Validator | None) -> tuple[str, str]:
+        """(id or placeholder, display name) of a validator that checks parameters."""
+        body = current.validate_request_body if current else False
+        for validator in self.snapshot.validators:
+            if validator.validate_request_parameters and validator.validate_request_body == body:
+                return validator.id, f"{validator.name or '(unnamed)'} ({validator.id})"
+        for step in self.created:
+            if step.validate_request_body == body:
+                return new_validator_id(step.name), f"{step.name} (new)"
+        name = self._free_name(BOTH_VALIDATOR_NAME if body else PARAMETERS_VALIDATOR_NAME)
+        self.created.append(
+            CreateValidator(name=name, validate_request_body=body, validate_request_parameters=True)
+        )
+        return new_validator_id(name), f"{name} (new)"
+
+    def _free_name(self, name: str) -> str:
+        taken = {v.name for v in self.snapshot.validators} | {s.name for s in self.created}
+        candidate, n = name, 2
+        while candidate in taken:
+            candidate, n = f"{name} ({n})", n + 1
+        return candidate
+
+
+def _validator_label(validator: Validator | None) -> str | None:
+    if validator is None:
+        return None
+    return f"{validator.name or '(unnamed)'} ({validator.id})"
+
+
+def _method_steps(
+    method: Method, mode: Mode, snapshot: ApiSnapshot, pool: _ValidatorPool
+) -> tuple[list[Step], list[str]]:
+    assert method.integration is not None
+    mapping = method.integration.request_parameters.get(INVOCATION_TYPE_MAPPING)
+    declared = method.request_parameters.get(SELECTOR_PARAMETER)
+    validator = snapshot.validator(method.request_validator_id)
+    notes: list[str] = []
+    if mode is Mode.SWITCHABLE:
+        edits = [_parameter(declared, True)]
+        if not validates_parameters(validator):
+            edits.append(_validator(validator, *pool.parameters_validator(validator)))
+        method_change = _method_patch(method, edits)
+        integration_change = _integration_patch(method, mapping, SELECTOR_PARAMETER)
+        return _ordered(method_change, integration_change, method_first=True), notes
+    wanted_mapping = EVENT if mode is Mode.ASYNC else _sync_mapping(mapping)
+    integration_change = _integration_patch(method, mapping, wanted_mapping)
+    method_change = None
+    if declared is not None:
+        if _selector_used_elsewhere(method):
+            notes.append(
+                f"{method.key}: InvocationType header kept, another integration "
+                "parameter maps it"
+            )
+        else:
+            method_change = _method_patch(method, [_parameter(declared, None)])
+    if validator is not None and (method_change or integration_change):
+        notes.append(
+            f"{method.key}: validator {_validator_label(validator)} stays attached"
+        )
+    return _ordered(method_change, integration_change, method_first=False), notes
+
+
+def _sync_mapping(mapping: str | None) -> str | None:
+    # 'RequestResponse' is already synchronous: leave a user's explicit mapping alone.
+    return REQUEST_RESPONSE if mapping == REQUEST_RESPONSE else None
+
+
+def _selector_used_elsewhere(method: Method) -> bool:
+    assert method.integration is not None
+    return any(
+        value == SELECTOR_PARAMETER
+        for key, value in method.integration.request_parameters.items()
+        if key != INVOCATION_TYPE_MAPPING
+    )
+
+
+def _ordered(
+    method_step: PatchMethod | None,
+    integration_step: PatchIntegration | None,
+    method_first: bool,
+) -> list[Step]:
+    # AWS rejects a mapping from an undeclared parameter: declare before mapping,
+    # unmap before undeclaring.
+    pair: list[Step | None] = (
+        [method_step, integration_step] if method_first else [integration_step, method_step]
+    )
+    return [step for step in pair if step is not None]
+
+
+_Edit = tuple[FieldChange, PatchOp, PatchOp] | None
+
+
+def _parameter(current: bool | None, wanted: bool | None) -> _Edit:
+    if current == wanted:
+        return None
+    path = f"/requestParameters/{SELECTOR_PARAMETER}"
+    change = FieldChange(
+        field=f"requestParameters.{SELECTOR_PARAMETER}",
+        before=_required_label(current),
+        after=_required_label(wanted),
+    )
+    return (change, *_patch_pair(path, _bool_text(current), _bool_text(wanted)))
+
+
+def _validator(current: Validator | None, new_id: str, label: str) -> _Edit:
+    change = FieldChange(field="requestValidator", before=_validator_label(current), after=label)
+    undo = PatchOp(op="replace", path="/requestValidatorId", value=current.id if current else None)
+    return change, PatchOp(op="replace", path="/requestValidatorId", value=new_id), undo
+
+
+def _method_patch(method: Method, edits: Sequence[_Edit]) -> PatchMethod | None:
+    real = [edit for edit in edits if edit is not None]
+    if not real:
+        return None
+    return PatchMethod(
+        resource_id=method.resource_id,
+        path=method.path,
+        http_method=method.http_method,
+        changes=tuple(e[0] for e in real),
+        ops=tuple(e[1] for e in real),
+        undo=tuple(e[2] for e in reversed(real)),
+    )
+
+
+def _integration_patch(
+    method: Method, current: str | None, wanted: str | None
+) -> PatchIntegration | None:
+    if current == wanted:
+        return None
+    path = f"/requestParameters/{INVOCATION_TYPE_MAPPING}"
+    op, undo = _patch_pair(path, current, wanted)
+    return PatchIntegration(
+        resource_id=method.resource_id,
+        path=method.path,
+        http_method=method.http_method,
+        changes=(FieldChange(field=f"requestParameters.{INVOCATION_TYPE_MAPPING}",
+                             before=current, after=wanted),),
+        ops=(op,),
+        undo=(undo,),
+    )
+
+
+def _patch_pair(path: str, before: str | None, after: str | None) -> tuple[PatchOp, PatchOp]:
+    """The operation from `before` to `after` on a map key, and its inverse."""
+    if before is None:
+        return PatchOp(op="add", path=path, value=after), PatchOp(op="remove", path=path)
+    if after is None:
+        return PatchOp(op="remove", path=path), PatchOp(op="add", path=path, value=before)
+    return (PatchOp(op="replace", path=path, value=after),
+            PatchOp(op="replace", path=path, value=before))
+
+
+def _bool_text(value: bool | None) -> str | None:
+    # Patch values are strings; AWS stores "true"/"false" as booleans [REC A1].
+    return None if value is None else str(value).lower()
+
+
+def _required_label(value: bool | None) -> str | None:
+    return None if value is None else ("required" if value else "optional")
+
+
+def _deployment(
+    snapshot: ApiSnapshot, stage: str | None, changed: Sequence[str], mode: Mode
+) -> Deployment | None:
+    if stage is None:
+        return None
+    current = snapshot.stage(stage)
+    shown = ", ".join(changed[:3])
+    if len(changed) > 3:
+        shown += f" and {len(changed) - 3} more"
+    return Deployment(
+        stage=stage,
+        previous_deployment_id=current.deployment_id if current else None,
+        description=f"asyncgw: {shown} -> {mode}",
+        canary=bool(current and current.canary_settings),
+    )
+
+
+def _warnings(
+    snapshot: ApiSnapshot, deployment: Deployment | None, writes: bool, stage: str | None
+) -> tuple[str, ...]:
+    warnings = []
+    stack = snapshot.api.tags.get(STACK_TAG)
+    if stack and writes:
+        warnings.append(
+            f"API is managed by CloudFormation stack {stack!r}: the next stack update "
+            "may revert this change"
+        )
+    if deployment is not None and deployment.canary:
+        warnings.append(
+            f"stage {deployment.stage} has a canary release; how a new full deployment "
+            "treats it is not documented by AWS, check the canary afterwards"
+        )
+    if writes and stage is None:
+        warnings.append("--no-deploy: nothing is live until the stage is redeployed "
+                        "(asyncgw redeploy)")
+    return tuple(warnings)
+
+
+def assessments(snapshot: ApiSnapshot) -> dict[str, Mode]:
+    """Each method's current mode, keyed 'VERB /path' (used to verify an apply)."""
+    return {m.key: assess(m, snapshot).mode for m in snapshot.methods}

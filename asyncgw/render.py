@@ -1,0 +1,218 @@
+"""Pure presentation: snapshots, plans and outcomes as rich renderables and as JSON data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from asyncgw.models import (
+    ApiSnapshot,
+    CreateValidator,
+    Method,
+    PatchIntegration,
+    PatchMethod,
+    Plan,
+    Stage,
+    Step,
+)
+from asyncgw.modes import (
+    SELECTOR_PARAMETER,
+    Assessment,
+    Mode,
+    assess,
+    function_name,
+    lambda_function,
+)
+
+if TYPE_CHECKING:
+    from asyncgw.executor import Outcome
+
+MODE_STYLE = {
+    Mode.ASYNC: "bold green",
+    Mode.SWITCHABLE: "bold cyan",
+    Mode.SYNC: "",
+    Mode.NOT_ELIGIBLE: "dim",
+}
+MARKER_STYLE = {"+": "green", "~": "yellow", "-": "red"}
+
+
+def _when(stage: Stage) -> str:
+    moment = stage.last_updated_date or stage.created_date
+    return moment.strftime("%Y-%m-%d %H:%M %Z").strip() if moment else "date unknown"
+
+
+def _header(snapshot: ApiSnapshot) -> Text:
+    api = snapshot.api
+    text = Text.assemble((api.name or "(unnamed)", "bold"), f" ({api.id}) in {snapshot.region}")
+    if not snapshot.stages:
+        text.append("\nno stages: nothing is deployed")
+    for stage in snapshot.stages:
+        canary = ", canary release" if stage.canary_settings else ""
+        text.append(f"\nstage {stage.stage_name}: deployment {stage.deployment_id} "
+                    f"(updated {_when(stage)}{canary})")
+    return text
+
+
+def _validator_cell(method: Method, snapshot: ApiSnapshot) -> str:
+    validator = snapshot.validator(method.request_validator_id)
+    if validator is None:
+        return "-"
+    checks = [name for flag, name in ((validator.validate_request_parameters, "params"),
+                                      (validator.validate_request_body, "body")) if flag]
+    return f"{validator.name or validator.id} ({'+'.join(checks) or 'nothing'})"
+
+
+def status(snapshot: ApiSnapshot) -> RenderableType:
+    """The status report: header, one row per method, then reasons and warnings."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("METHOD", "INTEGRATION", "FUNCTION", "MODE", "VALIDATOR"):
+        table.add_column(column)
+    notes: list[Text] = []
+    for method in snapshot.methods:
+        found = assess(method, snapshot)
+        function = lambda_function(method.integration)
+        table.add_row(
+            method.key,
+            method.integration.type if method.integration else "-",
+            function_name(function) if function else "-",
+            Text(found.mode, style=MODE_STYLE[found.mode]),
+            _validator_cell(method, snapshot),
+        )
+        if found.reason:
+            notes.append(Text(f"  {method.key}: not eligible, {found.reason}", style="dim"))
+        notes += [Text(f"  {method.key}: {w}", style="yellow") for w in found.warnings]
+    parts: list[RenderableType] = [_header(snapshot)]
+    parts.append(table if snapshot.methods else Text("The API has no methods."))
+    if notes:
+        parts += [Text("Notes:"), *notes]
+    return Group(*parts)
+
+
+def _method_json(method: Method, snapshot: ApiSnapshot) -> dict[str, Any]:
+    found: Assessment = assess(method, snapshot)
+    validator = snapshot.validator(method.request_validator_id)
+    declared = method.request_parameters.get(SELECTOR_PARAMETER)
+    return {
+        "path": method.path,
+        "httpMethod": method.http_method,
+        "resourceId": method.resource_id,
+        "integrationType": method.integration.type if method.integration else None,
+        "function": lambda_function(method.integration),
+        "mode": str(found.mode),
+        "reason": found.reason,
+        "invocationTypeHeader": None if declared is None else (
+            "required" if declared else "optional"),
+        "validator": validator.model_dump(by_alias=True) if validator else None,
+        "warnings": list(found.warnings),
+    }
+
+
+def status_json(snapshot: ApiSnapshot) -> dict[str, Any]:
+    """The status report as one JSON object."""
+    api = snapshot.api
+    return {
+        "api": {"id": api.id, "name": api.name, "region": snapshot.region, "tags": api.tags},
+        "stages": [
+            {
+                "name": s.stage_name,
+                "deploymentId": s.deployment_id,
+                "createdDate": s.created_date.isoformat() if s.created_date else None,
+                "lastUpdatedDate": s.last_updated_date.isoformat() if s.last_updated_date
+                else None,
+                "canary": s.canary_settings is not None,
+            }
+            for s in snapshot.stages
+        ],
+        "methods": [_method_json(m, snapshot) for m in snapshot.methods],
+    }
+
+
+def _step_lines(step: Step) -> list[Text]:
+    match step:
+        case CreateValidator():
+            checks = "body and parameters" if step.validate_request_body else "parameters"
+            return [_marked("+", f"validator {step.name!r} (validates {checks})")]
+        case PatchMethod() | PatchIntegration():
+            part = "method request" if isinstance(step, PatchMethod) else "integration request"
+            lines = [_marked("~", f"{step.http_method} {step.path}  {part}")]
+            for change in step.changes:
+                name = change.field.removeprefix("requestParameters.")
+                if change.marker == "+":
+                    detail = f"{name} = {change.after}"
+                elif change.marker == "-":
+                    detail = f"{name} = {change.before}"
+                else:
+                    detail = f"{name}: {change.before} -> {change.after}"
+                lines.append(_marked(change.marker, detail, indent=6))
+            return lines
+
+
+def _marked(marker: str, detail: str, indent: int = 2) -> Text:
+    return Text.assemble(" " * indent, (marker, MARKER_STYLE[marker]), " ", detail)
+
+
+def plan(plan: Plan) -> RenderableType:
+    """The diff: every step, the deployment, notes, warnings and a closing summary."""
+    parts: list[RenderableType] = []
+    title = f"{plan.api_name or plan.api_id} ({plan.api_id}) in {plan.region}"
+    if plan.is_empty:
+        parts.append(Text(f"No changes to {title}."))
+    else:
+        parts.append(Text(f"asyncgw will make these changes to {title}:"))
+        for step in plan.steps:
+            parts.extend(_step_lines(step))
+        if plan.deployment is not None:
+            d = plan.deployment
+            was = f", replacing {d.previous_deployment_id}" if d.previous_deployment_id else ""
+            parts.append(_marked("+", f"deployment of stage {d.stage}{was}: {d.description!r}"))
+    parts += [Text(f"  = {n.method}: {n.reason}", style="dim") for n in plan.unchanged]
+    parts += [Text(f"  skipped {n.method}: {n.reason}", style="dim") for n in plan.skipped]
+    parts += [Text(f"Note: {note}") for note in plan.notes]
+    parts += [Text(f"Warning: {w}", style="yellow") for w in plan.warnings]
+    parts.append(Text(summary(plan), style="bold"))
+    return Group(*parts)
+
+
+def summary(plan: Plan) -> str:
+    """'2 methods to change, 1 validator to create, 1 deployment to stage prod.'"""
+    if plan.is_empty:
+        return "Nothing to do: no change, no deployment."
+    created = sum(isinstance(s, CreateValidator) for s in plan.steps)
+    parts = [f"{len(plan.changed_methods)} method{'s' * (len(plan.changed_methods) != 1)} "
+             f"to change"] if plan.steps else []
+    if created:
+        parts.append(f"{created} validator{'s' * (created != 1)} to create")
+    if plan.deployment is not None:
+        parts.append(f"1 deployment to stage {plan.deployment.stage}")
+    else:
+        parts.append("no deployment")
+    return ", ".join(parts) + "."
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON, patch operations exactly as they would be sent."""
+    data: dict[str, Any] = plan.model_dump(mode="json", by_alias=True, exclude_none=False)
+    for step in data["steps"]:
+        for key in ("ops", "undo"):
+            if key in step:
+                step[key] = [{k: v for k, v in op.items() if v is not None} for op in step[key]]
+    data["summary"] = summary(plan)
+    return data
+
+
+def outcome(plan: Plan, done: Outcome) -> Text:
+    """One line saying what was applied and what is live."""
+    if plan.steps and done.deployment_id:
+        return Text(f"Done: {len(plan.changed_methods)} method(s) now {plan.mode}, "
+                    f"live on stage {plan.deployment.stage if plan.deployment else '?'} "
+                    f"(deployment {done.deployment_id}).", style="green")
+    if plan.steps:
+        return Text(f"Done: {len(plan.changed_methods)} method(s) now {plan.mode}; "
+                    "not live until you run: asyncgw redeploy "
+                    f"{plan.api_id} --stage STAGE", style="yellow")
+    return Text(f"Done: stage {plan.deployment.stage if plan.deployment else '?'} now serves "
+                f"deployment {done.deployment_id}.", style="green")

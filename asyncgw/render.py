@@ -40,9 +40,9 @@ MODE_STYLE = {
 MARKER_STYLE = {"+": "green", "~": "yellow", "-": "red"}
 
 
-def _when(stage: Stage) -> str:
+def _when(stage: Stage) -> list[str]:
     moment = stage.last_updated_date or stage.created_date
-    return moment.strftime("%Y-%m-%d %H:%M %Z").strip() if moment else "date unknown"
+    return [f"updated {moment.strftime('%Y-%m-%d %H:%M %Z').strip()}"] if moment else []
 
 
 def _header(snapshot: ApiSnapshot) -> Text:
@@ -51,9 +51,9 @@ def _header(snapshot: ApiSnapshot) -> Text:
     if not snapshot.stages:
         text.append("\nno stages: nothing is deployed")
     for stage in snapshot.stages:
-        canary = ", canary release" if stage.canary_settings else ""
-        text.append(f"\nstage {stage.stage_name}: deployment {stage.deployment_id} "
-                    f"(updated {_when(stage)}{canary})")
+        details = _when(stage) + (["canary release"] if stage.canary_settings else [])
+        shown = f" ({', '.join(details)})" if details else ""
+        text.append(f"\nstage {stage.stage_name}: deployment {stage.deployment_id}{shown}")
     return text
 
 

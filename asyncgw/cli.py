@@ -270,30 +270,39 @@ def _print_json(runtime: Runtime, data: object) -> None:
     runtime.out.out(json.dumps(data, indent=2, default=str), highlight=False)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: run the CLI, turning every failure into one line and an exit code."""
-    args = list(sys.argv[1:] if argv is None else argv)
+def run(args: Sequence[str], runtime: Runtime | None = None) -> int:
+    """Run one asyncgw command line and return its exit code; failures become one line."""
+    args = list(args)
     debug = "--debug" in args
     try:
-        result = cli.main(args, prog_name="asyncgw", standalone_mode=False)
+        result = cli.main(args, prog_name="asyncgw", standalone_mode=False, obj=runtime)
     except click.exceptions.Abort:
         click.echo("Aborted: nothing was changed.", err=True)
-        sys.exit(ExitCode.USAGE)
+        return ExitCode.USAGE
     except click.ClickException as error:
         error.show()
-        sys.exit(ExitCode.USAGE if error.exit_code == 2 else error.exit_code)
+        return ExitCode.USAGE if error.exit_code == 2 else error.exit_code
     except AsyncgwError as error:
         if debug:
             raise
-        click.echo(f"Error: {error.message}", err=True)
-        sys.exit(error.exit_code)
+        _error_console(runtime).print(f"Error: {error.message}", style="red", markup=False)
+        return error.exit_code
     except KeyboardInterrupt:
         click.echo("Interrupted: nothing was changed.", err=True)
-        sys.exit(ExitCode.INTERRUPTED)
-    except Exception as error:
+        return ExitCode.INTERRUPTED
+    except Exception as error:  # the funnel that keeps tracebacks from users
         if debug:
             raise
         click.echo(f"Error: unexpected {type(error).__name__}: {error} "
                    "(re-run with --debug for the traceback)", err=True)
-        sys.exit(ExitCode.APPLY_FAILED)
-    sys.exit(result if isinstance(result, int) else ExitCode.OK)
+        return ExitCode.APPLY_FAILED
+    return result if isinstance(result, int) else ExitCode.OK
+
+
+def _error_console(runtime: Runtime | None) -> Console:
+    return (runtime or _default_runtime()).err
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run(sys.argv[1:]))

@@ -118,9 +118,10 @@ def status(ctx: click.Context, /, api: str, stage: str | None, **aws: Any) -> No
       asyncgw status a1b2c3d4e5
       asyncgw status orders --region eu-west-1 --output json
     """
+    from asyncgw import intent
+
     runtime = _runtime(ctx)
-    gateway = _connect(aws)
-    snapshot = gateway.read(gateway.resolve(api))
+    snapshot = intent.read(_connect(aws), api)
     if stage is not None:
         chosen = snapshot.stage(stage)
         if chosen is None:
@@ -187,10 +188,10 @@ def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: st
       asyncgw redeploy orders --stage prod
       asyncgw redeploy orders --stage prod --description 'after manual fix' --yes
     """
-    from asyncgw import planner
+    from asyncgw import intent, planner
 
     gateway = _connect(aws)
-    snapshot = gateway.read(gateway.resolve(api))
+    snapshot = intent.read(gateway, api)
     chosen = planner.choose_stage(snapshot, stage, no_deploy=False)
     assert chosen is not None
     plan = planner.plan_redeploy(snapshot, chosen, description)
@@ -198,24 +199,14 @@ def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: st
 
 
 def _change(ctx: click.Context, api: str, mode: Mode, options: dict[str, Any]) -> None:
-    from asyncgw import planner
-    from asyncgw.selection import MethodPattern, select
+    from asyncgw import intent
 
-    patterns = [MethodPattern.parse(text) for text in options["methods"]]
-    if bool(patterns) == options["everything"]:
-        raise UsageError("choose methods with -m 'VERB /path' (repeatable) or --all")
-    if options["stage"] is not None and options["no_deploy"]:
-        raise UsageError("--stage and --no-deploy contradict each other; pass only one")
+    change = intent.mode_change(api, mode, options["methods"], options["everything"],
+                                options["stage"], options["no_deploy"])
     gateway = _connect(options)
-    snapshot = gateway.read(gateway.resolve(api))
-    stage = planner.choose_stage(snapshot, options["stage"], options["no_deploy"])
-
-    def replan(current: ApiSnapshot) -> Plan:
-        return planner.plan(current, select(current, patterns, options["everything"]),
-                            mode, stage)
-
-    _show_and_apply(ctx, gateway, snapshot, replan(snapshot), replan, options["dry_run"],
-                    options["yes"], options["output"])
+    snapshot = intent.read(gateway, api)
+    _show_and_apply(ctx, gateway, snapshot, change.plan(snapshot), change.plan,
+                    options["dry_run"], options["yes"], options["output"])
 
 
 def _show_and_apply(

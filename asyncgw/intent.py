@@ -1,0 +1,54 @@
+"""What a command asks for, turned into a snapshot and a plan (shared by the CLI and its tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from asyncgw import planner
+from asyncgw.gateway import Gateway
+from asyncgw.models import ApiSnapshot, Plan
+from asyncgw.modes import Mode
+from asyncgw.selection import MethodPattern, select
+
+
+@dataclass(frozen=True)
+class ModeChange:
+    """Take the chosen methods of one API to a mode, then redeploy a stage (or not)."""
+
+    api: str
+    mode: Mode
+    patterns: tuple[MethodPattern, ...] = ()
+    everything: bool = False
+    stage: str | None = None
+    no_deploy: bool = False
+
+    def plan(self, snapshot: ApiSnapshot) -> Plan:
+        """The plan for this intent against a snapshot (also used to verify an apply)."""
+        stage = planner.choose_stage(snapshot, self.stage, self.no_deploy)
+        selection = select(snapshot, self.patterns, self.everything)
+        return planner.plan(snapshot, selection, self.mode, stage)
+
+
+def mode_change(
+    api: str,
+    mode: Mode,
+    methods: Sequence[str] = (),
+    everything: bool = False,
+    stage: str | None = None,
+    no_deploy: bool = False,
+) -> ModeChange:
+    """Validate the flags of enable-* and disable before any AWS call."""
+    from asyncgw.errors import UsageError
+
+    patterns = tuple(MethodPattern.parse(text) for text in methods)
+    if bool(patterns) == everything:
+        raise UsageError("choose methods with -m 'VERB /path' (repeatable) or --all")
+    if stage is not None and no_deploy:
+        raise UsageError("--stage and --no-deploy contradict each other; pass only one")
+    return ModeChange(api, mode, patterns, everything, stage, no_deploy)
+
+
+def read(gateway: Gateway, api: str) -> ApiSnapshot:
+    """Resolve an API id or name and read its snapshot."""
+    return gateway.read(gateway.resolve(api))

@@ -1,0 +1,33 @@
+"""Fixtures shared by the tests that talk to the emulated account."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+from asyncgw.gateway import Gateway
+from asyncgw.sandbox import emulated_account
+from asyncgw.sandbox.seed import Clients, SeededApi, clients, seed_orders_api
+
+
+@pytest.fixture
+def account() -> Iterator[Clients]:
+    """A fresh, empty emulated account in us-east-1."""
+    with emulated_account():
+        yield clients()
+
+
+@pytest.fixture
+def orders(account: Clients) -> SeededApi:
+    """The sample 'orders' API, deployed to dev and prod."""
+    return seed_orders_api(account)
+
+
+@pytest.fixture
+def gateway(account: Clients) -> Gateway:
+    """asyncgw's gateway on the account's API Gateway client (a real boto3 client)."""
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                            region_name="us-east-1")
+    return Gateway(account.apigateway, session=session)

@@ -268,26 +268,30 @@ def run(args: Sequence[str], runtime: Runtime | None = None) -> int:
     try:
         result = cli.main(args, prog_name="asyncgw", standalone_mode=False, obj=runtime)
     except click.exceptions.Abort:
-        click.echo("Aborted: nothing was changed.", err=True)
+        _say(runtime, "Aborted: nothing was changed.")
         return ExitCode.USAGE
     except click.ClickException as error:
-        error.show()
+        error.show(file=_error_console(runtime).file)
         return ExitCode.USAGE if error.exit_code == 2 else error.exit_code
     except AsyncgwError as error:
         if debug:
             raise
-        _error_console(runtime).print(f"Error: {error.message}", style="red", markup=False)
+        _say(runtime, f"Error: {error.message}")
         return error.exit_code
     except KeyboardInterrupt:
-        click.echo("Interrupted: nothing was changed.", err=True)
+        _say(runtime, "Interrupted: nothing was changed.")
         return ExitCode.INTERRUPTED
     except Exception as error:  # the funnel that keeps tracebacks from users
         if debug:
             raise
-        click.echo(f"Error: unexpected {type(error).__name__}: {error} "
-                   "(re-run with --debug for the traceback)", err=True)
+        _say(runtime, f"Error: unexpected {type(error).__name__}: {error} "
+             "(re-run with --debug for the traceback)")
         return ExitCode.APPLY_FAILED
     return result if isinstance(result, int) else ExitCode.OK
+
+
+def _say(runtime: Runtime | None, line: str) -> None:
+    _error_console(runtime).print(line, style="red", markup=False, highlight=False)
 
 
 def _error_console(runtime: Runtime | None) -> Console:

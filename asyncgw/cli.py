@@ -35,8 +35,10 @@ class Runtime:
 def _default_runtime() -> Runtime:
     from rich.console import Console
 
+    # A pipe or file gets whole lines rather than rich's 80-column default.
+    piped_width = None if sys.stdout.isatty() else 160
     return Runtime(
-        out=Console(highlight=False, soft_wrap=True),
+        out=Console(highlight=False, soft_wrap=True, width=piped_width),
         err=Console(stderr=True, highlight=False, soft_wrap=True),
         interactive=lambda: sys.stdin.isatty() and sys.stderr.isatty(),
     )
@@ -198,6 +200,53 @@ def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: st
     _show_and_apply(ctx, gateway, snapshot, plan, lambda _: plan, dry_run, yes, aws["output"])
 
 
+@cli.command(context_settings=CONTEXT, short_help="See the whole tool work on an emulated account.")
+@click.pass_context
+def demo(ctx: click.Context, /) -> None:
+    """Run every command against an emulated AWS account, with no AWS account or network.
+
+    Seeds a sample "orders" REST API, then shows status, a dry run, applying,
+    switching modes, disabling and redeploying, each command as you would type it.
+
+    \b
+    Example:
+      asyncgw demo
+    """
+    from asyncgw.demo import play
+
+    runtime = _runtime(ctx)
+    code = play(runtime.out.print, lambda args: run(args, runtime))
+    if code:
+        ctx.exit(code)
+
+
+@cli.group(context_settings=CONTEXT, short_help="Serve the emulated account for manual use.")
+def sandbox() -> None:
+    """The emulated AWS account (moto plus asyncgw's API Gateway additions)."""
+
+
+@sandbox.command(context_settings=CONTEXT)
+@click.option("--port", type=int, default=0, show_default=True,
+              help="Port on 127.0.0.1; 0 picks a free one.")
+@click.option("--no-seed", is_flag=True, help="Start empty instead of with the sample API.")
+def serve(port: int, no_seed: bool) -> None:
+    """Serve an emulated AWS account on 127.0.0.1 until Ctrl-C.
+
+    Prints the --endpoint-url and the sample API's id, so every command can be run by hand.
+
+    \b
+    Example:
+      asyncgw sandbox serve --port 4566
+      asyncgw status orders --endpoint-url http://127.0.0.1:4566
+    """
+    try:
+        from asyncgw.sandbox.__main__ import main as serve_sandbox
+    except ImportError:
+        raise UsageError(
+            "the sandbox is not installed: pip install 'asyncgw[sandbox]'") from None
+    sys.exit(serve_sandbox(["--port", str(port), *([] if no_seed else ["--seed"])]))
+
+
 def _change(ctx: click.Context, api: str, mode: Mode, options: dict[str, Any]) -> None:
     from asyncgw import intent
 
@@ -225,6 +274,9 @@ def _show_and_apply(
     as_json = output == "json"
     if not as_json:
         runtime.out.print(render.plan(plan))
+    if dry_run and not plan.is_empty and not as_json:
+        runtime.out.print("Dry run: nothing was changed. Run the same command without "
+                          "--dry-run to apply.")
     if dry_run or plan.is_empty:
         if as_json:
             _print_json(runtime, {**render.plan_json(plan), "applied": False})

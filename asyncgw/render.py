@@ -63,14 +63,20 @@ def _validator_cell(method: Method, snapshot: ApiSnapshot) -> str:
         return "-"
     checks = [name for flag, name in ((validator.validate_request_parameters, "params"),
                                       (validator.validate_request_body, "body")) if flag]
-    return f"{validator.name or validator.id} ({'+'.join(checks) or 'nothing'})"
+    return "+".join(checks) or "nothing"
+
+
+def _counts(snapshot: ApiSnapshot) -> str:
+    modes = [assess(m, snapshot).mode for m in snapshot.methods]
+    parts = [f"{modes.count(mode)} {mode}" for mode in Mode if modes.count(mode)]
+    return f"{len(modes)} method{'s' * (len(modes) != 1)}: {', '.join(parts)}"
 
 
 def status(snapshot: ApiSnapshot) -> RenderableType:
     """The status report: header, one row per method, then reasons and warnings."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in ("METHOD", "INTEGRATION", "FUNCTION", "MODE", "VALIDATOR"):
-        table.add_column(column)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for column in ("METHOD", "TYPE", "FUNCTION", "MODE", "CHECKS"):
+        table.add_column(column, no_wrap=True)
     notes: list[Text] = []
     for method in snapshot.methods:
         found = assess(method, snapshot)
@@ -87,6 +93,8 @@ def status(snapshot: ApiSnapshot) -> RenderableType:
         notes += [Text(f"  {method.key}: {w}", style="yellow") for w in found.warnings]
     parts: list[RenderableType] = [_header(snapshot)]
     parts.append(table if snapshot.methods else Text("The API has no methods."))
+    if snapshot.methods:
+        parts.append(Text(_counts(snapshot)))
     if notes:
         parts += [Text("Notes:"), *notes]
     return Group(*parts)

@@ -1,0 +1,38 @@
+"""`asyncgw demo` runs the whole story with no AWS account and says the key things."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ASYNCGW = str(Path(sys.executable).parent / "asyncgw")
+
+
+def test_demo_runs_every_command_without_aws_credentials() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_CONFIG_FILE="/nonexistent", AWS_SHARED_CREDENTIALS_FILE="/nonexistent",
+               NO_COLOR="1")
+    done = subprocess.run([ASYNCGW, "demo"], env=env, capture_output=True, text=True,
+                          timeout=300, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for line in (
+        "$ asyncgw status orders",
+        "10 methods: 1 async, 2 switchable, 4 sync, 3 not-eligible",
+        "$ asyncgw enable-switchable orders -m 'POST /orders/{id}/ship' -m 'PUT /orders/{id}' "
+        "--stage prod --dry-run",
+        "Dry run: nothing was changed.",
+        "2 methods to change, 1 validator to create, 1 deployment to stage prod.",
+        "Done: 2 method(s) now switchable, live on stage prod",
+        "10 methods: 1 async, 3 switchable, 3 sync, 3 not-eligible",
+        "Done: 1 method(s) now async, live on stage prod",
+        "Nothing to do: no change, no deployment.",
+        "Done: 1 method(s) now sync, live on stage prod",
+        "Done: stage dev now serves deployment",
+        "asyncgw sandbox serve",
+    ):
+        assert line in out, line
+    assert "Traceback" not in done.stderr
+    assert "[1/4] creating validator" in done.stderr

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -23,13 +21,14 @@ if TYPE_CHECKING:
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@dataclass
 class Runtime:
     """What commands need from the outside world; tests may pass their own as ctx.obj."""
 
-    out: Console
-    err: Console
-    interactive: Callable[[], bool]
+    # A plain class, not a dataclass: importing dataclasses costs --help a noticeable delay.
+    def __init__(self, out: Console, err: Console, interactive: Callable[[], bool]) -> None:
+        self.out = out
+        self.err = err
+        self.interactive = interactive
 
 
 def _default_runtime() -> Runtime:
@@ -310,6 +309,8 @@ def _connect(options: dict[str, Any]) -> Gateway:
 
 
 def _print_json(runtime: Runtime, data: object) -> None:
+    import json
+
     runtime.out.out(json.dumps(data, indent=2, default=str), highlight=False)
 
 

@@ -1,0 +1,8 @@
+"""The emulated AWS account: moto plus the API Gateway operations moto lacks."""
+
+# Nothing here imports moto or boto3 at import time: the CLI imports this package and must start
+# fast. Seed helpers live in asyncgw.sandbox.seed, the HTTP server in asyncgw.sandbox.server.
+from asyncgw.sandbox.account import emulated_account
+from asyncgw.sandbox.install import install
+
+__all__ = ["emulated_account", "install"]

@@ -1,0 +1,83 @@
+"""Attaching the sandbox's API Gateway operations and fixes to moto's classes, once per process."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+# Operations moto (>=5.1,<5.3) does not implement at all; `install` adds them to both the
+# backend and the response class. tests/sandbox checks that unpatched moto still lacks them.
+ADDED_OPERATIONS = ("update_method", "update_integration")
+
+_lock = threading.Lock()
+_installed = False
+
+
+def install() -> None:
+    """Attach everything to moto's API Gateway classes; calling it again does nothing."""
+    global _installed
+    with _lock:
+        if _installed:
+            return
+        for owner, name, attribute in _attachments():
+            setattr(owner, name, attribute)
+        _installed = True
+
+
+def _attachments() -> list[tuple[type, str, Any]]:
+    # moto is imported here, not at module level: `import asyncgw.sandbox` must stay cheap.
+    from moto.apigateway.models import (
+        APIGatewayBackend,
+        Deployment,
+        Integration,
+        Method,
+        RestAPI,
+    )
+    from moto.apigateway.responses import APIGatewayResponse
+
+    from asyncgw.sandbox import backend_operations as backend
+    from asyncgw.sandbox import model_fixes as models
+    from asyncgw.sandbox import response_operations as handlers
+
+    return [
+        (APIGatewayBackend, "update_method", backend.update_method),
+        (APIGatewayBackend, "update_integration", backend.update_integration),
+        (APIGatewayBackend, "get_resource", backend.get_resource),
+        (APIGatewayBackend, "get_integration", backend.get_integration),
+        (APIGatewayBackend, "delete_integration", backend.delete_integration),
+        (
+            APIGatewayBackend,
+            "put_method",
+            backend.validating_put_method(APIGatewayBackend.put_method),
+        ),
+        (
+            APIGatewayBackend,
+            "put_integration",
+            backend.aws_shaped_put_integration(APIGatewayBackend.put_integration),
+        ),
+        (APIGatewayBackend, "create_request_validator", backend.create_request_validator),
+        (APIGatewayBackend, "get_request_validators", backend.get_request_validators),
+        (APIGatewayBackend, "get_request_validator", backend.get_request_validator),
+        (APIGatewayBackend, "delete_request_validator", backend.delete_request_validator),
+        (APIGatewayBackend, "update_request_validator", backend.update_request_validator),
+        (RestAPI, "create_deployment", models.stage_keeping_deployment(RestAPI.create_deployment)),
+        (RestAPI, "get_deployment", models.get_deployment),
+        (RestAPI, "delete_deployment", models.delete_deployment),
+        (Method, "to_json", models.method_json(Method.to_json)),
+        (Integration, "to_json", models.integration_json(Integration.to_json)),
+        (Deployment, "to_json", models.deployment_json(Deployment.to_json)),
+        (APIGatewayResponse, "update_method", handlers.update_method),
+        (APIGatewayResponse, "update_integration", handlers.update_integration),
+        (APIGatewayResponse, "get_resources", handlers.get_resources),
+        (APIGatewayResponse, "get_stages", handlers.get_stages),
+        (
+            APIGatewayResponse,
+            "put_method",
+            handlers.verb_checking_put_method(APIGatewayResponse.put_method),
+        ),
+        (
+            APIGatewayResponse,
+            "put_integration",
+            handlers.connection_keeping_put_integration(APIGatewayResponse.put_integration),
+        ),
+    ]

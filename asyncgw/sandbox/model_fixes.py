@@ -1,0 +1,90 @@
+"""Corrections to moto's Method, Integration, Deployment and RestAPI models, attached by install."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from asyncgw.sandbox.errors import DEPLOYMENT_NOT_FOUND, BadRequest, NotFound
+
+# Functions here are bound as methods of moto model classes: `self` is the model.
+JsonOf = Callable[[Any], dict[str, Any]]
+
+
+def integration_json(original: JsonOf) -> JsonOf:
+    """Integration.to_json with the defaults AWS reports and the connectionId moto drops."""
+
+    def to_json(self: Any) -> dict[str, Any]:
+        document = original(self)
+        # Defaults seen in every recorded integration [REC A15, C2, C6].
+        if document.get("timeoutInMillis") is None:
+            document["timeoutInMillis"] = 29000
+        if document.get("passthroughBehavior") is None:
+            document["passthroughBehavior"] = "WHEN_NO_MATCH"
+        connection_id = getattr(self, "connection_id", None)
+        if connection_id is not None:
+            document["connectionId"] = connection_id  # [REC C2]
+        return document
+
+    return to_json
+
+
+def method_json(original: JsonOf) -> JsonOf:
+    """Method.to_json without the empty methodResponses map AWS leaves out [REC A1]."""
+
+    def to_json(self: Any) -> dict[str, Any]:
+        document = original(self)
+        if not document.get("methodResponses"):
+            document.pop("methodResponses", None)
+        return document
+
+    return to_json
+
+
+def deployment_json(original: JsonOf) -> JsonOf:
+    """Deployment.to_json without moto's extra stageName and empty description [REC E1]."""
+
+    def to_json(self: Any) -> dict[str, Any]:
+        document = original(self)
+        document.pop("stageName", None)
+        if not document.get("description"):
+            document.pop("description", None)
+        return document
+
+    return to_json
+
+
+def stage_keeping_deployment(original: Callable[..., Any]) -> Callable[..., Any]:
+    """RestAPI.create_deployment that re-points an existing stage instead of replacing it."""
+
+    def create_deployment(
+        self: Any, name: str, description: str, stage_variables: Any = None
+    ) -> Any:
+        existing = self.stages.get(name) if name else None
+        deployment = original(self, name, description, stage_variables)
+        if existing is not None:
+            # The stage keeps everything but its deploymentId [REC E2]; its variables survive a
+            # deployment that names none [REC E5]. With variables, replacing them is [UNVERIFIED].
+            existing.deployment_id = deployment.id
+            if stage_variables:
+                existing.variables = stage_variables
+            self.stages[name] = existing
+        return deployment
+
+    return create_deployment
+
+
+def get_deployment(self: Any, deployment_id: str) -> Any:
+    """RestAPI.get_deployment: a 404 instead of moto's KeyError."""
+    if deployment_id not in self.deployments:
+        raise NotFound(DEPLOYMENT_NOT_FOUND)
+    return self.deployments[deployment_id]
+
+
+def delete_deployment(self: Any, deployment_id: str) -> Any:
+    """RestAPI.delete_deployment: refused while any stage points at it [REC E3]."""
+    deployment = get_deployment(self, deployment_id)
+    if any(stage.deployment_id == deployment_id for stage in self.stages.values()):
+        raise BadRequest("Active stages pointing to this deployment must be moved or deleted")
+    del self.deployments[deployment_id]
+    return deployment

@@ -1,0 +1,72 @@
+"""What `install` attaches to moto, and what moto must still be lacking for it to make sense."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from asyncgw.sandbox import emulated_account, install
+from asyncgw.sandbox.install import ADDED_OPERATIONS
+
+
+def run_python(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return done.stdout
+
+
+def test_unpatched_moto_still_lacks_the_operations_the_sandbox_adds():
+    # If this fails, moto ships its own UpdateMethod/UpdateIntegration: compare it with
+    # asyncgw.sandbox before deciding which one the tests should run against.
+    found = json.loads(
+        run_python(
+            "import json\n"
+            "from moto.apigateway.models import APIGatewayBackend\n"
+            "from moto.apigateway.responses import APIGatewayResponse\n"
+            f"names = {list(ADDED_OPERATIONS)!r}\n"
+            "print(json.dumps([[c.__name__, n] for c in (APIGatewayBackend, APIGatewayResponse)"
+            " for n in names if hasattr(c, n)]))\n"
+        )
+    )
+    assert found == []
+
+
+def test_installed_operations_are_the_sandbox_ones():
+    from moto.apigateway.models import APIGatewayBackend
+    from moto.apigateway.responses import APIGatewayResponse
+
+    install()
+    for owner in (APIGatewayBackend, APIGatewayResponse):
+        for name in ADDED_OPERATIONS:
+            assert getattr(owner, name).__module__.startswith("asyncgw.sandbox."), (owner, name)
+
+
+def test_install_twice_wraps_once():
+    from moto.apigateway.models import Integration
+
+    install()
+    first = Integration.to_json
+    install()
+    assert Integration.to_json is first
+
+
+def test_importing_the_package_loads_neither_moto_nor_boto3():
+    loaded = json.loads(
+        run_python(
+            "import json, sys\n"
+            "import asyncgw.sandbox\n"
+            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules}"
+            " & {'moto', 'boto3', 'botocore'})))\n"
+        )
+    )
+    assert loaded == []
+
+
+def test_emulated_account_sets_and_restores_a_missing_region(monkeypatch):
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    with emulated_account(region="eu-west-1"):
+        assert os.environ["AWS_DEFAULT_REGION"] == "eu-west-1"
+    assert "AWS_DEFAULT_REGION" not in os.environ

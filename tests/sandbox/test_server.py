@@ -1,0 +1,201 @@
+"""The sandbox served over HTTP: boto3 with endpoint_url, the AWS CLI, python -m asyncgw.sandbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from botocore.exceptions import ClientError
+
+from asyncgw.sandbox.seed import MethodSpec, clients, seed_rest_api
+from asyncgw.sandbox.server import start
+
+INVOCATION_TYPE = "integration.request.header.X-Amz-Invocation-Type"
+CLIENT_HEADER = "method.request.header.InvocationType"
+
+
+@pytest.fixture(scope="module")
+def server():
+    running = start(port=0)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def jobs(server):
+    """A fresh account on the server holding `POST /jobs`, a sync Lambda non-proxy method."""
+    server.reset()
+    c = clients(endpoint_url=server.endpoint_url)
+    seeded = seed_rest_api(c, "jobs", [MethodSpec("/jobs", "POST", function="jobs")])
+    return c, seeded.api_id, seeded.resource_ids["/jobs"]
+
+
+def aws_cli(server, *arguments):
+    """Run the AWS CLI against the server; returns the finished process."""
+    executable = Path(sys.executable).with_name("aws")
+    command = str(executable) if executable.exists() else shutil.which("aws")
+    if command is None:
+        pytest.fail("the AWS CLI (awscli, a test dependency) is not installed")
+    environment = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_PAGER": "",
+    }
+    return subprocess.run(
+        [command, "--endpoint-url", server.endpoint_url, "--output", "json", *arguments],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def read_until(process, marker, timeout):
+    """The subprocess's stdout up to the line starting with `marker`, waiting at most `timeout`."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stdout], daemon=True
+    ).start()
+    seen = []
+    deadline = time.monotonic() + timeout
+    while not (seen and seen[-1].startswith(marker)):
+        try:
+            seen.append(lines.get(timeout=max(0.0, deadline - time.monotonic())))
+        except queue.Empty:
+            pytest.fail(f"no {marker!r} line within {timeout} s; got {''.join(seen)!r}")
+    return "".join(seen)
+
+
+def test_port_zero_binds_a_real_port(server):
+    address = urlsplit(server.endpoint_url)
+    assert address.hostname == "127.0.0.1"
+    assert address.port
+    with socket.create_connection((address.hostname, address.port), timeout=5):
+        pass
+
+
+def test_a_taken_port_is_an_error_not_a_hang(server):
+    with pytest.raises(OSError, match="Address already in use"):
+        start(port=urlsplit(server.endpoint_url).port)
+
+
+def test_boto3_patches_and_reads_back_over_http(jobs):
+    c, api_id, resource_id = jobs
+    address = {"restApiId": api_id, "resourceId": resource_id, "httpMethod": "POST"}
+    c.apigateway.update_method(
+        **address,
+        patchOperations=[
+            {"op": "add", "path": f"/requestParameters/{CLIENT_HEADER}", "value": "true"}
+        ],
+    )
+    c.apigateway.update_integration(
+        **address,
+        patchOperations=[
+            {"op": "add", "path": f"/requestParameters/{INVOCATION_TYPE}", "value": CLIENT_HEADER}
+        ],
+    )
+    method = c.apigateway.get_method(**address)
+    assert method["requestParameters"] == {CLIENT_HEADER: True}
+    assert method["methodIntegration"]["requestParameters"] == {INVOCATION_TYPE: CLIENT_HEADER}
+
+
+def test_errors_keep_their_shape_over_http(jobs):
+    c, api_id, resource_id = jobs
+    with pytest.raises(ClientError) as caught:
+        c.apigateway.update_integration(
+            restApiId=api_id,
+            resourceId=resource_id,
+            httpMethod="POST",
+            patchOperations=[
+                {"op": "add", "path": f"/requestParameters/{INVOCATION_TYPE}", "value": "Event"}
+            ],
+        )
+    response = caught.value.response
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert response["Error"]["Code"] == "BadRequestException"
+    assert response["message"] == response["Error"]["Message"]
+    assert response["message"].endswith("[Invalid mapping expression specified: Event]")
+
+
+def test_aws_cli_reads_back_what_it_wrote(server, jobs):
+    _, api_id, resource_id = jobs
+    address = ["--rest-api-id", api_id, "--resource-id", resource_id, "--http-method", "POST"]
+    # The JSON form of --patch-operations: the shorthand form would strip the quotes of 'Event'.
+    event = json.dumps(
+        [{"op": "add", "path": f"/requestParameters/{INVOCATION_TYPE}", "value": "'Event'"}]
+    )
+    updated = aws_cli(
+        server, "apigateway", "update-integration", *address, "--patch-operations", event
+    )
+    assert updated.returncode == 0, updated.stderr
+    assert json.loads(updated.stdout)["requestParameters"] == {INVOCATION_TYPE: "'Event'"}
+
+    header = json.dumps(
+        [{"op": "add", "path": f"/requestParameters/{CLIENT_HEADER}", "value": "true"}]
+    )
+    assert (
+        aws_cli(
+            server, "apigateway", "update-method", *address, "--patch-operations", header
+        ).returncode
+        == 0
+    )
+
+    method = aws_cli(server, "apigateway", "get-method", *address)
+    assert method.returncode == 0, method.stderr
+    document = json.loads(method.stdout)
+    assert document["requestParameters"] == {CLIENT_HEADER: True}
+    assert document["methodIntegration"]["requestParameters"] == {INVOCATION_TYPE: "'Event'"}
+
+
+def test_aws_cli_reports_a_refused_patch(server, jobs):
+    _, api_id, resource_id = jobs
+    refused = aws_cli(
+        server,
+        "apigateway",
+        "update-method",
+        *["--rest-api-id", api_id, "--resource-id", resource_id, "--http-method", "POST"],
+        "--patch-operations",
+        json.dumps([{"op": "add", "path": "/requestValidatorId", "value": "x"}]),
+    )
+    assert refused.returncode != 0
+    assert "BadRequestException" in refused.stderr
+    assert "Must be one of: [replace]" in refused.stderr
+
+
+def test_python_m_sandbox_serves_seeds_and_stops_cleanly_on_ctrl_c():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "asyncgw.sandbox", "--port", "0", "--seed"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        output = read_until(process, "Press Ctrl-C", timeout=60)
+        endpoint = re.search(r"listening on (http://127\.0\.0\.1:\d+)", output).group(1)
+        api_id = re.search(r'Seeded REST API "orders": (\w+)', output).group(1)
+        c = clients(endpoint_url=endpoint)
+        assert c.apigateway.get_rest_api(restApiId=api_id)["name"] == "orders"
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0
+    assert "Traceback" not in errors

@@ -25,10 +25,18 @@ class Runtime:
     """What commands need from the outside world; tests may pass their own as ctx.obj."""
 
     # A plain class, not a dataclass: importing dataclasses costs --help a noticeable delay.
-    def __init__(self, out: Console, err: Console, interactive: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        out: Console,
+        err: Console,
+        interactive: Callable[[], bool],
+        connect: Callable[[str | None, str | None, str | None], Gateway] | None = None,
+    ) -> None:
         self.out = out
         self.err = err
         self.interactive = interactive
+        self.connect = connect
+        """(profile, region, endpoint_url) -> Gateway; None means asyncgw.gateway.connect."""
 
 
 def _default_runtime() -> Runtime:
@@ -122,7 +130,7 @@ def status(ctx: click.Context, /, api: str, stage: str | None, **aws: Any) -> No
     from asyncgw import intent
 
     runtime = _runtime(ctx)
-    snapshot = intent.read(_connect(aws), api)
+    snapshot = intent.read(_connect(ctx, aws), api)
     if stage is not None:
         chosen = snapshot.stage(stage)
         if chosen is None:
@@ -191,7 +199,7 @@ def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: st
     """
     from asyncgw import intent, planner
 
-    gateway = _connect(aws)
+    gateway = _connect(ctx, aws)
     snapshot = intent.read(gateway, api)
     chosen = planner.choose_stage(snapshot, stage, no_deploy=False)
     assert chosen is not None
@@ -251,7 +259,7 @@ def _change(ctx: click.Context, api: str, mode: Mode, options: dict[str, Any]) -
 
     change = intent.mode_change(api, mode, options["methods"], options["everything"],
                                 options["stage"], options["no_deploy"])
-    gateway = _connect(options)
+    gateway = _connect(ctx, options)
     snapshot = intent.read(gateway, api)
     _show_and_apply(ctx, gateway, snapshot, change.plan(snapshot), change.plan,
                     options["dry_run"], options["yes"], options["output"])
@@ -302,9 +310,10 @@ def _confirm(runtime: Runtime, plan: Plan, yes: bool) -> None:
         raise click.Abort()
 
 
-def _connect(options: dict[str, Any]) -> Gateway:
-    from asyncgw.gateway import connect
+def _connect(ctx: click.Context, options: dict[str, Any]) -> Gateway:
+    from asyncgw import gateway
 
+    connect = _runtime(ctx).connect or gateway.connect
     return connect(options.get("profile"), options.get("region"), options.get("endpoint_url"))
 
 
@@ -344,7 +353,8 @@ def run(args: Sequence[str], runtime: Runtime | None = None) -> int:
 
 
 def _say(runtime: Runtime | None, line: str) -> None:
-    _error_console(runtime).print(line, style="red", markup=False, highlight=False)
+    _error_console(runtime).print(line, style="red", markup=False, highlight=False,
+                                  soft_wrap=True)
 
 
 def _error_console(runtime: Runtime | None) -> Console:

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
-from dataclasses import dataclass
 
 import pytest
-from rich.console import Console
 
-from asyncgw.cli import Runtime, run
 from asyncgw.sandbox.seed import Clients, SeededApi
+from tests.cli.runner import asyncgw
 from tests.state import full_state
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def asyncgw(*args: str, interactive: bool = False) -> Result:
-    out, err = io.StringIO(), io.StringIO()
-    runtime = Runtime(
-        out=Console(file=out, width=120, color_system=None),
-        err=Console(file=err, width=120, color_system=None),
-        interactive=lambda: interactive,
-    )
-    code = run(list(args), runtime)
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 def test_status_table(orders: SeededApi) -> None:

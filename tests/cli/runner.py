@@ -1,0 +1,66 @@
+"""Running the CLI in process with captured output and, optionally, injected AWS faults."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.console import Console
+
+from asyncgw import gateway
+from asyncgw.cli import Runtime, run
+from tests.faults import FaultInjector, error_response
+
+
+@dataclass
+class Result:
+    """Exit code and the text written to stdout and stderr."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def last_error_line(self) -> str:
+        """The last non-empty line on stderr."""
+        lines = [line for line in self.err.splitlines() if line.strip()]
+        return lines[-1] if lines else ""
+
+
+def read_fault(operation: str, status: int, code: str) -> Callable[..., object]:
+    """A before-call handler that fails every call of one operation."""
+
+    def handler(model: object, **_: object) -> object:
+        if getattr(model, "name", None) == operation:
+            return error_response(status, code, f"injected {code}")
+        return None
+
+    return handler
+
+
+def asyncgw(
+    *args: str,
+    interactive: bool = False,
+    injector: FaultInjector | None = None,
+    read_failure: Callable[..., object] | None = None,
+) -> Result:
+    """Run `asyncgw ARGS` in this process; faults go onto the gateway's real client."""
+    out, err = io.StringIO(), io.StringIO()
+
+    def connect(profile: str | None, region: str | None, endpoint: str | None
+                ) -> gateway.Gateway:
+        made = gateway.connect(profile, region, endpoint)
+        for handler in (injector, read_failure):
+            if handler is not None:
+                made.client.meta.events.register_first("before-call.api-gateway", handler)
+        return made
+
+    runtime = Runtime(
+        out=Console(file=out, width=120, color_system=None),
+        err=Console(file=err, width=120, color_system=None),
+        interactive=lambda: interactive,
+        connect=connect,
+    )
+    code = run(list(args), runtime)
+    return Result(code, out.getvalue(), err.getvalue())

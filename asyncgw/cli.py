@@ -90,6 +90,9 @@ def change_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      "nothing is live until you do."),
         click.option("--dry-run", is_flag=True, help="Show the plan and change nothing."),
         click.option("--yes", "-y", is_flag=True, help="Apply without asking."),
+        click.option("--refuse-managed", is_flag=True, envvar="ASYNCGW_REFUSE_MANAGED",
+                     help="Refuse (exit 2) when a CloudFormation stack owns the API "
+                     "(env: ASYNCGW_REFUSE_MANAGED=1)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -258,7 +261,8 @@ def _change(ctx: click.Context, api: str, mode: Mode, options: dict[str, Any]) -
     from asyncgw import intent
 
     change = intent.mode_change(api, mode, options["methods"], options["everything"],
-                                options["stage"], options["no_deploy"])
+                                options["stage"], options["no_deploy"],
+                                options["refuse_managed"])
     gateway = _connect(ctx, options)
     snapshot = intent.read(gateway, api)
     _show_and_apply(ctx, gateway, snapshot, change.plan(snapshot), change.plan,

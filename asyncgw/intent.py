@@ -22,9 +22,12 @@ class ModeChange:
     everything: bool = False
     stage: str | None = None
     no_deploy: bool = False
+    refuse_managed: bool = False
 
     def plan(self, snapshot: ApiSnapshot) -> Plan:
         """The plan for this intent against a snapshot (also used to verify an apply)."""
+        if self.refuse_managed:
+            planner.refuse_managed(snapshot)
         stage = planner.choose_stage(snapshot, self.stage, self.no_deploy)
         selection = select(snapshot, self.patterns, self.everything)
         return planner.plan(snapshot, selection, self.mode, stage)
@@ -37,6 +40,7 @@ def mode_change(
     everything: bool = False,
     stage: str | None = None,
     no_deploy: bool = False,
+    refuse_managed: bool = False,
 ) -> ModeChange:
     """Validate the flags of enable-* and disable before any AWS call."""
     from asyncgw.errors import UsageError
@@ -46,7 +50,7 @@ def mode_change(
         raise UsageError("choose methods with -m 'VERB /path' (repeatable) or --all")
     if stage is not None and no_deploy:
         raise UsageError("--stage and --no-deploy contradict each other; pass only one")
-    return ModeChange(api, mode, patterns, everything, stage, no_deploy)
+    return ModeChange(api, mode, patterns, everything, stage, no_deploy, refuse_managed)
 
 
 def read(gateway: Gateway, api: str) -> ApiSnapshot:

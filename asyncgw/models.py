@@ -66,6 +66,10 @@ class Stage(Model):
     tags: dict[str, str] = Field(default_factory=dict)
 
 
+STACK_TAG = "aws:cloudformation:stack-name"
+"""Set by CloudFormation (hence SAM, CDK, Serverless) on what it creates [REC H1]."""
+
+
 class RestApi(Model):
     """The REST API itself."""
 
@@ -73,6 +77,11 @@ class RestApi(Model):
     name: str = ""
     description: str | None = None
     tags: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def stack(self) -> str | None:
+        """The CloudFormation stack that owns the API, if its tags say so."""
+        return self.tags.get(STACK_TAG)
 
 
 class ApiSnapshot(Model):

@@ -34,8 +34,6 @@ from asyncgw.modes import (
 )
 from asyncgw.selection import Selection
 
-STACK_TAG = "aws:cloudformation:stack-name"
-
 
 def choose_stage(snapshot: ApiSnapshot, requested: str | None, no_deploy: bool) -> str | None:
     """The stage to redeploy after a change, or None with --no-deploy."""
@@ -62,6 +60,16 @@ def choose_stage(snapshot: ApiSnapshot, requested: str | None, no_deploy: bool) 
         f"API {snapshot.api.id} has {len(names)} stages ({', '.join(names)}); "
         "choose one with --stage, or pass --no-deploy"
     )
+
+
+def refuse_managed(snapshot: ApiSnapshot) -> None:
+    """Raise UsageError when a CloudFormation stack owns the API (for --refuse-managed)."""
+    if snapshot.api.stack:
+        raise UsageError(
+            f"API {snapshot.api.id} is managed by CloudFormation stack "
+            f"{snapshot.api.stack!r} and --refuse-managed is set: change the stack's "
+            "template instead; nothing was changed"
+        )
 
 
 def plan(snapshot: ApiSnapshot, selection: Selection, mode: Mode, stage: str | None) -> Plan:
@@ -308,11 +316,11 @@ def _warnings(
     snapshot: ApiSnapshot, deployment: Deployment | None, writes: bool, stage: str | None
 ) -> tuple[str, ...]:
     warnings = []
-    stack = snapshot.api.tags.get(STACK_TAG)
+    stack = snapshot.api.stack
     if stack and writes:
         warnings.append(
             f"API is managed by CloudFormation stack {stack!r}: the next stack update "
-            "may revert this change"
+            "may revert this change; make it in the template too"
         )
     if deployment is not None and deployment.canary:
         warnings.append(

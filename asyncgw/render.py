@@ -48,6 +48,9 @@ def _when(stage: Stage) -> list[str]:
 def _header(snapshot: ApiSnapshot) -> Text:
     api = snapshot.api
     text = Text.assemble((api.name or "(unnamed)", "bold"), f" ({api.id}) in {snapshot.region}")
+    if api.stack:
+        text.append(f"\nmanaged by CloudFormation stack {api.stack}: hand changes drift from "
+                    "its template", style="yellow")
     if not snapshot.stages:
         text.append("\nno stages: nothing is deployed")
     for stage in snapshot.stages:
@@ -123,7 +126,8 @@ def status_json(snapshot: ApiSnapshot) -> dict[str, Any]:
     """The status report as one JSON object."""
     api = snapshot.api
     return {
-        "api": {"id": api.id, "name": api.name, "region": snapshot.region, "tags": api.tags},
+        "api": {"id": api.id, "name": api.name, "region": snapshot.region, "tags": api.tags,
+                "stack": api.stack},
         "stages": [
             {
                 "name": s.stage_name,

@@ -29,6 +29,9 @@ class Case:
 
 PROD = ("--stage", "prod")
 CASES: dict[str, Case] = {
+    "managed api with --refuse-managed": Case(
+        ("enable-async", "managed", "--all", "--no-deploy", "--refuse-managed"), 2,
+        "is managed by CloudFormation stack 'shop-stack' and --refuse-managed is set"),
     "unknown api id": Case(("status", "abcdefghij"), 2,
                            "no REST API with id or name 'abcdefghij' in us-east-1; list them"),
     "unknown api name": Case(("status", "shop"), 2, "no REST API with id or name 'shop'"),
@@ -119,6 +122,8 @@ def world(account: Clients) -> dict[str, str]:
     for _ in range(2):
         seed_rest_api(account, "twin", [MethodSpec("/a", "GET", integration="mock")])
     seed_rest_api(account, "mockonly", [MethodSpec("/a", "GET", integration="mock")])
+    seed_rest_api(account, "managed", [MethodSpec("/a", "POST", function="shop")],
+                  tags={"aws:cloudformation:stack-name": "shop-stack"})
     seed_rest_api(account, "bare", [MethodSpec("/jobs", "POST", function="jobs"),
                                     MethodSpec("/pending", "POST", integration="none")],
                   stages=())

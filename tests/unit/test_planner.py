@@ -284,3 +284,12 @@ def test_applying_reaches_the_mode_and_undo_restores_the_start(start, mode) -> N
     assert plan(snap, select(snap, [], True), mode, "prod").is_empty
     restored = _run(changed, list(reversed(result.steps)), lambda s: s.undo)
     assert restored == original
+
+
+def test_refuse_managed_refuses_a_stack_owned_api() -> None:
+    from asyncgw.planner import refuse_managed
+
+    refuse_managed(snapshot([method()]))  # not managed: no error
+    with pytest.raises(UsageError, match="managed by CloudFormation stack 'orders-stack'"):
+        refuse_managed(snapshot([method()], tags={"aws:cloudformation:stack-name":
+                                                  "orders-stack"}))

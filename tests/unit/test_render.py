@@ -46,7 +46,7 @@ def test_status_lists_every_method_with_its_mode() -> None:
 def test_status_json_has_the_documented_fields() -> None:
     data = json.loads(json.dumps(render.status_json(API)))
     assert data["api"] == {"id": "abcde12345", "name": "orders", "region": "us-east-1",
-                           "tags": {}}
+                           "tags": {}, "stack": None}
     assert data["stages"][0]["name"] == "prod"
     assert data["stages"][0]["deploymentId"] == "d1"
     by_key = {f"{m['httpMethod']} {m['path']}": m for m in data["methods"]}
@@ -94,3 +94,9 @@ def test_plan_json_carries_the_wire_operations() -> None:
         "path": "/requestParameters/integration.request.header.X-Amz-Invocation-Type"}]
     assert data["deployment"]["stage"] == "prod"
     assert data["summary"] == "2 methods to change, 1 deployment to stage prod."
+
+
+def test_status_names_the_owning_stack() -> None:
+    managed = snapshot([method()], tags={"aws:cloudformation:stack-name": "orders-prod"})
+    assert "managed by CloudFormation stack orders-prod" in text(render.status(managed))
+    assert render.status_json(managed)["api"]["stack"] == "orders-prod"

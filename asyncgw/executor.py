@@ -26,6 +26,7 @@ from asyncgw.models import (
     Step,
     new_validator_id,
 )
+from asyncgw.planner import restore
 
 Progress = Callable[[str], None]
 
@@ -45,6 +46,8 @@ class _Journal:
 
     entries: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
     validator_ids: dict[str, str] = field(default_factory=dict)
+    wrote: bool = False
+    """True once any write was sent: a failed call may still have taken effect."""
 
     def record(self, what: str, undo: Callable[[], None]) -> None:
         self.entries.append((what, undo))
@@ -104,6 +107,7 @@ def _resolved(ops: tuple[PatchOp, ...], journal: _Journal) -> list[PatchOp]:
 
 
 def _run(step: Step, api_id: str, gateway: Gateway, journal: _Journal) -> None:
+    journal.wrote = True
     match step:
         case CreateValidator():
             created = gateway.create_validator(
@@ -144,11 +148,13 @@ def _deploy(plan: Plan, gateway: Gateway, journal: _Journal, progress: Progress)
     if deployment is None:
         return None
     progress(f"deploying stage {deployment.stage}")
-    new_id = gateway.create_deployment(plan.api_id, deployment.stage, deployment.description)
     previous = deployment.previous_deployment_id
     if previous:
+        # Journaled before the call: a deployment whose response is lost still moved the stage.
         journal.record(f"point stage {deployment.stage} back at deployment {previous}",
                        lambda: gateway.point_stage(plan.api_id, deployment.stage, previous))
+    journal.wrote = True
+    new_id = gateway.create_deployment(plan.api_id, deployment.stage, deployment.description)
     served = gateway.stage(plan.api_id, deployment.stage).deployment_id
     if served != new_id:
         raise ApplyFailed(
@@ -173,7 +179,9 @@ def _undo(
                 undo()
             except AsyncgwError as error:
                 failed.append(f"{what} (failed: {error.message})")
-        left = _left_over(plan, base, gateway) if journal.entries else []
+        left = _repaired(plan, base, gateway, progress) if journal.wrote else []
+    if failed and not left:
+        failed = []  # The read-back shows the API as it was: the failed undo had nothing to do.
     if failed or left:
         raise UndoFailed(
             f"{cause}; undoing failed too, fix by hand: " + "; ".join(failed + left),
@@ -185,12 +193,52 @@ def _undo(
     raise ApplyFailed(f"{cause}; {undone}, API {plan.api_id} is as it was") from failure
 
 
-def _left_over(plan: Plan, base: ApiSnapshot, gateway: Gateway) -> list[str]:
-    """What still differs from the snapshot taken before the apply."""
+def _repaired(plan: Plan, base: ApiSnapshot, gateway: Gateway, progress: Progress) -> list[str]:
+    """Read back; put back what the journal could not know about; list what still differs."""
     try:
         now = gateway.read(base.api)
     except AsyncgwError as error:
         return [f"could not read API {plan.api_id} back to check it ({error.message})"]
+    if not _left_over(plan, base, now):
+        return []
+    progress("read-back differs from before: restoring from the snapshot")
+    try:
+        for step in restore(base, now):
+            if isinstance(step, PatchMethod):
+                gateway.update_method(plan.api_id, step.resource_id, step.http_method, step.ops)
+            elif isinstance(step, PatchIntegration):
+                gateway.update_integration(plan.api_id, step.resource_id, step.http_method,
+                                           step.ops)
+        now = gateway.read(base.api)
+        _drop_stray_validators(plan, base, now, gateway)
+        _point_stage_back(plan, now, gateway)
+        now = gateway.read(base.api)
+    except AsyncgwError as error:
+        return [*_left_over(plan, base, now),
+                f"restoring from the snapshot failed too ({error.message})"]
+    return _left_over(plan, base, now)
+
+
+def _drop_stray_validators(plan: Plan, base: ApiSnapshot, now: ApiSnapshot,
+                           gateway: Gateway) -> None:
+    known = {v.id for v in base.validators}
+    used = {m.request_validator_id for m in now.methods}
+    for validator in now.validators:
+        if validator.id not in known and validator.id not in used:
+            gateway.delete_validator(plan.api_id, validator.id)
+
+
+def _point_stage_back(plan: Plan, now: ApiSnapshot, gateway: Gateway) -> None:
+    deployment = plan.deployment
+    if deployment is None or not deployment.previous_deployment_id:
+        return
+    stage = now.stage(deployment.stage)
+    if stage is not None and stage.deployment_id != deployment.previous_deployment_id:
+        gateway.point_stage(plan.api_id, deployment.stage, deployment.previous_deployment_id)
+
+
+def _left_over(plan: Plan, base: ApiSnapshot, now: ApiSnapshot) -> list[str]:
+    """What still differs from the snapshot taken before the apply."""
     before = {m.key: m for m in base.methods}
     after = {m.key: m for m in now.methods}
     left = [f"{key} differs from before" for key in sorted(before.keys() | after.keys())

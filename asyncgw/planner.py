@@ -333,6 +333,36 @@ def _warnings(
     return tuple(warnings)
 
 
+def restore(base: ApiSnapshot, now: ApiSnapshot) -> list[Step]:
+    """Steps that put the fields asyncgw owns back to `base` wherever `now` differs."""
+    current = {m.key: m for m in now.methods}
+    steps: list[Step] = []
+    for original in base.methods:
+        changed = current.get(original.key)
+        if changed is None or changed.integration is None or original.integration is None:
+            continue
+        was = original.request_parameters.get(SELECTOR_PARAMETER)
+        edits = [_parameter(changed.request_parameters.get(SELECTOR_PARAMETER), was)]
+        if changed.request_validator_id != original.request_validator_id:
+            edits.append(_validator_back(now.validator(changed.request_validator_id),
+                                         original.request_validator_id))
+        method_step = _method_patch(changed, edits)
+        integration_step = _integration_patch(
+            changed,
+            changed.integration.request_parameters.get(INVOCATION_TYPE_MAPPING),
+            original.integration.request_parameters.get(INVOCATION_TYPE_MAPPING),
+        )
+        steps += _ordered(method_step, integration_step, method_first=was is not None)
+    return steps
+
+
+def _validator_back(current: Validator | None, original_id: str | None) -> _Edit:
+    change = FieldChange(field="requestValidator", before=_validator_label(current),
+                         after=original_id)
+    undo = PatchOp(op="replace", path="/requestValidatorId", value=current.id if current else None)
+    return change, PatchOp(op="replace", path="/requestValidatorId", value=original_id), undo
+
+
 def assessments(snapshot: ApiSnapshot) -> dict[str, Mode]:
     """Each method's current mode, keyed 'VERB /path' (used to verify an apply)."""
     return {m.key: assess(m, snapshot).mode for m in snapshot.methods}

@@ -143,14 +143,34 @@ def test_failing_undo_lists_what_is_left_to_fix(
     gateway: Gateway, orders: SeededApi, account: Clients
 ) -> None:
     writes = _write_count(gateway, orders.api_id, Mode.SWITCHABLE)
-    # Fail the last patch, then the first undo write that follows it.
-    inject(account.apigateway, FaultInjector({writes - 1, writes}))
+    # Fail the last patch, then every write that tries to undo or repair it.
+    inject(account.apigateway, FaultInjector(set(range(writes - 1, writes + 50))))
     with pytest.raises(UndoFailed) as caught:
         change(gateway, orders.api_id, Mode.SWITCHABLE, everything=True)
     assert caught.value.exit_code == 4
     assert caught.value.leftovers
     assert any("differs from before" in item or "failed" in item
                for item in caught.value.leftovers)
+
+
+def test_a_write_that_took_effect_before_failing_is_repaired_from_the_snapshot(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    before = full_state(account.apigateway, orders.api_id)
+    lost: list[str] = []
+
+    def lose_the_response(http_response: object, model: object, **_: object) -> None:
+        # The call reached AWS and changed the API; only the answer was lost on the way back.
+        if getattr(model, "name", None) == "UpdateIntegration" and not lost:
+            lost.append("once")
+            from botocore.exceptions import ReadTimeoutError
+
+            raise ReadTimeoutError(endpoint_url="https://apigateway.us-east-1.amazonaws.com")
+
+    account.apigateway.meta.events.register("after-call.api-gateway", lose_the_response)
+    with pytest.raises(ApplyFailed, match="is as it was"):
+        change(gateway, orders.api_id, Mode.ASYNC, ("GET /orders",))
+    assert full_state(account.apigateway, orders.api_id) == before
 
 
 def test_a_change_by_another_writer_stops_before_the_first_write(

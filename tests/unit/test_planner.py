@@ -293,3 +293,13 @@ def test_refuse_managed_refuses_a_stack_owned_api() -> None:
     with pytest.raises(UsageError, match="managed by CloudFormation stack 'orders-stack'"):
         refuse_managed(snapshot([method()], tags={"aws:cloudformation:stack-name":
                                                   "orders-stack"}))
+
+
+@pytest.mark.parametrize(("was", "now"), list(itertools.permutations(STARTS, 2)))
+def test_restore_puts_owned_fields_back(was: str, now: str) -> None:
+    from asyncgw.planner import restore
+
+    base = snapshot([STARTS[was]], validators=[PARAMS, BODY, BOTH])
+    current = snapshot([STARTS[now]], validators=[PARAMS, BODY, BOTH])
+    repaired = _run(STARTS[now], restore(base, current), lambda s: s.ops)
+    assert repaired == STARTS[was]

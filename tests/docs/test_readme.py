@@ -1,0 +1,195 @@
+"""The README matches CI, exit codes and IAM calls, and its sandbox commands work."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import botocore.session
+import pytest
+
+from asyncgw.errors import ExitCode
+from asyncgw.sandbox.seed import clients, seed_orders_api
+from asyncgw.sandbox.server import Server, start
+from tests.docs.markdown import (
+    DOCS,
+    README,
+    ROOT,
+    Block,
+    blocks,
+    expected_exit,
+    section,
+    table_rows,
+)
+
+BIN = Path(sys.executable).parent
+README_ENDPOINT = "http://127.0.0.1:4566"
+TEXT = README.read_text(encoding="utf-8")
+SANDBOX_BLOCKS = [b for b in blocks(TEXT) if b.marker == "sandbox"]
+SERVE_BLOCKS = [b for b in blocks(TEXT) if b.marker == "sandbox-serve"]
+
+
+# (a) CI runs the README's test command verbatim.
+
+
+def test_readme_test_command_is_a_line_of_ci_run() -> None:
+    shell_blocks = [b for b in blocks(TEXT) if b.info == "sh"]
+    test_command = shell_blocks[1].body.strip()
+    assert "pytest" in test_command
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test_command in ci_lines, f".ci/run does not run {test_command!r} verbatim"
+
+
+# (c) Every exit code is documented, and nothing else is.
+
+
+@pytest.mark.parametrize("page", [README, DOCS / "commands.md"], ids=lambda p: p.name)
+def test_exit_code_table_lists_every_exit_code(page: Path) -> None:
+    rows = table_rows(section(page.read_text(encoding="utf-8"), "## Exit codes"))
+    documented = [int(row[0]) for row in rows]
+    assert sorted(documented) == sorted(code.value for code in ExitCode)
+
+
+# The IAM table and the sample policy cover every call gateway.py makes, and only those.
+
+
+def _gateway_calls() -> dict[str, tuple[str, str]]:
+    """Operation name -> (HTTP verb, IAM resource path) for every AWS call in gateway.py."""
+    source = (ROOT / "asyncgw" / "gateway.py").read_text(encoding="utf-8")
+    session = botocore.session.get_session()
+    calls: dict[str, tuple[str, str]] = {}
+    wanted = [("apigateway", name) for name in re.findall(r'_(?:call|pages)\(\s*"(\w+)"', source)]
+    v2 = session.get_service_model("apigatewayv2")
+    by_snake = {_snake(name): name for name in v2.operation_names}
+    wanted += [("apigatewayv2", by_snake[s]) for s in re.findall(r"\bv2\.(\w+)\(", source)]
+    for service, name in wanted:
+        http = session.get_service_model(service).operation_model(name).http
+        path = str(http["requestUri"]).split("?")[0].removeprefix("/v2")
+        path = path.replace("{restapi_id}", "API_ID")
+        calls[name] = (http["method"], re.sub(r"\{[^}]+\}", "*", path))
+    return calls
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def test_iam_table_matches_the_calls_asyncgw_makes() -> None:
+    calls = _gateway_calls()
+    assert {"UpdateMethod", "UpdateIntegration", "CreateDeployment", "GetApis"} <= set(calls)
+    rows = table_rows(section(TEXT, "## IAM permissions"))
+    documented = {row[2]: (row[0], row[1]) for row in rows}
+    assert set(documented) == set(calls), "IAM table rows differ from gateway.py's calls"
+    for name, (verb, path) in calls.items():
+        assert documented[name] == (f"`apigateway:{verb}`", f"`{path}`"), name
+
+
+def test_sample_policy_allows_every_call() -> None:
+    policy_block = next(b for b in blocks((DOCS / "index.md").read_text(encoding="utf-8"))
+                        if b.info == "json")
+    allowed = set()
+    for statement in json.loads(policy_block.body)["Statement"]:
+        resources = statement["Resource"]
+        for resource in [resources] if isinstance(resources, str) else resources:
+            path = resource.split("::", 1)[1].replace("a1b2c3d4e5", "API_ID")
+            allowed.add((statement["Action"].removeprefix("apigateway:"), path))
+    missing = {name: call for name, call in _gateway_calls().items() if call not in allowed}
+    assert not missing, f"docs/index.md's policy lacks {missing}"
+
+
+# (d) The README's sandbox commands run as written.
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    with start(port=0) as running:
+        # moto's accounts live in the process: drop what earlier test modules left there.
+        running.reset()
+        seed_orders_api(clients("us-east-1", running.endpoint_url))
+        yield running
+
+
+def _environment(tmp: Path) -> dict[str, str]:
+    """No AWS settings from the machine: the README's own exports must be enough."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        AWS_CONFIG_FILE=str(tmp / "no-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp / "no-credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+        NO_COLOR="1",
+    )
+    return env
+
+
+def _exports_before(block: Block) -> list[str]:
+    """`export` lines of the sandbox blocks above this one, as a reader would have run them."""
+    return [c for b in SANDBOX_BLOCKS if b.line < block.line for c in b.commands
+            if c.startswith("export ")]
+
+
+def test_readme_has_sandbox_examples() -> None:
+    assert len(SANDBOX_BLOCKS) >= 4
+    assert len(SERVE_BLOCKS) == 1
+
+
+@pytest.mark.parametrize("block", SANDBOX_BLOCKS, ids=lambda b: f"line{b.line}")
+def test_sandbox_block_runs(block: Block, server: Server, tmp_path: Path) -> None:
+    env = _environment(tmp_path)
+    exports = _exports_before(block)
+    for command in block.commands:
+        if command.startswith("export "):
+            exports.append(command)
+        else:
+            assert README_ENDPOINT in command, f"{command!r} would leave the sandbox"
+        script = "\n".join([*exports, command.replace(README_ENDPOINT, server.endpoint_url)])
+        done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True,
+                              timeout=120, stdin=subprocess.DEVNULL, cwd=tmp_path)
+        output = done.stdout + done.stderr
+        assert done.returncode == expected_exit(command), f"$ {command}\n{output}"
+        assert "Traceback" not in output, f"$ {command}\n{output}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _lines(stream: Iterator[str], into: queue.Queue[str]) -> None:
+    for line in stream:
+        into.put(line)
+
+
+def test_sandbox_serve_command_serves_and_stops(tmp_path: Path) -> None:
+    (command,) = SERVE_BLOCKS[0].commands
+    port = README_ENDPOINT.rsplit(":", 1)[1]
+    assert f"--port {port}" in command, "the README serves on another port than it uses"
+    command = command.replace(f"--port {port}", f"--port {_free_port()}")
+    serving = subprocess.Popen(["bash", "-c", command], env=_environment(tmp_path), text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, start_new_session=True)
+    assert serving.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_lines, args=(serving.stdout, lines), daemon=True).start()
+    seen: list[str] = []
+    try:
+        while not any("Press Ctrl-C" in line for line in seen):
+            seen.append(lines.get(timeout=60))
+    finally:
+        if serving.poll() is None:
+            os.killpg(serving.pid, signal.SIGINT)
+        code = serving.wait(timeout=30)
+    output = "".join(seen)
+    assert 'Seeded REST API "orders"' in output
+    assert code == 0, output

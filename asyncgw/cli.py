@@ -94,9 +94,10 @@ def change_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Refuse (exit 2) when a CloudFormation stack owns the API "
                      "(env: ASYNCGW_REFUSE_MANAGED=1)."),
     ]
+    command = aws_options(command)  # applied first, so listed after the selection options
     for option in reversed(options):
         command = option(command)
-    return aws_options(command)
+    return command
 
 
 @click.group(context_settings=CONTEXT)
@@ -242,7 +243,8 @@ def sandbox() -> None:
 def serve(port: int, no_seed: bool) -> None:
     """Serve an emulated AWS account on 127.0.0.1 until Ctrl-C.
 
-    Prints the --endpoint-url and the sample API's id, so every command can be run by hand.
+    Prints the endpoint URL (use it as --endpoint-url or AWS_ENDPOINT_URL) and the
+    sample API's id, so every command can be run by hand.
 
     \b
     Example:

@@ -73,7 +73,7 @@ def apply(
             progress("verifying: reading the API back")
             _verify(plan, base, gateway, replan)
         deployment_id = _deploy(plan, gateway, journal, progress)
-    except (AsyncgwError, KeyboardInterrupt) as failure:
+    except BaseException as failure:  # anything, even a bug of ours, must not leave it half-done
         _undo(journal, plan, base, gateway, failure, progress)
     return Outcome(len(plan.steps), deployment_id, dict(journal.validator_ids))
 
@@ -170,7 +170,12 @@ def _undo(
     failure: BaseException,
     progress: Progress,
 ) -> None:
-    cause = "interrupted" if isinstance(failure, KeyboardInterrupt) else str(failure)
+    if isinstance(failure, KeyboardInterrupt):
+        cause = "interrupted"
+    elif isinstance(failure, AsyncgwError):
+        cause = failure.message
+    else:
+        cause = f"unexpected {type(failure).__name__}: {failure}"
     failed: list[str] = []
     with _ignoring_interrupts():
         for what, undo in reversed(journal.entries):
@@ -187,7 +192,8 @@ def _undo(
             f"{cause}; undoing failed too, fix by hand: " + "; ".join(failed + left),
             failed + left,
         ) from failure
-    undone = f"{len(journal.entries)} change(s) undone" if journal.entries else "nothing changed"
+    count = len(journal.entries)
+    undone = f"{count} change{'s' * (count != 1)} undone" if count else "nothing changed"
     if isinstance(failure, KeyboardInterrupt):
         raise Interrupted(f"interrupted; {undone}, API {plan.api_id} is as it was") from None
     raise ApplyFailed(f"{cause}; {undone}, API {plan.api_id} is as it was") from failure

@@ -103,10 +103,11 @@ class ApiSnapshot(Model):
 
     @property
     def fingerprint(self) -> str:
-        """A digest of the parts a plan depends on: methods and validators."""
+        """A digest of the parts a plan depends on: methods, validators, stage deployments."""
         parts = {
             "methods": [m.model_dump(mode="json") for m in self.methods],
             "validators": [v.model_dump(mode="json") for v in self.validators],
+            "stages": {s.stage_name: s.deployment_id for s in self.stages},
         }
         canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -194,8 +194,7 @@ def summary(plan: Plan) -> str:
     if plan.is_empty:
         return "Nothing to do: no change, no deployment."
     created = sum(isinstance(s, CreateValidator) for s in plan.steps)
-    parts = [f"{len(plan.changed_methods)} method{'s' * (len(plan.changed_methods) != 1)} "
-             f"to change"] if plan.steps else []
+    parts = [f"{_methods(len(plan.changed_methods))} to change"] if plan.steps else []
     if created:
         parts.append(f"{created} validator{'s' * (created != 1)} to create")
     if plan.deployment is not None:
@@ -216,15 +215,19 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     return data
 
 
+def _methods(count: int) -> str:
+    return f"{count} method{'s' * (count != 1)}"
+
+
 def outcome(plan: Plan, done: Outcome) -> Text:
     """One line saying what was applied and what is live."""
-    if plan.steps and done.deployment_id:
-        return Text(f"Done: {len(plan.changed_methods)} method(s) now {plan.mode}, "
-                    f"live on stage {plan.deployment.stage if plan.deployment else '?'} "
+    changed = _methods(len(plan.changed_methods))
+    if plan.steps and done.deployment_id and plan.deployment:
+        return Text(f"Done: {changed} now {plan.mode}, live on stage {plan.deployment.stage} "
                     f"(deployment {done.deployment_id}).", style="green")
     if plan.steps:
-        return Text(f"Done: {len(plan.changed_methods)} method(s) now {plan.mode}; "
-                    "not live until you run: asyncgw redeploy "
-                    f"{plan.api_id} --stage STAGE", style="yellow")
-    return Text(f"Done: stage {plan.deployment.stage if plan.deployment else '?'} now serves "
-                f"deployment {done.deployment_id}.", style="green")
+        return Text(f"Done: {changed} now {plan.mode}; not live until you run: "
+                    f"asyncgw redeploy {plan.api_id} --stage STAGE", style="yellow")
+    stage = plan.deployment.stage if plan.deployment else "?"
+    return Text(f"Done: stage {stage} now serves deployment {done.deployment_id}.",
+                style="green")

@@ -60,7 +60,7 @@ def test_without_terminal_or_yes_nothing_changes(orders: SeededApi, account: Cli
 def test_apply_with_yes_reports_what_is_live(orders: SeededApi) -> None:
     result = asyncgw("enable-async", "orders", "-m", "GET /orders", "--stage", "prod", "--yes")
     assert result.code == 0, result.err
-    assert "Done: 1 method(s) now async, live on stage prod" in result.out
+    assert "Done: 1 method now async, live on stage prod" in result.out
     again = asyncgw("enable-async", "orders", "-m", "GET /orders", "--stage", "prod", "--yes")
     assert again.code == 0
     assert "Nothing to do" in again.out

@@ -173,6 +173,34 @@ def test_a_write_that_took_effect_before_failing_is_repaired_from_the_snapshot(
     assert full_state(account.apigateway, orders.api_id) == before
 
 
+def test_an_unexpected_error_midway_is_undone_too(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    before = full_state(account.apigateway, orders.api_id)
+    writes: list[str] = []
+
+    def bug(model: object, **_: object) -> None:
+        if getattr(model, "name", None) == "UpdateIntegration" and not writes:
+            writes.append("once")
+            raise ValueError("a bug")
+
+    account.apigateway.meta.events.register_first("before-call.api-gateway", bug)
+    with pytest.raises(ApplyFailed, match="unexpected ValueError: a bug; 1 change undone"):
+        change(gateway, orders.api_id, Mode.SWITCHABLE, ("GET /orders",))
+    assert full_state(account.apigateway, orders.api_id) == before
+
+
+def test_a_deployment_by_someone_else_stops_before_the_first_write(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, ("GET /orders",), stage="prod")
+    snapshot = intent.read(gateway, orders.api_id)
+    plan = wanted.plan(snapshot)
+    account.apigateway.create_deployment(restApiId=orders.api_id, stageName="prod")
+    with pytest.raises(StaleSnapshot):
+        apply(plan, snapshot, gateway, wanted.plan)
+
+
 def test_a_change_by_another_writer_stops_before_the_first_write(
     gateway: Gateway, orders: SeededApi, account: Clients
 ) -> None:

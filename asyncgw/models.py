@@ -77,6 +77,12 @@ class RestApi(Model):
     name: str = ""
     description: str | None = None
     tags: dict[str, str] = Field(default_factory=dict)
+    endpoint_configuration: dict[str, list[str]] = Field(default_factory=dict)
+
+    @property
+    def endpoint_types(self) -> tuple[str, ...]:
+        """EDGE, REGIONAL or PRIVATE."""
+        return tuple(self.endpoint_configuration.get("types", []))
 
     @property
     def stack(self) -> str | None:
@@ -212,6 +218,7 @@ class Plan(Model):
     skipped: tuple[MethodNote, ...] = ()
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:

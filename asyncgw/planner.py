@@ -102,6 +102,7 @@ def plan(snapshot: ApiSnapshot, selection: Selection, mode: Mode, stage: str | N
         skipped=selection.skipped,
         warnings=_warnings(snapshot, deployment, bool(steps), stage),
         notes=tuple(notes),
+        advice=_advice(snapshot, mode) if changed else (),
     )
 
 
@@ -331,6 +332,24 @@ def _warnings(
         warnings.append("--no-deploy: nothing is live until the stage is redeployed "
                         "(asyncgw redeploy)")
     return tuple(warnings)
+
+
+def _advice(snapshot: ApiSnapshot, mode: Mode) -> tuple[str, ...]:
+    if mode is Mode.SYNC:
+        return ()
+    advice = [
+        "async invocations take payloads up to 1 MB (synchronous: 6 MB, API Gateway: 10 MB); "
+        "larger requests will fail at Lambda",
+        "by default Lambda retries a failed async event twice, then drops it, and may deliver "
+        "an event more than once: make the function idempotent and give it an on-failure "
+        "destination",
+    ]
+    if {"REGIONAL", "PRIVATE"} & set(snapshot.api.endpoint_types):
+        advice.append(
+            "if the only reason is the 29 s integration timeout, a Regional or private REST "
+            "API can have it raised by a Service Quotas request instead"
+        )
+    return tuple(advice)
 
 
 def restore(base: ApiSnapshot, now: ApiSnapshot) -> list[Step]:

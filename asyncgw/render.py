@@ -185,6 +185,7 @@ def plan(plan: Plan) -> RenderableType:
     parts += [Text(f"  skipped {n.method}: {n.reason}", style="dim") for n in plan.skipped]
     parts += [Text(f"Note: {note}") for note in plan.notes]
     parts += [Text(f"Warning: {w}", style="yellow") for w in plan.warnings]
+    parts += [Text(f"Advice: {a}", style="dim") for a in plan.advice]
     parts.append(Text(summary(plan), style="bold"))
     return Group(*parts)
 

@@ -303,3 +303,24 @@ def test_restore_puts_owned_fields_back(was: str, now: str) -> None:
     current = snapshot([STARTS[now]], validators=[PARAMS, BODY, BOTH])
     repaired = _run(STARTS[now], restore(base, current), lambda s: s.ops)
     assert repaired == STARTS[was]
+
+
+@pytest.mark.parametrize("mode", [Mode.ASYNC, Mode.SWITCHABLE])
+def test_async_plans_carry_payload_and_duplicate_advice(mode: Mode) -> None:
+    advice = plan_for(method(), mode).advice
+    assert any("1 MB" in a and "6 MB" in a for a in advice)
+    assert any("more than once" in a for a in advice)
+    assert not any("29 s" in a for a in advice)
+
+
+def test_regional_apis_hear_about_the_timeout_quota() -> None:
+    snap = snapshot([method()])
+    regional = snap.model_copy(update={"api": snap.api.model_copy(
+        update={"endpoint_configuration": {"types": ["REGIONAL"]}})})
+    result = plan(regional, select(regional, [], True), Mode.ASYNC, "prod")
+    assert any("29 s integration timeout" in a for a in result.advice)
+
+
+def test_disable_and_empty_plans_carry_no_advice() -> None:
+    assert plan_for(switchable(), Mode.SYNC).advice == ()
+    assert plan_for(asynchronous(), Mode.ASYNC).advice == ()

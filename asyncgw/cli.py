@@ -226,7 +226,9 @@ def demo(ctx: click.Context, /) -> None:
     from asyncgw.demo import play
 
     runtime = _runtime(ctx)
-    code = play(runtime.out.print, lambda args: run(args, runtime))
+    # One stream, so progress and errors appear in story order even when piped to a file.
+    story = Runtime(runtime.out, runtime.out, runtime.interactive, runtime.connect)
+    code = play(runtime.out.print, lambda args: run(args, story))
     if code:
         ctx.exit(code)
 

@@ -211,6 +211,70 @@ def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: st
     _show_and_apply(ctx, gateway, snapshot, plan, lambda _: plan, dry_run, yes, aws["output"])
 
 
+EXPORT_FORMATS = ("cloudformation", "openapi", "terraform", "cdk-python", "cdk-typescript",
+                  "serverless")
+"""asyncgw.export.FORMAT_NAMES, spelled out so --help need not import the renderers."""
+
+
+@cli.command(context_settings=CONTEXT, short_help="Print the change as infrastructure code.")
+@click.argument("api")
+@click.option("-m", "--method", "methods", multiple=True, metavar="'VERB /path'",
+              help="Method to export; repeatable; '*' globs as in enable-async.")
+@click.option("--all", "everything", is_flag=True, help="Every Lambda non-proxy method.")
+@click.option("--mode", type=click.Choice(["async", "switchable", "sync"]), required=True,
+              help="The mode to express.")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="The infrastructure-as-code language.")
+@aws_options
+@click.pass_context
+def export(ctx: click.Context, /, api: str, methods: tuple[str, ...], everything: bool,
+           mode: str, fmt: str, **aws: Any) -> None:
+    """Print the same change in your stack's language, so it survives the next deploy.
+
+    A hand change to a CloudFormation, SAM, CDK, Serverless or Terraform API drifts
+    from its template; make the change there too. Reads the API; changes nothing.
+
+    \b
+    Examples:
+      asyncgw export orders -m 'POST /orders' --mode switchable --format cloudformation
+      asyncgw export orders --all --mode async --format terraform > async.tf
+    """
+    from asyncgw import intent
+    from asyncgw.export import export as render_export
+    from asyncgw.export import export_data
+    from asyncgw.modes import Mode
+    from asyncgw.selection import select
+
+    wanted = intent.mode_change(api, Mode(mode), methods, everything, no_deploy=True)
+    snapshot = intent.read(_connect(ctx, aws), api)
+    chosen = select(snapshot, wanted.patterns, wanted.everything).methods
+    runtime = _runtime(ctx)
+    if aws["output"] == "json":
+        _print_json(runtime, export_data(snapshot, chosen, Mode(mode), fmt))
+    else:
+        runtime.out.out(render_export(snapshot, chosen, Mode(mode), fmt), highlight=False)
+
+
+@cli.command("iam-policy", context_settings=CONTEXT,
+             short_help="Print the least-privilege IAM policy asyncgw needs.")
+@click.argument("api_id", required=False, metavar="[API_ID]")
+@click.option("--region", metavar="REGION", help="Region for the ARNs (default: any).")
+@click.pass_context
+def iam_policy(ctx: click.Context, /, api_id: str | None, region: str | None) -> None:
+    """Print the IAM policy that lets asyncgw read and change one REST API (or any).
+
+    Makes no AWS call. Without API_ID the policy covers every REST API.
+
+    \b
+    Examples:
+      asyncgw iam-policy a1b2c3d4e5 --region eu-west-1 > asyncgw-policy.json
+      asyncgw iam-policy
+    """
+    from asyncgw.iam_policy import policy
+
+    _print_json(_runtime(ctx), policy(api_id, region))
+
+
 @cli.command(context_settings=CONTEXT, short_help="See the whole tool work on an emulated account.")
 @click.pass_context
 def demo(ctx: click.Context, /) -> None:

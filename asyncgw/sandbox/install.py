@@ -36,6 +36,7 @@ def _attachments() -> list[tuple[type, str, Any]]:
     from moto.apigateway.responses import APIGatewayResponse
 
     from asyncgw.sandbox import backend_operations as backend
+    from asyncgw.sandbox import import_fixes
     from asyncgw.sandbox import model_fixes as models
     from asyncgw.sandbox import response_operations as handlers
 
@@ -54,6 +55,11 @@ def _attachments() -> list[tuple[type, str, Any]]:
             APIGatewayBackend,
             "put_integration",
             backend.aws_shaped_put_integration(APIGatewayBackend.put_integration),
+        ),
+        (
+            APIGatewayBackend,
+            "put_rest_api",
+            import_fixes.keeping_put_rest_api(APIGatewayBackend.put_rest_api),
         ),
         (APIGatewayBackend, "create_request_validator", backend.create_request_validator),
         (APIGatewayBackend, "get_request_validators", backend.get_request_validators),

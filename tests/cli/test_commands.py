@@ -119,3 +119,30 @@ def test_bad_input_is_one_line_with_exit_2(
     assert message in result.err
     assert "Traceback" not in result.err + result.out
     assert full_state(account.apigateway, orders.api_id) == before
+
+
+def test_export_prints_the_change_in_the_chosen_language(orders: SeededApi) -> None:
+    result = asyncgw("export", "orders", "-m", "GET /orders", "--mode", "async",
+                     "--format", "cloudformation")
+    assert result.code == 0, result.err
+    assert "integration.request.header.X-Amz-Invocation-Type: \"'Event'\"" in result.out
+    as_json = asyncgw("export", "orders", "-m", "GET /orders", "--mode", "switchable",
+                      "--format", "terraform", "--output", "json")
+    data = json.loads(as_json.out)
+    assert data["format"] == "terraform"
+    assert data["methods"][0]["requestParameters"]["method.request.header.InvocationType"]
+
+
+def test_export_format_choices_are_the_exporters_formats() -> None:
+    from asyncgw.cli import EXPORT_FORMATS
+    from asyncgw.export import FORMAT_NAMES
+
+    assert EXPORT_FORMATS == FORMAT_NAMES
+
+
+def test_iam_policy_needs_no_aws_and_names_the_api() -> None:
+    result = asyncgw("iam-policy", "a1b2c3d4e5", "--region", "eu-west-1")
+    assert result.code == 0, result.err
+    policy = json.loads(result.out)
+    resources = [r for statement in policy["Statement"] for r in statement["Resource"]]
+    assert "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5" in resources

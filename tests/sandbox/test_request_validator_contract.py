@@ -211,9 +211,6 @@ def test_d9_turn_both_flags_off(c, api_id):
     }
 
 
-@pytest.mark.xfail(
-    reason="moto's ImportRestApi ignores x-amazon-apigateway-request-validator(s)", strict=True
-)
 def test_d10_validators_defined_by_an_openapi_import(c):
     document = {
         "openapi": "3.0.1",

@@ -14,8 +14,8 @@ from asyncgw.errors import AsyncgwError, ExitCode, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from asyncgw.flows import Prepared, Target
     from asyncgw.gateway import Gateway
-    from asyncgw.models import ApiSnapshot, Plan
     from asyncgw.modes import Mode
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -80,8 +80,9 @@ def change_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Method selection, stage and confirmation options shared by enable-* and disable."""
     options = [
         click.option("-m", "--method", "methods", multiple=True, metavar="'VERB /path'",
-                     help="Method to change; repeatable. VERB may be '*' (every verb); "
-                     "the path may hold '*' globs."),
+                     help="Method (HTTP API: route) to change; repeatable. VERB may be "
+                     "'*' (every verb); the path may hold '*' globs; '$default' is an HTTP "
+                     "API's default route."),
         click.option("--all", "everything", is_flag=True,
                      help="Every Lambda non-proxy method (others are listed as skipped)."),
         click.option("--stage", metavar="STAGE", help="Stage to redeploy (default: the "
@@ -124,29 +125,21 @@ def cli() -> None:
 def status(ctx: click.Context, /, api: str, stage: str | None, **aws: Any) -> None:
     """Show each method's mode (async, switchable, sync, not-eligible) and the stages.
 
-    API is a REST API id, or its name when only one API has that name.
+    API is a REST or HTTP API id, or its name when only one API has that name.
 
     \b
     Examples:
       asyncgw status a1b2c3d4e5
       asyncgw status orders --region eu-west-1 --output json
     """
-    from asyncgw import intent
+    from asyncgw import flows
 
     runtime = _runtime(ctx)
-    snapshot = intent.read(_connect(ctx, aws), api)
-    if stage is not None:
-        chosen = snapshot.stage(stage)
-        if chosen is None:
-            names = ", ".join(s.stage_name for s in snapshot.stages) or "none"
-            raise UsageError(f"no stage {stage!r} in API {snapshot.api.id} (stages: {names})")
-        snapshot = snapshot.model_copy(update={"stages": (chosen,)})
-    from asyncgw import render
-
-    if aws["output"] == "json":
-        _print_json(runtime, render.status_json(snapshot))
+    report = flows.status(_find(ctx, api, aws), stage, aws["output"] == "json")
+    if isinstance(report, dict):
+        _print_json(runtime, report)
     else:
-        runtime.out.print(render.status(snapshot))
+        runtime.out.print(report)
 
 
 def _mode_command(name: str, mode_name: str, short: str, summary: str, example: str) -> None:
@@ -201,14 +194,10 @@ def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: st
       asyncgw redeploy orders --stage prod
       asyncgw redeploy orders --stage prod --description 'after manual fix' --yes
     """
-    from asyncgw import intent, planner
+    from asyncgw import flows
 
-    gateway = _connect(ctx, aws)
-    snapshot = intent.read(gateway, api)
-    chosen = planner.choose_stage(snapshot, stage, no_deploy=False)
-    assert chosen is not None
-    plan = planner.plan_redeploy(snapshot, chosen, description)
-    _show_and_apply(ctx, gateway, snapshot, plan, lambda _: plan, dry_run, yes, aws["output"])
+    prepared = flows.redeploy(_find(ctx, api, aws), stage, description)
+    _show_and_apply(ctx, prepared, dry_run, yes, aws["output"])
 
 
 EXPORT_FORMATS = ("cloudformation", "openapi", "terraform", "cdk-python", "cdk-typescript",
@@ -326,60 +315,50 @@ def serve(port: int, no_seed: bool) -> None:
 
 
 def _change(ctx: click.Context, api: str, mode: Mode, options: dict[str, Any]) -> None:
-    from asyncgw import intent
+    from asyncgw import flows
 
-    change = intent.mode_change(api, mode, options["methods"], options["everything"],
-                                options["stage"], options["no_deploy"],
-                                options["refuse_managed"])
-    gateway = _connect(ctx, options)
-    snapshot = intent.read(gateway, api)
-    _show_and_apply(ctx, gateway, snapshot, change.plan(snapshot), change.plan,
-                    options["dry_run"], options["yes"], options["output"])
+    prepared = flows.change(_find(ctx, api, options), mode, options)
+    _show_and_apply(ctx, prepared, options["dry_run"], options["yes"], options["output"])
 
 
 def _show_and_apply(
-    ctx: click.Context,
-    gateway: Gateway,
-    snapshot: ApiSnapshot,
-    plan: Plan,
-    replan: Callable[[ApiSnapshot], Plan],
-    dry_run: bool,
-    yes: bool,
-    output: str,
+    ctx: click.Context, prepared: Prepared, dry_run: bool, yes: bool, output: str
 ) -> None:
-    from asyncgw import executor, render
-
     runtime = _runtime(ctx)
     as_json = output == "json"
     if not as_json:
-        runtime.out.print(render.plan(plan))
-    if dry_run and not plan.is_empty and not as_json:
+        runtime.out.print(prepared.text)
+    if dry_run and not prepared.is_empty and not as_json:
         runtime.out.print("Dry run: nothing was changed. Run the same command without "
                           "--dry-run to apply.")
-    if dry_run or plan.is_empty:
+    if dry_run or prepared.is_empty:
         if as_json:
-            _print_json(runtime, {**render.plan_json(plan), "applied": False})
+            _print_json(runtime, {**prepared.data, "applied": False})
         return
-    _confirm(runtime, plan, yes)
-    done = executor.apply(plan, snapshot, gateway, replan,
-                          progress=lambda line: runtime.err.print(f"  {line}", style="dim"))
+    _confirm(runtime, prepared, yes)
+    text, result = prepared.apply(
+        lambda line: runtime.err.print(f"  {line}", style="dim", markup=False))
     if as_json:
-        _print_json(runtime, {**render.plan_json(plan), "applied": True,
-                              "deploymentId": done.deployment_id,
-                              "createdValidators": done.created_validators})
+        _print_json(runtime, {**prepared.data, "applied": True, **result})
     else:
-        runtime.out.print(render.outcome(plan, done))
+        runtime.out.print(text)
 
 
-def _confirm(runtime: Runtime, plan: Plan, yes: bool) -> None:
+def _confirm(runtime: Runtime, prepared: Prepared, yes: bool) -> None:
     if yes:
         return
     if not runtime.interactive():
         raise UsageError("no terminal to confirm on and no --yes: nothing was changed; "
                          "review with --dry-run, then re-run with --yes")
-    target = f" and deploy stage {plan.deployment.stage}" if plan.deployment else ""
-    if not click.confirm(f"Apply these changes to {plan.api_id}{target}?", err=True):
+    target = f" and deploy stage {prepared.deploys}" if prepared.deploys else ""
+    if not click.confirm(f"Apply these changes to {prepared.api_id}{target}?", err=True):
         raise click.Abort()
+
+
+def _find(ctx: click.Context, api: str, options: dict[str, Any]) -> Target:
+    from asyncgw import flows, gateway
+
+    return flows.find(api, _runtime(ctx).connect or gateway.connect, options)
 
 
 def _connect(ctx: click.Context, options: dict[str, Any]) -> Gateway:

@@ -53,14 +53,17 @@ class NotARestApi(UsageError):
     """The id belongs to an HTTP or WebSocket API (apigatewayv2)."""
 
     def __init__(self, api_id: str, protocol: str) -> None:
-        if protocol.upper() == "HTTP":
+        self.api_id = api_id
+        self.protocol = protocol.upper()
+        if self.protocol == "HTTP":
             detail = (
-                "HTTP APIs accept only Lambda proxy integrations and reserve X-Amz-* headers, "
-                "so they need the forwarder-Lambda pattern, which asyncgw does not support yet"
+                "HTTP APIs cannot set X-Amz-* headers, so status, enable-*, disable and "
+                "redeploy use the forwarder-Lambda pattern for them; this command works on "
+                "REST APIs only"
             )
         else:
-            detail = "asyncgw works on REST APIs only"
-        super().__init__(f"{api_id} is a {protocol} API, not a REST API: {detail}")
+            detail = "asyncgw works on REST and HTTP APIs only"
+        super().__init__(f"{api_id} is a {self.protocol} API, not a REST API: {detail}")
 
 
 class AwsSetupError(UsageError):

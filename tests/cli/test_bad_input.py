@@ -39,8 +39,9 @@ CASES: dict[str, Case] = {
                                   "in eu-west-1; list them with: aws apigateway get-rest-apis "
                                   "--region eu-west-1"),
     "ambiguous name": Case(("status", "twin"), 2, "2 REST APIs are named 'twin'"),
-    "http api": Case(("enable-async", "{http}", "--all"), 2,
-                     "is a HTTP API, not a REST API: HTTP APIs accept only Lambda proxy"),
+    "http api in a REST-only command": Case(
+        ("export", "{http}", "--all", "--mode", "async", "--format", "terraform"), 2,
+        "is a HTTP API, not a REST API: HTTP APIs cannot set X-Amz-* headers"),
     "websocket api": Case(("status", "chat"), 2, "is a WEBSOCKET API, not a REST API"),
     "unknown stage": Case(("enable-async", ORDERS, "-m", "GET /orders", "--stage", "qa"), 2,
                           "no stage 'qa' in API"),

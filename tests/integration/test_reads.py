@@ -60,7 +60,7 @@ def test_http_api_is_recognised_and_refused(gateway: Gateway, account: Any) -> N
     v2 = boto3.client("apigatewayv2", region_name="us-east-1")
     http_api = v2.create_api(Name="events", ProtocolType="HTTP")
     for ref in (http_api["ApiId"], "events"):
-        with pytest.raises(NotARestApi, match="forwarder-Lambda pattern"):
+        with pytest.raises(NotARestApi, match="use the forwarder-Lambda pattern"):
             gateway.resolve(ref)
 
 

@@ -1,0 +1,151 @@
+"""The commands' work for REST and HTTP APIs alike: read, plan, and what applying means."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from asyncgw.errors import NotARestApi
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from asyncgw.forwarder.aws import HttpGateway
+    from asyncgw.gateway import Gateway
+    from asyncgw.modes import Mode
+
+Progress = Callable[[str], None]
+Connect = Callable[[str | None, str | None, str | None], "Gateway"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A plan rendered both ways, and how to apply it once the user agrees."""
+
+    api_id: str
+    is_empty: bool
+    deploys: str | None
+    text: RenderableType
+    data: dict[str, Any]
+    apply: Callable[[Progress], tuple[RenderableType, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Target:
+    """The API a command names: a REST API (gateway) or an HTTP API (http)."""
+
+    api: str
+    gateway: Gateway
+    http: HttpGateway | None = None
+
+
+def find(api: str, connect: Connect, aws: dict[str, Any]) -> Target:
+    """Connect and decide whether `api` is a REST API or an HTTP API."""
+    gateway = connect(aws.get("profile"), aws.get("region"), aws.get("endpoint_url"))
+    try:
+        gateway.resolve(api)
+    except NotARestApi as refused:
+        if refused.protocol != "HTTP":
+            raise
+        from asyncgw.forwarder import aws as http_aws
+
+        http = http_aws.connect(aws.get("profile"), aws.get("region"), aws.get("endpoint_url"))
+        return Target(refused.api_id, gateway, http)
+    return Target(api, gateway)
+
+
+def status(target: Target, stage: str | None, as_json: bool) -> RenderableType | dict[str, Any]:
+    """The status report of either kind of API, optionally narrowed to one stage."""
+    if target.http is not None:
+        from asyncgw.forwarder import intent as http_intent
+        from asyncgw.forwarder import render as http_render
+
+        http_snapshot = http_intent.read(target.http, target.api)
+        if stage is not None:
+            http_snapshot = http_snapshot.model_copy(update={"stages": (_one_stage(
+                stage, target.api, {s.stage_name: s for s in http_snapshot.stages}),)})
+        return (http_render.status_json(http_snapshot) if as_json
+                else http_render.status(http_snapshot))
+    from asyncgw import intent, render
+
+    snapshot = intent.read(target.gateway, target.api)
+    if stage is not None:
+        snapshot = snapshot.model_copy(update={"stages": (_one_stage(
+            stage, snapshot.api.id, {s.stage_name: s for s in snapshot.stages}),)})
+    return render.status_json(snapshot) if as_json else render.status(snapshot)
+
+
+def _one_stage(name: str, api_id: str, stages: dict[str, Any]) -> Any:
+    from asyncgw.errors import UsageError
+
+    if name not in stages:
+        listed = ", ".join(sorted(stages)) or "none"
+        raise UsageError(f"no stage {name!r} in API {api_id} (stages: {listed})")
+    return stages[name]
+
+
+def change(target: Target, mode: Mode, options: dict[str, Any]) -> Prepared:
+    """The plan of enable-async, enable-switchable or disable, for either kind of API."""
+    flags = (options["methods"], options["everything"], options["stage"],
+             options["no_deploy"], options["refuse_managed"])
+    if target.http is not None:
+        from asyncgw.forwarder import intent as http_intent
+
+        wanted = http_intent.mode_change(target.api, mode, *flags)
+        snapshot = http_intent.read(target.http, target.api, for_change=True)
+        return _http(target.http, snapshot, wanted.plan(snapshot), wanted.plan)
+    from asyncgw import intent
+
+    rest_change = intent.mode_change(target.api, mode, *flags)
+    rest_snapshot = intent.read(target.gateway, target.api)
+    return _rest(target.gateway, rest_snapshot, rest_change.plan(rest_snapshot),
+                 rest_change.plan)
+
+
+def redeploy(target: Target, stage: str | None, description: str | None) -> Prepared:
+    """The plan of `asyncgw redeploy` for either kind of API."""
+    if target.http is not None:
+        from asyncgw.forwarder import intent as http_intent
+
+        snapshot = http_intent.read(target.http, target.api, for_change=True)
+        http_plan = http_intent.redeploy(snapshot, stage, description)
+        return _http(target.http, snapshot, http_plan, lambda _: http_plan)
+    from asyncgw import intent, planner
+
+    rest_snapshot = intent.read(target.gateway, target.api)
+    chosen = planner.choose_stage(rest_snapshot, stage, no_deploy=False)
+    assert chosen is not None
+    plan = planner.plan_redeploy(rest_snapshot, chosen, description)
+    return _rest(target.gateway, rest_snapshot, plan, lambda _: plan)
+
+
+def _rest(gateway: Gateway, snapshot: Any, plan: Any, replan: Callable[[Any], Any]) -> Prepared:
+    from asyncgw import executor, render
+
+    def run(progress: Progress) -> tuple[RenderableType, dict[str, Any]]:
+        done = executor.apply(plan, snapshot, gateway, replan, progress)
+        return render.outcome(plan, done), {"deploymentId": done.deployment_id,
+                                            "createdValidators": done.created_validators}
+
+    return Prepared(plan.api_id, plan.is_empty,
+                    plan.deployment.stage if plan.deployment else None,
+                    render.plan(plan), render.plan_json(plan), run)
+
+
+def _http(http: HttpGateway, snapshot: Any, plan: Any, replan: Callable[[Any], Any]) -> Prepared:
+    from asyncgw.forwarder import executor as http_executor
+    from asyncgw.forwarder import render as http_render
+
+    def run(progress: Progress) -> tuple[RenderableType, dict[str, Any]]:
+        done = http_executor.apply(plan, snapshot, http, replan, progress)
+        return http_render.outcome(plan, done), {
+            "deploymentId": done.deployment_id,
+            "createdForwarders": list(done.created_forwarders),
+            "removedForwarders": list(done.removed_forwarders),
+            "createdIntegrations": done.created_integrations,
+        }
+
+    return Prepared(plan.api_id, plan.is_empty,
+                    plan.deployment.stage if plan.deployment else None,
+                    http_render.plan(plan), http_render.plan_json(plan), run)

@@ -1,0 +1,412 @@
+"""The only module of asyncgw.forwarder that calls AWS: read an HTTP API and its forwarders."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    ProfileNotFound,
+)
+
+from asyncgw import __version__
+from asyncgw.errors import AccessDenied, AsyncgwError, AwsCallFailed, AwsSetupError, UsageError
+from asyncgw.forwarder.models import (
+    Account,
+    ApiCall,
+    Forwarder,
+    ForwarderRole,
+    HttpApi,
+    HttpApiSnapshot,
+    Integration,
+    Route,
+    Stage,
+    Statement,
+)
+from asyncgw.forwarder.modes import lambda_target
+from asyncgw.forwarder.recipe import (
+    FORWARDER_MODES,
+    INVOKE_POLICY,
+    PREFIX,
+    canonical,
+    forwarder_name,
+    function_arn,
+    parse_function_arn,
+    role_name,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
+    from mypy_boto3_iam import IAMClient
+    from mypy_boto3_lambda import LambdaClient
+
+RETRIES = Config(
+    retries={"mode": "standard", "total_max_attempts": 8},
+    user_agent_extra=f"asyncgw/{__version__}",
+)
+_BAD_CREDENTIALS = {
+    "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
+    "ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch",
+}
+_DENIED = {"AccessDeniedException", "AccessDenied"}
+_NOT_FOUND = {"NotFoundException", "ResourceNotFoundException", "NoSuchEntity"}
+_THROTTLED = {"TooManyRequestsException", "LimitExceededException", "Throttling",
+              "ThrottlingException"}
+_IAM_PREFIX = {"lambda": "lambda", "iam": "iam", "sts": "sts"}
+
+
+class NotFound(AsyncgwError):
+    """A 404 from apigatewayv2, Lambda or IAM, raised only to callers that handle it."""
+
+
+def connect(
+    profile: str | None = None, region: str | None = None, endpoint_url: str | None = None
+) -> HttpGateway:
+    """An HttpGateway for the account and region the AWS CLI conventions point at."""
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+    except ProfileNotFound:
+        raise AwsSetupError(
+            f"profile {profile!r} is not in your AWS config; list them with: "
+            "aws configure list-profiles"
+        ) from None
+    if session.region_name is None:
+        raise AwsSetupError("no AWS region: pass --region, set AWS_REGION, or run: aws configure")
+    return from_session(session, endpoint_url)
+
+
+def from_session(session: boto3.Session, endpoint_url: str | None = None) -> HttpGateway:
+    """An HttpGateway on the clients of an existing session (the CLI's, or a test's)."""
+    try:
+        return HttpGateway(
+            session.client("apigatewayv2", endpoint_url=endpoint_url, config=RETRIES),
+            session.client("lambda", endpoint_url=endpoint_url, config=RETRIES),
+            session.client("iam", endpoint_url=endpoint_url, config=RETRIES),
+            session.client("sts", endpoint_url=endpoint_url, config=RETRIES),
+        )
+    except (NoRegionError, ValueError) as error:
+        raise AwsSetupError(f"cannot create the AWS clients: {error}") from None
+
+
+class HttpGateway:
+    """apigatewayv2, Lambda, IAM and STS calls, with botocore errors turned into asyncgw errors."""
+
+    def __init__(
+        self,
+        apigatewayv2: ApiGatewayV2Client,
+        lambda_: LambdaClient,
+        iam: IAMClient,
+        sts: Any = None,
+    ) -> None:
+        self.apigatewayv2 = apigatewayv2
+        self.lambda_ = lambda_
+        self.iam = iam
+        self.sts = sts
+        self.region: str = apigatewayv2.meta.region_name
+        self._clients: dict[str, Any] = {
+            "apigatewayv2": apigatewayv2, "lambda": lambda_, "iam": iam, "sts": sts}
+        self._methods = {
+            service: {api: py for py, api in client.meta.method_to_api_mapping.items()}
+            for service, client in self._clients.items() if client is not None
+        }
+
+    # Finding the API
+
+    def find(self, ref: str) -> HttpApi | None:
+        """The HTTP API with this id or (only) name; None if none; UsageError for WebSocket APIs."""
+        api: HttpApi | None = None
+        if ref and "/" not in ref:
+            try:
+                api = HttpApi.model_validate(self._call("apigatewayv2", "GetApi", ApiId=ref))
+            except NotFound:
+                api = None
+            except AwsCallFailed as error:
+                if error.code != "BadRequestException":
+                    raise
+        if api is None:
+            named = [a for a in self._apis() if a.name == ref]
+            if len(named) > 1:
+                raise UsageError(f"{len(named)} HTTP or WebSocket APIs are named {ref!r} "
+                                 f"({', '.join(a.api_id for a in named)}); pass the id instead")
+            api = named[0] if named else None
+        if api is not None and api.protocol_type.upper() != "HTTP":
+            raise UsageError(
+                f"{api.api_id} is a {api.protocol_type} API: asyncgw changes REST APIs and HTTP "
+                "APIs only (WebSocket routes have no request to answer early)"
+            )
+        return api
+
+    def resolve(self, ref: str) -> HttpApi:
+        """The HTTP API with this id or name; UsageError when there is none."""
+        api = self.find(ref)
+        if api is None:
+            raise UsageError(
+                f"no HTTP API with id or name {ref!r} in {self.region}; list them with: "
+                f"aws apigatewayv2 get-apis --region {self.region}"
+            )
+        return api
+
+    # Reads
+
+    def read(self, api: HttpApi, for_change: bool = False) -> HttpApiSnapshot:
+        """Routes, integrations, stages and forwarders; for a change also candidates and role."""
+        api_id = api.api_id
+        routes = [Route.model_validate(i)
+                  for i in self._pages("GetRoutes", ApiId=api_id)]
+        integrations = [Integration.model_validate(i)
+                        for i in self._pages("GetIntegrations", ApiId=api_id)]
+        stages = [Stage.model_validate(i) for i in self._pages("GetStages", ApiId=api_id)]
+        found = _Functions()
+        for integration in integrations:
+            function = lambda_target(integration)
+            parts = parse_function_arn(function) if function else None
+            # Forwarders live in the API's region; a Lambda client reads only its own region.
+            if (function and parts and parts.name.startswith(PREFIX)
+                    and parts.region == self.region and function not in found.seen):
+                self._read_function(function, found, candidate=None)
+        role: ForwarderRole | None = None
+        account: Account | None = None
+        if for_change:
+            account = self._account()
+            targets = {f.target for f in found.forwarders.values()}
+            forwarder_arns = {f.function_arn for f in found.forwarders.values()}
+            targets.update(
+                function for function in map(lambda_target, integrations)
+                if function is not None and parse_function_arn(function) is not None
+                and "${" not in function and function not in forwarder_arns
+                and function not in found.missing
+            )
+            for target in sorted(targets):
+                for mode in FORWARDER_MODES:
+                    name = forwarder_name(target, mode)
+                    if name not in found.forwarders:
+                        arn = function_arn(account.partition, self.region, account.account_id,
+                                           name)
+                        self._read_function(arn, found, candidate=(target, str(mode)))
+        if for_change or found.forwarders:
+            role = self._role()
+        return HttpApiSnapshot(
+            api=api,
+            region=self.region,
+            routes=tuple(sorted(routes, key=lambda r: r.route_key)),
+            integrations=tuple(sorted(integrations, key=lambda i: i.integration_id)),
+            stages=tuple(sorted(stages, key=lambda s: s.stage_name)),
+            forwarders=tuple(sorted(found.forwarders.values(), key=lambda f: f.function_name)),
+            missing_functions=tuple(sorted(found.missing)),
+            occupied=found.occupied,
+            role=role,
+            account=account,
+            complete=for_change,
+        )
+
+    def stage(self, api_id: str, name: str) -> Stage:
+        """One stage, read fresh."""
+        return Stage.model_validate(
+            self._call("apigatewayv2", "GetStage", ApiId=api_id, StageName=name))
+
+    def function_state(self, name: str) -> tuple[str, str]:
+        """(State, StateReason) of a function: Pending until Lambda can run it [DOC]."""
+        config = self._call("lambda", "GetFunctionConfiguration", FunctionName=name)
+        return str(config.get("State", "Active")), str(config.get("StateReason", ""))
+
+    # Writes
+
+    def send(self, call: ApiCall, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Make one planned call (with its placeholders already filled in `params`)."""
+        return self._call(call.service, call.operation, **(params or call.params))
+
+    def create_deployment(self, api_id: str, stage: str, description: str) -> str:
+        """CreateDeployment onto a stage; returns the deployment id."""
+        created = self._call("apigatewayv2", "CreateDeployment", ApiId=api_id, StageName=stage,
+                             Description=description)
+        return str(created["DeploymentId"])
+
+    def point_stage(self, api_id: str, stage: str, deployment_id: str) -> None:
+        """Make a stage serve an existing deployment (used to undo a deployment)."""
+        self._call("apigatewayv2", "UpdateStage", ApiId=api_id, StageName=stage,
+                   DeploymentId=deployment_id)
+
+    # Plumbing
+
+    def _read_function(self, ref: str, found: _Functions, candidate: tuple[str, str] | None
+                       ) -> None:
+        found.seen.add(ref)
+        try:
+            function = self._call("lambda", "GetFunction", FunctionName=ref)
+        except NotFound:
+            if candidate is None:
+                found.missing.add(ref)
+            return
+        probe = Forwarder.from_function(function, ())
+        name = str(function["Configuration"]["FunctionName"])
+        if probe is None:
+            if candidate is not None:
+                found.occupied[name] = "a function that is not an asyncgw forwarder"
+            return
+        if candidate is not None and (probe.target, probe.mode) != candidate:
+            found.occupied[name] = f"the forwarder of {probe.target} ({probe.mode})"
+        found.forwarders[name] = probe.model_copy(
+            update={"statements": self._statements(probe.function_arn)})
+
+    def _statements(self, function: str) -> tuple[Statement, ...]:
+        try:
+            policy = self._call("lambda", "GetPolicy", FunctionName=function)
+        except NotFound:
+            return ()
+        document = json.loads(policy.get("Policy") or "{}")
+        return tuple(sorted((_statement(s) for s in document.get("Statement", [])),
+                            key=lambda s: s.sid))
+
+    def _account(self) -> Account:
+        if self.sts is None:
+            raise AwsSetupError("asyncgw needs an STS client to learn the account id")
+        identity = self._call("sts", "GetCallerIdentity")
+        return Account(account_id=str(identity["Account"]),
+                       partition=str(identity.get("Arn", "arn:aws:")).split(":")[1])
+
+    def _role(self) -> ForwarderRole | None:
+        name = role_name(self.region)
+        try:
+            role = self._call("iam", "GetRole", RoleName=name)["Role"]
+        except NotFound:
+            return None
+        try:
+            document = self._call("iam", "GetRolePolicy", RoleName=name,
+                                  PolicyName=INVOKE_POLICY)["PolicyDocument"]
+        except NotFound:
+            document = None
+        inline = [p for page in self._iam_pages("ListRolePolicies", "PolicyNames", RoleName=name)
+                  for p in page if p != INVOKE_POLICY]
+        attached = [p["PolicyArn"] for page in self._iam_pages(
+            "ListAttachedRolePolicies", "AttachedPolicies", RoleName=name) for p in page]
+        return ForwarderRole(
+            role_name=name,
+            arn=role["Arn"],
+            path=role.get("Path", "/"),
+            description=role.get("Description", ""),
+            max_session_duration=role.get("MaxSessionDuration", 3600),
+            trust_policy=canonical(_document(role.get("AssumeRolePolicyDocument"))),
+            tags={t["Key"]: t["Value"] for t in role.get("Tags", [])},
+            invoke_policy=canonical(_document(document)) if document is not None else None,
+            other_policies=tuple(sorted(inline + attached)),
+        )
+
+    def _apis(self) -> Iterator[HttpApi]:
+        for item in self._pages("GetApis"):
+            yield HttpApi.model_validate(item)
+
+    def _pages(self, operation: str, **params: Any) -> Iterator[dict[str, Any]]:
+        token: str | None = None
+        while True:
+            page = self._call("apigatewayv2", operation, **params,
+                              **({"NextToken": token} if token else {}))
+            yield from page.get("Items", [])
+            token = page.get("NextToken")
+            if not token:
+                return
+
+    def _iam_pages(self, operation: str, key: str, **params: Any) -> Iterator[list[Any]]:
+        marker: str | None = None
+        while True:
+            page = self._call("iam", operation, **params, **({"Marker": marker} if marker else {}))
+            yield list(page.get(key, []))
+            marker = page.get("Marker") if page.get("IsTruncated") else None
+            if not marker:
+                return
+
+    def _call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
+        method = getattr(self._clients[service], self._methods[service][operation])
+        try:
+            response: dict[str, Any] = method(**params)
+        except ClientError as error:
+            raise self._translate(service, operation, error, params) from error
+        except NoCredentialsError:
+            raise AwsSetupError(
+                "no AWS credentials found: pass --profile, set AWS_PROFILE or "
+                "AWS_ACCESS_KEY_ID, or run: aws configure"
+            ) from None
+        except EndpointConnectionError as error:
+            raise AwsSetupError(
+                f"cannot reach {error.kwargs.get('endpoint_url', 'the endpoint')}: "
+                "check --endpoint-url, --region and your network"
+            ) from None
+        except BotoCoreError as error:
+            raise AwsCallFailed(operation, type(error).__name__, str(error)) from None
+        response.pop("ResponseMetadata", None)
+        return response
+
+    def _translate(self, service: str, operation: str, error: ClientError,
+                   params: Mapping[str, Any]) -> AsyncgwError:
+        code = str(error.response.get("Error", {}).get("Code", "Unknown"))
+        message = str(error.response.get("Error", {}).get("Message", error))
+        meta = error.response.get("ResponseMetadata", {})
+        if code in _BAD_CREDENTIALS:
+            return AwsSetupError(
+                f"AWS refused the credentials ({code}): refresh them, e.g. aws sso login, "
+                "or pick another --profile"
+            )
+        if code in _DENIED or meta.get("HTTPStatusCode") == 403:
+            return AccessDenied(
+                f"access denied: IAM refused {self._iam_action(service, operation, params)}; "
+                "grant it to the identity asyncgw runs as"
+            )
+        if code in _NOT_FOUND:
+            return NotFound(message)
+        if code in _THROTTLED:
+            return AwsCallFailed(operation, code, f"{message} (still throttled after "
+                                 f"{meta.get('RetryAttempts', 0)} retries; try again when the "
+                                 "account is quieter)")
+        return AwsCallFailed(operation, code, message)
+
+    def _iam_action(self, service: str, operation: str, params: Mapping[str, Any]) -> str:
+        """'lambda:CreateFunction', or 'apigateway:PATCH on arn:...' for apigatewayv2."""
+        if service in _IAM_PREFIX:
+            return f"{_IAM_PREFIX[service]}:{operation}"
+        model = self.apigatewayv2.meta.service_model.operation_model(operation)
+        path = str(model.http["requestUri"]).split("?")[0]
+        for name, shape in model.input_shape.members.items() if model.input_shape else ():
+            if shape.serialization.get("location") == "uri":
+                placeholder = "{" + str(shape.serialization.get("name", name)) + "}"
+                path = path.replace(placeholder, str(params.get(name, "*")))
+        return f"apigateway:{model.http['method']} on arn:aws:apigateway:{self.region}::{path}"
+
+
+class _Functions:
+    """What reading the functions around an API found."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self.missing: set[str] = set()
+        self.forwarders: dict[str, Forwarder] = {}
+        self.occupied: dict[str, str] = {}
+
+
+def _document(value: Any) -> dict[str, Any]:
+    # botocore decodes IAM policy documents into dicts; a string would be the raw JSON.
+    if isinstance(value, str):
+        decoded: dict[str, Any] = json.loads(value)
+        return decoded
+    return dict(value or {})
+
+
+def _statement(raw: Mapping[str, Any]) -> Statement:
+    principal = raw.get("Principal")
+    if isinstance(principal, Mapping):
+        principal = principal.get("Service") or principal.get("AWS")
+    condition = raw.get("Condition") or {}
+    source = None
+    for test in ("ArnLike", "ArnEquals", "StringEquals", "StringLike"):
+        source = source or (condition.get(test) or {}).get("AWS:SourceArn")
+    action = raw.get("Action")
+    return Statement(sid=str(raw.get("Sid", "")),
+                     principal=str(principal) if principal is not None else None,
+                     action=str(action) if action is not None else None,
+                     source_arn=str(source) if source is not None else None)

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from asyncgw.errors import (
-    ApplyFailed,
-    AsyncgwError,
-    Interrupted,
-    StaleSnapshot,
-    UndoFailed,
-)
+from asyncgw.errors import ApplyFailed, AsyncgwError, StaleSnapshot
 from asyncgw.gateway import Gateway
+from asyncgw.journal import Journal, unwind
 from asyncgw.models import (
     ApiSnapshot,
     CreateValidator,
@@ -41,16 +33,10 @@ class Outcome:
 
 
 @dataclass
-class _Journal:
-    """Undo actions of the writes done so far, newest last."""
+class _Journal(Journal):
+    """The undo journal, plus the ids of the validators created so far."""
 
-    entries: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
     validator_ids: dict[str, str] = field(default_factory=dict)
-    wrote: bool = False
-    """True once any write was sent: a failed call may still have taken effect."""
-
-    def record(self, what: str, undo: Callable[[], None]) -> None:
-        self.entries.append((what, undo))
 
 
 def apply(
@@ -170,33 +156,8 @@ def _undo(
     failure: BaseException,
     progress: Progress,
 ) -> None:
-    if isinstance(failure, KeyboardInterrupt):
-        cause = "interrupted"
-    elif isinstance(failure, AsyncgwError):
-        cause = failure.message
-    else:
-        cause = f"unexpected {type(failure).__name__}: {failure}"
-    failed: list[str] = []
-    with _ignoring_interrupts():
-        for what, undo in reversed(journal.entries):
-            progress(f"undoing: {what}")
-            try:
-                undo()
-            except AsyncgwError as error:
-                failed.append(f"{what} (failed: {error.message})")
-        left = _repaired(plan, base, gateway, progress) if journal.wrote else []
-    if failed and not left:
-        failed = []  # The read-back shows the API as it was: the failed undo had nothing to do.
-    if failed or left:
-        raise UndoFailed(
-            f"{cause}; undoing failed too, fix by hand: " + "; ".join(failed + left),
-            failed + left,
-        ) from failure
-    count = len(journal.entries)
-    undone = f"{count} change{'s' * (count != 1)} undone" if count else "nothing changed"
-    if isinstance(failure, KeyboardInterrupt):
-        raise Interrupted(f"interrupted; {undone}, API {plan.api_id} is as it was") from None
-    raise ApplyFailed(f"{cause}; {undone}, API {plan.api_id} is as it was") from failure
+    unwind(journal, plan.api_id, failure,
+           lambda: _repaired(plan, base, gateway, progress), progress)
 
 
 def _repaired(plan: Plan, base: ApiSnapshot, gateway: Gateway, progress: Progress) -> list[str]:
@@ -257,16 +218,3 @@ def _left_over(plan: Plan, base: ApiSnapshot, now: ApiSnapshot) -> list[str]:
             left.append(f"stage {plan.deployment.stage} serves {stage.deployment_id}, "
                         f"was {plan.deployment.previous_deployment_id}")
     return left
-
-
-@contextmanager
-def _ignoring_interrupts() -> Iterator[None]:
-    """Let the undo finish even if Ctrl-C is pressed again."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,14 +12,13 @@ from asyncgw.errors import (
     ApplyFailed,
     AsyncgwError,
     AwsCallFailed,
-    Interrupted,
     StaleSnapshot,
-    UndoFailed,
 )
 from asyncgw.forwarder.aws import HttpGateway
 from asyncgw.forwarder.models import ApiCall, HttpApiSnapshot, HttpPlan, Step
 from asyncgw.forwarder.package import forwarder_zip
 from asyncgw.forwarder.steps import ZIP_PLACEHOLDER
+from asyncgw.journal import Journal, unwind
 
 Progress = Callable[[str], None]
 Sleep = Callable[[float], None]
@@ -45,16 +41,11 @@ class HttpOutcome:
 
 
 @dataclass
-class _Journal:
-    """Undo actions of the writes done so far (newest last) and the ids they produced."""
+class _Journal(Journal):
+    """The undo journal, plus the integration ids bound and created so far."""
 
-    bindings: dict[str, str]
-    entries: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+    bindings: dict[str, str] = field(default_factory=dict)
     created: dict[str, str] = field(default_factory=dict)
-
-    def record(self, what: str, undo: Callable[[], None]) -> None:
-        """Remember how to undo a write that succeeded."""
-        self.entries.append((what, undo))
 
 
 def apply(
@@ -110,6 +101,7 @@ def _describe(step: Step) -> str:
 
 
 def _run(step: Step, gateway: HttpGateway, journal: _Journal, sleep: Sleep) -> None:
+    journal.wrote = True
     response = _invoke(gateway, step.call, journal.bindings, sleep)
     if step.binds:
         created = str(response["IntegrationId"])
@@ -201,11 +193,13 @@ def _deploy(plan: HttpPlan, gateway: HttpGateway, journal: _Journal,
     if deployment is None:
         return None
     progress(f"deploying stage {deployment.stage}")
-    new_id = gateway.create_deployment(plan.api_id, deployment.stage, deployment.description)
     previous = deployment.previous_deployment_id
     if previous:
+        # Journaled before the call: a deployment whose response is lost still moved the stage.
         journal.record(f"point stage {deployment.stage} back at deployment {previous}",
                        lambda: gateway.point_stage(plan.api_id, deployment.stage, previous))
+    journal.wrote = True
+    new_id = gateway.create_deployment(plan.api_id, deployment.stage, deployment.description)
     served = gateway.stage(plan.api_id, deployment.stage).deployment_id
     if served != new_id:
         raise ApplyFailed(
@@ -229,25 +223,7 @@ def _undo(
     failure: BaseException,
     progress: Progress,
 ) -> None:
-    cause = "interrupted" if isinstance(failure, KeyboardInterrupt) else str(failure)
-    failed: list[str] = []
-    with _ignoring_interrupts():
-        for what, undo in reversed(journal.entries):
-            progress(f"undoing: {what}")
-            try:
-                undo()
-            except AsyncgwError as error:
-                failed.append(f"{what} (failed: {error.message})")
-        left = _left_over(plan, base, gateway) if journal.entries else []
-    if failed or left:
-        raise UndoFailed(
-            f"{cause}; undoing failed too, fix by hand: " + "; ".join(failed + left),
-            failed + left,
-        ) from failure
-    undone = f"{len(journal.entries)} change(s) undone" if journal.entries else "nothing changed"
-    if isinstance(failure, KeyboardInterrupt):
-        raise Interrupted(f"interrupted; {undone}, API {plan.api_id} is as it was") from None
-    raise ApplyFailed(f"{cause}; {undone}, API {plan.api_id} is as it was") from failure
+    unwind(journal, plan.api_id, failure, lambda: _left_over(plan, base, gateway), progress)
 
 
 def _left_over(plan: HttpPlan, base: HttpApiSnapshot, gateway: HttpGateway) -> list[str]:
@@ -305,16 +281,3 @@ def _differences(kind: str, before: dict[str, Any], after: dict[str, Any]) -> li
         elif before[key] != after[key]:
             out.append(f"{kind} {key} differs from before")
     return out
-
-
-@contextmanager
-def _ignoring_interrupts() -> Iterator[None]:
-    """Let the undo finish even if Ctrl-C is pressed again."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)

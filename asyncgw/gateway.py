@@ -11,10 +11,13 @@ from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
     NoRegionError,
     ProfileNotFound,
+    ReadTimeoutError,
 )
 
 from asyncgw import __version__
@@ -26,17 +29,25 @@ from asyncgw.errors import (
     AwsCallFailed,
     AwsSetupError,
     NotARestApi,
+    UsageError,
 )
 from asyncgw.models import ApiSnapshot, Method, PatchOp, RestApi, Stage, Validator
+from asyncgw.pacing import Pacer, Retry
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
 
 PAGE_SIZE = 500  # GetResources' maximum; the default of 25 would cost 20 times more calls.
-RETRIES = Config(
-    retries={"mode": "standard", "max_attempts": 8},
+# One attempt per botocore call (total_max_attempts; botocore's max_attempts counts retries):
+# the Pacer makes every retry decision. botocore's own retries ignore Retry-After and give up
+# after about 3 s, less than CreateDeployment's 5 s window [DOC limits]; nested under ours they
+# would multiply the attempts, hide calls from the pacer's buckets and break its bounded wait.
+CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": 1},
     user_agent_extra=f"asyncgw/{__version__}",
 )
+_THROTTLED = {"TooManyRequestsException", "LimitExceededException"}
+_TRANSIENT_STATUS = {500, 502, 503, 504}
 _REST_API_ID = re.compile(r"^[a-z0-9]{10}$")
 _BAD_CREDENTIALS = {
     "UnrecognizedClientException",
@@ -54,9 +65,19 @@ class NotFound(AsyncgwError):
 
 
 def connect(
-    profile: str | None = None, region: str | None = None, endpoint_url: str | None = None
+    profile: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    max_rps: float | None = None,
 ) -> Gateway:
-    """A Gateway for the account and region the AWS CLI conventions point at."""
+    """A paced Gateway for the account and region the AWS CLI conventions point at.
+
+    `max_rps` lowers asyncgw's share of the account's 10 requests per second.
+    """
+    try:
+        pacer = Pacer(max_rps)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
     except ProfileNotFound:
@@ -69,23 +90,30 @@ def connect(
             "no AWS region: pass --region, set AWS_REGION, or run: aws configure"
         )
     try:
-        client = session.client("apigateway", endpoint_url=endpoint_url, config=RETRIES)
+        client = session.client("apigateway", endpoint_url=endpoint_url, config=CLIENT_CONFIG)
     except (NoRegionError, ValueError) as error:
         raise AwsSetupError(f"cannot create the API Gateway client: {error}") from None
-    return Gateway(client, session=session, endpoint_url=endpoint_url)
+    return Gateway(client, session=session, endpoint_url=endpoint_url, pacer=pacer)
 
 
 class Gateway:
-    """API Gateway calls asyncgw makes, with botocore errors turned into asyncgw errors."""
+    """API Gateway calls asyncgw makes, with botocore errors turned into asyncgw errors.
+
+    With a `pacer`, every call is paced to the quotas and throttled calls are retried; the
+    client should then make one attempt per call (CLIENT_CONFIG). Without one, calls go
+    straight to the client, as its own retry configuration says.
+    """
 
     def __init__(
         self,
         client: APIGatewayClient,
         session: boto3.Session | None = None,
         endpoint_url: str | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.client = client
         self.region: str = client.meta.region_name
+        self.pacer = pacer
         self._session = session
         self._endpoint_url = endpoint_url
 
@@ -192,7 +220,9 @@ class Gateway:
         if self._session is None:
             return
         v2 = self._session.client("apigatewayv2", endpoint_url=self._endpoint_url,
-                                  config=RETRIES)
+                                  config=CLIENT_CONFIG)
+        if self.pacer is not None:
+            self.pacer.acquire("GetApis")
         try:
             apis = v2.get_apis(MaxResults="500").get("Items", [])
         except (ClientError, BotoCoreError):
@@ -204,7 +234,11 @@ class Gateway:
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
         call = getattr(self.client, _snake(operation))
         try:
-            response: dict[str, Any] = call(**params)
+            if self.pacer is None:
+                response: dict[str, Any] = call(**params)
+            else:
+                response = self.pacer.call(operation, lambda: call(**params),
+                                           lambda error: _retry(operation, error))
         except ClientError as error:
             raise self._translate(operation, error, params) from error
         except NoCredentialsError:
@@ -255,6 +289,42 @@ class Gateway:
                 placeholder = "{" + str(shape.serialization.get("name", name)) + "}"
                 path = path.replace(placeholder, str(params.get(name, "*")))
         return f"apigateway:{model.http['method']} on arn:aws:apigateway:{self.region}::{path}"
+
+
+def _retry(operation: str, error: Exception) -> Retry | None:
+    """Whether a failed call may be sent again, and how long AWS asked us to wait."""
+    if isinstance(error, ClientError):
+        code = str(error.response.get("Error", {}).get("Code", "Unknown"))
+        message = str(error.response.get("Error", {}).get("Message", error))
+        metadata = error.response.get("ResponseMetadata", {})
+        status = metadata.get("HTTPStatusCode")
+        if code in _THROTTLED or status == 429:
+            # A throttled request was refused before AWS acted on it: safe to resend any call.
+            headers = metadata.get("HTTPHeaders", {})
+            return Retry(True, code, message, _seconds(headers.get("retry-after")))
+        if status in _TRANSIENT_STATUS and not _creates(operation):
+            return Retry(False, code, message)
+        return None
+    if isinstance(error, EndpointConnectionError | ConnectTimeoutError):
+        return Retry(False, type(error).__name__, str(error))  # never reached AWS
+    if isinstance(error, ConnectionClosedError | ReadTimeoutError) and not _creates(operation):
+        return Retry(False, type(error).__name__, str(error))
+    return None
+
+
+def _creates(operation: str) -> bool:
+    # A 5xx or a lost answer may hide a call that succeeded: sending a Create* again could
+    # leave a second validator or deployment behind. Reads are safe to repeat, and a repeated
+    # patch writes the same values.
+    return operation.startswith("Create")
+
+
+def _seconds(value: object) -> float | None:
+    """A Retry-After value in seconds; None when absent or an HTTP date."""
+    try:
+        return max(0.0, float(str(value))) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _snake(operation: str) -> str:

@@ -27,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"asyncgw sandbox listening on {server.endpoint_url}", flush=True)
         if options.seed:
             _seed(server.endpoint_url, options.region)
+        if options.throttle:  # after seeding, which would spend the quotas
+            server.throttle()
+            print("API Gateway quotas enforced: 10 requests/s (burst 40), GetResources 5 per "
+                  "2 s, CreateDeployment 1 per 5 s; over them: 429 TooManyRequestsException")
         print(
             "Use it with: "
             f"AWS_ENDPOINT_URL={server.endpoint_url} AWS_ACCESS_KEY_ID=testing "
@@ -49,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", action="store_true", help='create the sample "orders" API')
     parser.add_argument("--region", default="us-east-1", help="region to seed and to suggest")
     parser.add_argument("--log-requests", action="store_true", help="print one line per request")
+    parser.add_argument("--throttle", action="store_true",
+                        help="enforce API Gateway's request quotas (answer 429 over them)")
     return parser
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from asyncgw.sandbox.install import install
 
@@ -16,8 +16,11 @@ FAKE_ENVIRONMENT = {
 
 
 @contextmanager
-def emulated_account(region: str = "us-east-1") -> Iterator[None]:
-    """Every boto3 client created inside talks to a fresh, empty emulated account."""
+def emulated_account(region: str = "us-east-1", *, throttle: bool = False) -> Iterator[None]:
+    """Every boto3 client created inside talks to a fresh, empty emulated account.
+
+    With `throttle`, the account enforces API Gateway's quotas (asyncgw.sandbox.throttling).
+    """
     from moto import mock_aws
 
     install()
@@ -28,7 +31,11 @@ def emulated_account(region: str = "us-east-1") -> Iterator[None]:
     }
     os.environ.update(missing)
     try:
-        with mock_aws():
+        with mock_aws(), ExitStack() as quotas:
+            if throttle:
+                from asyncgw.sandbox.throttling import throttling
+
+                quotas.enter_context(throttling())
             yield
     finally:
         for name in missing:

@@ -20,6 +20,7 @@ class Server:
 
     endpoint_url: str
     _moto_server: Any
+    throttled: bool = False
 
     def reset(self) -> None:
         """Empty the emulated account (every service, every region)."""
@@ -27,9 +28,20 @@ class Server:
         with urllib.request.urlopen(request, timeout=10):
             pass
 
+    def throttle(self) -> None:
+        """Enforce API Gateway's quotas from now on, starting from full buckets."""
+        from asyncgw.sandbox.throttling import switch_on
+
+        switch_on()
+        self.throttled = True
+
     def stop(self) -> None:
         """Stop serving and wait for the server thread to end."""
         self._moto_server.stop()
+        if self.throttled:
+            from asyncgw.sandbox.throttling import switch_off
+
+            switch_off()
 
     def __enter__(self) -> Server:
         return self
@@ -43,9 +55,10 @@ class Server:
         self.stop()
 
 
-def start(port: int = 0, *, log_requests: bool = False) -> Server:
+def start(port: int = 0, *, log_requests: bool = False, throttle: bool = False) -> Server:
     """Serve the emulated account on 127.0.0.1:`port` in a thread; port 0 picks a free port.
 
+    With `throttle`, it enforces API Gateway's quotas (asyncgw.sandbox.throttling).
     Raises OSError when `port` is taken.
     """
     from moto.server import ThreadedMotoServer
@@ -58,7 +71,10 @@ def start(port: int = 0, *, log_requests: bool = False) -> Server:
     moto_server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
     moto_server.start()
     host, bound_port = moto_server.get_host_and_port()
-    return Server(endpoint_url=f"http://{host}:{bound_port}", _moto_server=moto_server)
+    server = Server(endpoint_url=f"http://{host}:{bound_port}", _moto_server=moto_server)
+    if throttle:
+        server.throttle()
+    return server
 
 
 def _check_free(port: int) -> None:

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from asyncgw import gateway
 from asyncgw.cli import Runtime, run
+from asyncgw.pacing import Pacer
 from tests.faults import FaultInjector, error_response
 
 
@@ -51,6 +52,7 @@ def asyncgw(
     def connect(profile: str | None, region: str | None, endpoint: str | None
                 ) -> gateway.Gateway:
         made = gateway.connect(profile, region, endpoint)
+        made.pacer = Pacer(max_wait=1.0)  # the real pacer, with a short give-up for tests
         for handler in (injector, read_failure):
             if handler is not None:
                 made.client.meta.events.register_first("before-call.api-gateway", handler)

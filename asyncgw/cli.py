@@ -14,7 +14,7 @@ from asyncgw.errors import AsyncgwError, ExitCode, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from asyncgw.flows import Prepared, Target
+    from asyncgw.flows import Connect, Prepared, Target
     from asyncgw.gateway import Gateway
     from asyncgw.modes import Mode
 
@@ -69,6 +69,8 @@ def aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      "(AWS_ENDPOINT_URL works too)."),
         click.option("--output", type=click.Choice(["table", "json"]), default="table",
                      show_default=True, help="Human-readable text or one JSON object."),
+        click.option("--max-rps", type=float, metavar="N", help="Use at most N of the account's "
+                     "10 API Gateway requests per second (default: all 10)."),
         click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors."),
     ]
     for option in reversed(options):
@@ -295,7 +297,9 @@ def sandbox() -> None:
 @click.option("--port", type=int, default=0, show_default=True,
               help="Port on 127.0.0.1; 0 picks a free one.")
 @click.option("--no-seed", is_flag=True, help="Start empty instead of with the sample API.")
-def serve(port: int, no_seed: bool) -> None:
+@click.option("--throttle", is_flag=True, help="Enforce API Gateway's control-plane quotas "
+              "and answer 429 with Retry-After, as AWS does.")
+def serve(port: int, no_seed: bool, throttle: bool) -> None:
     """Serve an emulated AWS account on 127.0.0.1 until Ctrl-C.
 
     Prints the endpoint URL (use it as --endpoint-url or AWS_ENDPOINT_URL) and the
@@ -311,7 +315,8 @@ def serve(port: int, no_seed: bool) -> None:
     except ImportError:
         raise UsageError(
             "the sandbox is not installed: pip install 'asyncgw[sandbox]'") from None
-    sys.exit(serve_sandbox(["--port", str(port), *([] if no_seed else ["--seed"])]))
+    sys.exit(serve_sandbox(["--port", str(port), *([] if no_seed else ["--seed"]),
+                            *(["--throttle"] if throttle else [])]))
 
 
 def _change(ctx: click.Context, api: str, mode: Mode, options: dict[str, Any]) -> None:
@@ -356,16 +361,24 @@ def _confirm(runtime: Runtime, prepared: Prepared, yes: bool) -> None:
 
 
 def _find(ctx: click.Context, api: str, options: dict[str, Any]) -> Target:
-    from asyncgw import flows, gateway
+    from asyncgw import flows
 
-    return flows.find(api, _runtime(ctx).connect or gateway.connect, options)
+    return flows.find(api, _connector(ctx, options), options)
 
 
 def _connect(ctx: click.Context, options: dict[str, Any]) -> Gateway:
+    connect = _connector(ctx, options)
+    return connect(options.get("profile"), options.get("region"), options.get("endpoint_url"))
+
+
+def _connector(ctx: click.Context, options: dict[str, Any]) -> Connect:
     from asyncgw import gateway
 
-    connect = _runtime(ctx).connect or gateway.connect
-    return connect(options.get("profile"), options.get("region"), options.get("endpoint_url"))
+    injected = _runtime(ctx).connect
+    if injected is not None:
+        return injected
+    max_rps = options.get("max_rps")
+    return lambda profile, region, endpoint: gateway.connect(profile, region, endpoint, max_rps)
 
 
 def _print_json(runtime: Runtime, data: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -45,15 +46,18 @@ def apply(
     gateway: Gateway,
     replan: Callable[[ApiSnapshot], Plan],
     progress: Progress = lambda _: None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Outcome:
     """Run the plan against AWS; on any failure undo everything and raise."""
     journal = _Journal()
     if plan.steps:
         _check_fresh(plan, base, gateway)
     total = len(plan.steps)
+    started = clock()
     try:
         for number, step in enumerate(plan.steps, 1):
-            progress(f"[{number}/{total}] {_describe(step)}")
+            progress(f"[{number}/{total}] {_describe(step)}"
+                     f"{_time_left(number - 1, total, clock() - started)}")
             _run(step, plan.api_id, gateway, journal)
         if plan.steps:
             progress("verifying: reading the API back")
@@ -62,6 +66,13 @@ def apply(
     except BaseException as failure:  # anything, even a bug of ours, must not leave it half-done
         _undo(journal, plan, base, gateway, failure, progress)
     return Outcome(len(plan.steps), deployment_id, dict(journal.validator_ids))
+
+
+def _time_left(done: int, total: int, elapsed: float) -> str:
+    """' (about 40 s left)' once enough steps ran to estimate; '' for short applies."""
+    if total < 20 or done < 5:
+        return ""
+    return f" (about {elapsed / done * (total - done):.0f} s left)"
 
 
 def _check_fresh(plan: Plan, base: ApiSnapshot, gateway: Gateway) -> None:

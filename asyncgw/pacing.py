@@ -91,7 +91,7 @@ def lowered(max_rps: float) -> Quota:
     """The account quota cut to `max_rps` requests per second, its burst cut in proportion."""
     if not 0 < max_rps <= ACCOUNT_QUOTA.rate:
         raise ValueError(
-            f"max_rps must be more than 0 and at most {ACCOUNT_QUOTA.rate:g}, the account's "
+            f"--max-rps must be more than 0 and at most {ACCOUNT_QUOTA.rate:g}, the account's "
             f"quota, not {max_rps:g}"
         )
     burst = max(1.0, ACCOUNT_QUOTA.burst * max_rps / ACCOUNT_QUOTA.rate)

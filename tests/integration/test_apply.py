@@ -226,3 +226,19 @@ def test_no_deploy_changes_the_api_but_not_the_stages(
     plan, outcome = change(gateway, orders.api_id, Mode.ASYNC, ("GET /orders",), stage=None)
     assert plan.steps and plan.deployment is None and outcome.deployment_id is None
     assert full_state(account.apigateway, orders.api_id)["stages"] == before
+
+
+def test_long_applies_say_how_long_is_left(gateway: Gateway, account: Clients) -> None:
+    from asyncgw.sandbox.seed import seed_wide_api
+
+    wide = seed_wide_api(account, 12)
+    ticks = iter(range(1000))
+    lines: list[str] = []
+    wanted = intent.mode_change(wide.api_id, Mode.SWITCHABLE, everything=True, stage="prod")
+    snapshot = intent.read(gateway, wide.api_id)
+    apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan, lines.append,
+          clock=lambda: float(next(ticks)))
+    assert lines[0].startswith("[1/25] creating validator")
+    assert "left)" not in lines[4]
+    # Six clock readings for five finished steps; 20 steps to go.
+    assert lines[5].startswith("[6/25] ") and lines[5].endswith(" (about 24 s left)")

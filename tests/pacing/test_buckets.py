@@ -79,7 +79,7 @@ def test_max_rps_lowers_the_rate_and_the_burst_in_proportion() -> None:
 
 @pytest.mark.parametrize("max_rps", [0, -1, 10.5])
 def test_max_rps_outside_the_quota_is_refused(max_rps: float) -> None:
-    with pytest.raises(ValueError, match="max_rps must be more than 0 and at most 10"):
+    with pytest.raises(ValueError, match="--max-rps must be more than 0 and at most 10"):
         Pacer(max_rps)
 
 

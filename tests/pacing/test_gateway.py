@@ -126,7 +126,7 @@ def test_connect_paces_and_leaves_retries_to_the_pacer(account: Clients) -> None
 
 
 def test_connect_refuses_a_max_rps_beyond_the_quota(account: Clients) -> None:
-    with pytest.raises(UsageError, match="max_rps must be more than 0 and at most 10"):
+    with pytest.raises(UsageError, match="--max-rps must be more than 0 and at most 10"):
         connect(None, "us-east-1", None, max_rps=50)
 
 

@@ -13,6 +13,7 @@ from asyncgw.models import (
     ApiSnapshot,
     CreateValidator,
     PatchIntegration,
+    PatchIntegrationResponse,
     PatchMethod,
     PatchOp,
     Plan,
@@ -92,6 +93,8 @@ def _describe(step: Step) -> str:
             return f"updating method request of {step.http_method} {step.path}"
         case PatchIntegration():
             return f"updating integration request of {step.http_method} {step.path}"
+        case PatchIntegrationResponse():
+            return f"updating CORS headers of {step.http_method} {step.path}"
 
 
 def _resolved(ops: tuple[PatchOp, ...], journal: _Journal) -> list[PatchOp]:
@@ -119,6 +122,14 @@ def _run(step: Step, api_id: str, gateway: Gateway, journal: _Journal) -> None:
                 f"{step.http_method} {step.path} method request: {_ops_text(step.undo)}",
                 lambda: gateway.update_method(api_id, step.resource_id, step.http_method,
                                               step.undo))
+        case PatchIntegrationResponse():
+            gateway.update_integration_response(api_id, step.resource_id, step.http_method,
+                                                step.status_code, step.ops)
+            journal.record(
+                f"{step.http_method} {step.path} integration response {step.status_code}: "
+                f"{_ops_text(step.undo)}",
+                lambda: gateway.update_integration_response(
+                    api_id, step.resource_id, step.http_method, step.status_code, step.undo))
         case PatchIntegration():
             gateway.update_integration(api_id, step.resource_id, step.http_method, step.ops)
             journal.record(
@@ -187,6 +198,9 @@ def _repaired(plan: Plan, base: ApiSnapshot, gateway: Gateway, progress: Progres
             elif isinstance(step, PatchIntegration):
                 gateway.update_integration(plan.api_id, step.resource_id, step.http_method,
                                            step.ops)
+            elif isinstance(step, PatchIntegrationResponse):
+                gateway.update_integration_response(plan.api_id, step.resource_id,
+                                                    step.http_method, step.status_code, step.ops)
         now = gateway.read(base.api)
         _drop_stray_validators(plan, base, now, gateway)
         _point_stage_back(plan, now, gateway)

@@ -178,6 +178,15 @@ class Gateway:
         self._call("UpdateIntegration", restApiId=api_id, resourceId=resource_id,
                    httpMethod=http_method, patchOperations=[op.wire() for op in ops])
 
+    def update_integration_response(
+        self, api_id: str, resource_id: str, http_method: str, status_code: str,
+        ops: Sequence[PatchOp],
+    ) -> None:
+        """UpdateIntegrationResponse with these patch operations."""
+        self._call("UpdateIntegrationResponse", restApiId=api_id, resourceId=resource_id,
+                   httpMethod=http_method, statusCode=status_code,
+                   patchOperations=[op.wire() for op in ops])
+
     def create_validator(self, api_id: str, name: str, body: bool, parameters: bool) -> str:
         """CreateRequestValidator; returns the new id."""
         created = self._call("CreateRequestValidator", restApiId=api_id, name=name,

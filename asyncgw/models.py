@@ -19,6 +19,13 @@ class Model(BaseModel):
     )
 
 
+class IntegrationResponse(Model):
+    """One integration response: what asyncgw reads of it is its header mappings."""
+
+    status_code: str
+    response_parameters: dict[str, str] = Field(default_factory=dict)
+
+
 class Integration(Model):
     """The integration request of a method, as far as asyncgw reads it."""
 
@@ -27,6 +34,7 @@ class Integration(Model):
     http_method: str | None = None
     request_parameters: dict[str, str] = Field(default_factory=dict)
     request_templates: dict[str, str] = Field(default_factory=dict)
+    integration_responses: dict[str, IntegrationResponse] = Field(default_factory=dict)
 
 
 class Method(Model):
@@ -184,7 +192,23 @@ class PatchIntegration(Model):
     undo: tuple[PatchOp, ...]
 
 
-Step = Annotated[CreateValidator | PatchMethod | PatchIntegration, Field(discriminator="kind")]
+class PatchIntegrationResponse(Model):
+    """UpdateIntegrationResponse on an OPTIONS method's CORS headers, with its undo."""
+
+    kind: Literal["patch-integration-response"] = "patch-integration-response"
+    resource_id: str
+    path: str
+    http_method: str
+    status_code: str
+    changes: tuple[FieldChange, ...]
+    ops: tuple[PatchOp, ...]
+    undo: tuple[PatchOp, ...]
+
+
+Step = Annotated[
+    CreateValidator | PatchMethod | PatchIntegration | PatchIntegrationResponse,
+    Field(discriminator="kind"),
+]
 
 
 class Deployment(Model):

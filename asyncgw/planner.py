@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from asyncgw import cors
 from asyncgw.errors import UsageError
 from asyncgw.models import (
     ApiSnapshot,
@@ -87,6 +88,9 @@ def plan(snapshot: ApiSnapshot, selection: Selection, mode: Mode, stage: str | N
             changed.append(method.key)
         else:
             unchanged.append(MethodNote(method=method.key, reason=f"already {mode}"))
+    preflights = cors.preflight_steps(snapshot, _switchable_after(snapshot, selection, mode))
+    steps.extend(preflights)
+    changed.extend(f"{step.http_method} {step.path}" for step in preflights)
     steps[:0] = pool.created
     deployment = _deployment(snapshot, stage, changed, mode) if steps else None
     return Plan(
@@ -104,6 +108,17 @@ def plan(snapshot: ApiSnapshot, selection: Selection, mode: Mode, stage: str | N
         notes=tuple(notes),
         advice=_advice(snapshot, mode) if changed else (),
     )
+
+
+def _switchable_after(snapshot: ApiSnapshot, selection: Selection, mode: Mode) -> dict[str, bool]:
+    """For each path the plan touches: will any of its methods be switchable afterwards?"""
+    chosen = {m.key for m in selection.methods}
+    after: dict[str, bool] = {m.path: False for m in selection.methods}
+    for method in snapshot.methods:
+        if method.path in after:
+            mode_after = mode if method.key in chosen else assess(method, snapshot).mode
+            after[method.path] |= mode_after is Mode.SWITCHABLE
+    return after
 
 
 def plan_redeploy(snapshot: ApiSnapshot, stage: str, description: str | None) -> Plan:
@@ -372,7 +387,7 @@ def restore(base: ApiSnapshot, now: ApiSnapshot) -> list[Step]:
             original.integration.request_parameters.get(INVOCATION_TYPE_MAPPING),
         )
         steps += _ordered(method_step, integration_step, method_first=was is not None)
-    return steps
+    return steps + list(cors.restore_steps(base, now))
 
 
 def _validator_back(current: Validator | None, original_id: str | None) -> _Edit:

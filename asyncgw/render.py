@@ -14,6 +14,7 @@ from asyncgw.models import (
     CreateValidator,
     Method,
     PatchIntegration,
+    PatchIntegrationResponse,
     PatchMethod,
     Plan,
     Stage,
@@ -148,11 +149,13 @@ def _step_lines(step: Step) -> list[Text]:
         case CreateValidator():
             checks = "body and parameters" if step.validate_request_body else "parameters"
             return [_marked("+", f"validator {step.name!r} (validates {checks})")]
-        case PatchMethod() | PatchIntegration():
-            part = "method request" if isinstance(step, PatchMethod) else "integration request"
+        case PatchMethod() | PatchIntegration() | PatchIntegrationResponse():
+            part = {"patch-method": "method request", "patch-integration": "integration request",
+                    "patch-integration-response": "CORS preflight response"}[step.kind]
             lines = [_marked("~", f"{step.http_method} {step.path}  {part}")]
             for change in step.changes:
-                name = change.field.removeprefix("requestParameters.")
+                name = change.field.removeprefix("requestParameters.").removeprefix(
+                    "responseParameters.")
                 if change.marker == "+":
                     detail = f"{name} = {change.after}"
                 elif change.marker == "-":

@@ -7,6 +7,7 @@ from typing import Any
 
 WRITES = frozenset({
     "CreateRequestValidator", "DeleteRequestValidator", "UpdateMethod", "UpdateIntegration",
+    "UpdateIntegrationResponse",
     "CreateDeployment", "UpdateStage",
 })
 

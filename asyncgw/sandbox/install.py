@@ -7,7 +7,7 @@ from typing import Any
 
 # Operations moto (>=5.1,<5.3) does not implement at all; `install` adds them to both the
 # backend and the response class. tests/sandbox checks that unpatched moto still lacks them.
-ADDED_OPERATIONS = ("update_method", "update_integration")
+ADDED_OPERATIONS = ("update_method", "update_integration", "update_integration_response")
 
 _lock = threading.Lock()
 _installed = False
@@ -37,12 +37,18 @@ def _attachments() -> list[tuple[type, str, Any]]:
 
     from asyncgw.sandbox import backend_operations as backend
     from asyncgw.sandbox import import_fixes
+    from asyncgw.sandbox import integration_response_patch as integration_responses
     from asyncgw.sandbox import model_fixes as models
     from asyncgw.sandbox import response_operations as handlers
 
     return [
         (APIGatewayBackend, "update_method", backend.update_method),
         (APIGatewayBackend, "update_integration", backend.update_integration),
+        (
+            APIGatewayBackend,
+            "update_integration_response",
+            integration_responses.update_integration_response,
+        ),
         (APIGatewayBackend, "get_resource", backend.get_resource),
         (APIGatewayBackend, "get_integration", backend.get_integration),
         (APIGatewayBackend, "delete_integration", backend.delete_integration),
@@ -74,6 +80,11 @@ def _attachments() -> list[tuple[type, str, Any]]:
         (Deployment, "to_json", models.deployment_json(Deployment.to_json)),
         (APIGatewayResponse, "update_method", handlers.update_method),
         (APIGatewayResponse, "update_integration", handlers.update_integration),
+        (
+            APIGatewayResponse,
+            "update_integration_response",
+            handlers.update_integration_response,
+        ),
         (APIGatewayResponse, "get_resources", handlers.get_resources),
         (APIGatewayResponse, "get_stages", handlers.get_stages),
         (

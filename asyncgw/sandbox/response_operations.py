@@ -32,6 +32,14 @@ def update_integration(self: Any) -> Response:
     return 200, {}, json.dumps(integration.to_json())
 
 
+def update_integration_response(self: Any) -> Response:
+    """PATCH .../integration/responses/{status}: 200 and the IntegrationResponse."""
+    response = self.backend.update_integration_response(
+        *_method_address(self), self.uri_match["status_code"],
+        self._get_param("patchOperations"))
+    return 200, {}, json.dumps(response.to_json())
+
+
 def get_resources(self: Any) -> Response:
     """GetResources honouring `embed` [REC E8] and `limit`/`position` paging [MODEL]."""
     query = parse_qs(self.parsed_url.query)

@@ -1,0 +1,55 @@
+"""UpdateIntegrationResponse: patching an integration response's header mappings and templates."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from asyncgw.sandbox.errors import (
+    CONTENT_TYPE_NOT_FOUND,
+    PARAMETER_NOT_FOUND,
+    BadRequest,
+    NotFound,
+)
+from asyncgw.sandbox.patch_document import MAP_OPS, patch_map_entry, read_operations
+from asyncgw.sandbox.targets import find_integration
+
+RESPONSE_NOT_FOUND = "Invalid Response status code specified"  # [UNVERIFIED] text
+RESPONSE_PARAMETER = re.compile(r"^method\.response\.header\.[^.]+$")
+
+
+def update_integration_response(
+    self: Any,
+    function_id: str,
+    resource_id: str,
+    method_type: str,
+    status_code: str,
+    patch_operations: Any,
+) -> Any:
+    """Patch responseParameters and responseTemplates, all together or not at all."""
+    # Bound as a method of moto's APIGatewayBackend. Which paths AWS accepts here is
+    # [UNVERIFIED] beyond the map-entry rules recorded for MethodResponse [REC I1].
+    operations = read_operations(patch_operations, "updateIntegrationResponseInput")
+    integration = find_integration(self, function_id, resource_id, method_type)
+    response = (integration.integration_responses or {}).get(status_code)
+    if response is None:
+        raise NotFound(RESPONSE_NOT_FOUND)
+    parameters = dict(response.response_parameters or {})
+    templates = dict(response.response_templates or {})
+    for operation in operations:
+        segments = operation.segments
+        if len(segments) == 2 and segments[0] == "responseParameters":
+            operation.require(*MAP_OPS)
+            if not RESPONSE_PARAMETER.match(segments[1]):
+                raise BadRequest(f"Invalid patch path {operation.path}")
+            patch_map_entry(parameters, operation, segments[1], operation.value,
+                            PARAMETER_NOT_FOUND)
+        elif len(segments) == 2 and segments[0] == "responseTemplates":
+            operation.require(*MAP_OPS)
+            patch_map_entry(templates, operation, segments[1], operation.value,
+                            CONTENT_TYPE_NOT_FOUND)
+        else:
+            raise BadRequest(f"Invalid patch path {operation.path}")
+    response.response_parameters = parameters or None
+    response.response_templates = templates or None
+    return response

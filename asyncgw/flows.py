@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from asyncgw.forwarder.aws import HttpGateway
     from asyncgw.gateway import Gateway
+    from asyncgw.models import ApiSnapshot, RestApi
     from asyncgw.modes import Mode
 
 Progress = Callable[[str], None]
@@ -37,22 +38,28 @@ class Target:
 
     api: str
     gateway: Gateway
+    rest: RestApi | None = None
     http: HttpGateway | None = None
+
+    def read(self) -> ApiSnapshot:
+        """The REST API's snapshot, without resolving its id or name again."""
+        assert self.rest is not None
+        return self.gateway.read(self.rest)
 
 
 def find(api: str, connect: Connect, aws: dict[str, Any]) -> Target:
     """Connect and decide whether `api` is a REST API or an HTTP API."""
     gateway = connect(aws.get("profile"), aws.get("region"), aws.get("endpoint_url"))
     try:
-        gateway.resolve(api)
+        rest = gateway.resolve(api)
     except NotARestApi as refused:
         if refused.protocol != "HTTP":
             raise
         from asyncgw.forwarder import aws as http_aws
 
         http = http_aws.connect(aws.get("profile"), aws.get("region"), aws.get("endpoint_url"))
-        return Target(refused.api_id, gateway, http)
-    return Target(api, gateway)
+        return Target(refused.api_id, gateway, http=http)
+    return Target(rest.id, gateway, rest=rest)
 
 
 def status(target: Target, stage: str | None, as_json: bool) -> RenderableType | dict[str, Any]:
@@ -67,9 +74,9 @@ def status(target: Target, stage: str | None, as_json: bool) -> RenderableType |
                 stage, target.api, {s.stage_name: s for s in http_snapshot.stages}),)})
         return (http_render.status_json(http_snapshot) if as_json
                 else http_render.status(http_snapshot))
-    from asyncgw import intent, render
+    from asyncgw import render
 
-    snapshot = intent.read(target.gateway, target.api)
+    snapshot = target.read()
     if stage is not None:
         snapshot = snapshot.model_copy(update={"stages": (_one_stage(
             stage, snapshot.api.id, {s.stage_name: s for s in snapshot.stages}),)})
@@ -98,7 +105,7 @@ def change(target: Target, mode: Mode, options: dict[str, Any]) -> Prepared:
     from asyncgw import intent
 
     rest_change = intent.mode_change(target.api, mode, *flags)
-    rest_snapshot = intent.read(target.gateway, target.api)
+    rest_snapshot = target.read()
     return _rest(target.gateway, rest_snapshot, rest_change.plan(rest_snapshot),
                  rest_change.plan)
 
@@ -111,9 +118,9 @@ def redeploy(target: Target, stage: str | None, description: str | None) -> Prep
         snapshot = http_intent.read(target.http, target.api, for_change=True)
         http_plan = http_intent.redeploy(snapshot, stage, description)
         return _http(target.http, snapshot, http_plan, lambda _: http_plan)
-    from asyncgw import intent, planner
+    from asyncgw import planner
 
-    rest_snapshot = intent.read(target.gateway, target.api)
+    rest_snapshot = target.read()
     chosen = planner.choose_stage(rest_snapshot, stage, no_deploy=False)
     assert chosen is not None
     plan = planner.plan_redeploy(rest_snapshot, chosen, description)

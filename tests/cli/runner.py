@@ -45,6 +45,7 @@ def asyncgw(
     interactive: bool = False,
     injector: FaultInjector | None = None,
     read_failure: Callable[..., object] | None = None,
+    calls: list[str] | None = None,
 ) -> Result:
     """Run `asyncgw ARGS` in this process; faults go onto the gateway's real client."""
     out, err = io.StringIO(), io.StringIO()
@@ -56,6 +57,9 @@ def asyncgw(
         for handler in (injector, read_failure):
             if handler is not None:
                 made.client.meta.events.register_first("before-call.api-gateway", handler)
+        if calls is not None:
+            made.client.meta.events.register(
+                "before-call.api-gateway", lambda model, **_: calls.append(model.name))
         return made
 
     runtime = Runtime(

@@ -146,3 +146,26 @@ def test_iam_policy_needs_no_aws_and_names_the_api() -> None:
     policy = json.loads(result.out)
     resources = [r for statement in policy["Statement"] for r in statement["Resource"]]
     assert "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5" in resources
+
+
+def test_status_makes_the_minimum_of_calls(orders: SeededApi) -> None:
+    calls: list[str] = []
+    assert asyncgw("status", orders.api_id, calls=calls).code == 0
+    assert calls == ["GetRestApi", "GetResources", "GetRequestValidators", "GetStages"]
+    calls.clear()
+    assert asyncgw("status", "orders", calls=calls).code == 0
+    assert calls == ["GetRestApis", "GetResources", "GetRequestValidators", "GetStages"]
+
+
+def test_an_apply_reads_three_times_and_writes_once_per_change(orders: SeededApi) -> None:
+    calls: list[str] = []
+    result = asyncgw("enable-async", orders.api_id, "-m", "GET /orders", "--stage", "prod",
+                     "--yes", calls=calls)
+    assert result.code == 0, result.err
+    assert calls == [
+        "GetRestApi", "GetResources", "GetRequestValidators", "GetStages",  # plan
+        "GetResources", "GetRequestValidators", "GetStages",  # freshness check
+        "UpdateIntegration",
+        "GetResources", "GetRequestValidators", "GetStages",  # verify by re-planning
+        "CreateDeployment", "GetStage",
+    ]

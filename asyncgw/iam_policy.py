@@ -1,4 +1,5 @@
-"""The least-privilege IAM policy for asyncgw's REST API commands, from gateway.py's calls."""
+"""The least-privilege IAM policy for asyncgw: REST APIs from gateway.py's calls, HTTP APIs from
+asyncgw.forwarder's (apigatewayv2, Lambda, IAM and STS)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,17 @@ from dataclasses import dataclass
 from typing import Any
 
 API = "{api}"
-"""Placeholder for the REST API id in Permission.path."""
+"""Placeholder for the API id in Permission.path."""
 
 
 @dataclass(frozen=True)
 class Permission:
-    """One AWS operation asyncgw calls and the IAM action and resource path that allow it.
+    """One API Gateway operation asyncgw calls and the IAM action and resource path that allow it.
 
     API Gateway authorises management calls by HTTP verb (`apigateway:PATCH`) on the request
     path as an ARN (`arn:aws:apigateway:REGION::/restapis/ID/...`); the path here is
-    botocore's request URI with the REST API id as {api} and every other id as `*`.
+    botocore's request URI with the API id as {api} and every other id as `*` (for HTTP APIs,
+    apigatewayv2, without botocore's `/v2` prefix).
     """
 
     operation: str
@@ -41,6 +43,10 @@ PERMISSIONS: tuple[Permission, ...] = (
                f"/restapis/{API}/resources/*/methods/*", "ChangeMethods"),
     Permission("UpdateIntegration", "apigateway", "PATCH",
                f"/restapis/{API}/resources/*/methods/*/integration", "ChangeMethods"),
+    # enable-switchable and disable: InvocationType in the OPTIONS method's allowed headers.
+    Permission("UpdateIntegrationResponse", "apigateway", "PATCH",
+               f"/restapis/{API}/resources/*/methods/*/integration/responses/*",
+               "ChangeMethods"),
     Permission("CreateRequestValidator", "apigateway", "POST",
                f"/restapis/{API}/requestvalidators", "CreateValidator"),
     # redeploy, and the deployment after a change.
@@ -51,18 +57,149 @@ PERMISSIONS: tuple[Permission, ...] = (
                f"/restapis/{API}/requestvalidators/*", "UndoValidator"),
     Permission("UpdateStage", "apigateway", "PATCH", f"/restapis/{API}/stages/*", "UndoDeploy"),
 )
+"""REST APIs; every command on an HTTP API starts with these reads too (flows.find)."""
+
+HTTP_PERMISSIONS: tuple[Permission, ...] = (
+    # status, and the snapshot every other command reads before, during and after applying.
+    Permission("GetApi", "apigatewayv2", "GET", f"/apis/{API}", "HttpReadApi"),
+    Permission("GetRoutes", "apigatewayv2", "GET", f"/apis/{API}/routes", "HttpReadApi"),
+    Permission("GetIntegrations", "apigatewayv2", "GET", f"/apis/{API}/integrations",
+               "HttpReadApi"),
+    Permission("GetStages", "apigatewayv2", "GET", f"/apis/{API}/stages", "HttpReadApi"),
+    Permission("GetStage", "apigatewayv2", "GET", f"/apis/{API}/stages/*", "HttpReadApi"),
+    # Re-pointing routes at the forwarder's integration and back.
+    Permission("UpdateRoute", "apigatewayv2", "PATCH", f"/apis/{API}/routes/*",
+               "HttpChangeRoutes"),
+    Permission("CreateIntegration", "apigatewayv2", "POST", f"/apis/{API}/integrations",
+               "HttpCreateIntegrations"),
+    Permission("DeleteIntegration", "apigatewayv2", "DELETE", f"/apis/{API}/integrations/*",
+               "HttpDeleteIntegrations"),
+    # Stages that do not deploy automatically; undo points the stage back.
+    Permission("CreateDeployment", "apigatewayv2", "POST", f"/apis/{API}/deployments",
+               "HttpDeploy"),
+    Permission("UpdateStage", "apigatewayv2", "PATCH", f"/apis/{API}/stages/*",
+               "HttpUndoDeploy"),
+)
+"""HTTP APIs, on top of PERMISSIONS (GetApis is there already)."""
+
+# The names asyncgw.forwarder.recipe gives what it creates, spelled out so that printing the
+# policy imports no models (tests/export/test_iam_policy.py checks they agree).
+PREFIX = "asyncgw-"
+FORWARDER_PREFIXES = ("asyncgw-async-", "asyncgw-switchable-")
+ROLE_PREFIX = "asyncgw-forwarder-"
+APIGATEWAY_PRINCIPAL = "apigateway.amazonaws.com"
+LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
+
+FUNCTIONS = "functions"
+"""Every function named asyncgw-*: asyncgw reads any integration target with that prefix."""
+FORWARDERS = "forwarders"
+"""The functions asyncgw creates: asyncgw-async-* and asyncgw-switchable-*."""
+ROLE = "role"
+"""The forwarders' IAM role, asyncgw-forwarder-REGION."""
+ANY = "*"
+"""No resource-level permissions (sts:GetCallerIdentity)."""
 
 
-def policy(api_id: str | None, region: str | None, account: str | None = None) -> dict[str, Any]:
-    """The IAM policy document for asyncgw on one REST API (every API when api_id is None).
+@dataclass(frozen=True)
+class Grant:
+    """One Lambda, IAM or STS action the HTTP API commands need, and the call that needs it.
 
-    API Gateway resource ARNs carry no account id, so `account` does not change this policy;
-    it is accepted for statements that will need one (the HTTP API forwarder has none yet).
+    `action` is `service:operation` for the call itself; for an action AWS checks on behalf of
+    another call (lambda:ListTags for GetFunction's tags, lambda:TagResource and iam:PassRole
+    for CreateFunction, iam:TagRole for CreateRole) it names that action, and `operation` is
+    the call that needs it. Grants of one purpose share one statement, so they share
+    `resource` and `condition`.
     """
+
+    action: str
+    service: str
+    operation: str
+    resource: str
+    purpose: str
+    condition: tuple[tuple[str, str, str], ...] = ()
+    """(operator, key, value) tests, all of which must hold."""
+
+
+ONLY_APIGATEWAY = (("StringEquals", "lambda:Principal", APIGATEWAY_PRINCIPAL),)
+ONLY_TO_LAMBDA = (("StringEquals", "iam:PassedToService", LAMBDA_PRINCIPAL),)
+
+GRANTS: tuple[Grant, ...] = (
+    # Recognising forwarders: their configuration, tags and resource-based policy.
+    Grant("lambda:GetFunction", "lambda", "GetFunction", FUNCTIONS, "HttpReadForwarders"),
+    # GetFunction returns a function's tags only to callers allowed lambda:ListTags [MODEL
+    # lambda GetFunction Tags]; without them asyncgw cannot tell a forwarder from a function.
+    Grant("lambda:ListTags", "lambda", "GetFunction", FUNCTIONS, "HttpReadForwarders"),
+    Grant("lambda:GetPolicy", "lambda", "GetPolicy", FUNCTIONS, "HttpReadForwarders"),
+    Grant("lambda:GetFunctionConfiguration", "lambda", "GetFunctionConfiguration", FUNCTIONS,
+          "HttpReadForwarders"),
+    # Creating and removing forwarders (and re-creating one when undoing).
+    Grant("lambda:CreateFunction", "lambda", "CreateFunction", FORWARDERS,
+          "HttpChangeForwarders"),
+    Grant("lambda:TagResource", "lambda", "CreateFunction", FORWARDERS, "HttpChangeForwarders"),
+    Grant("lambda:DeleteFunction", "lambda", "DeleteFunction", FORWARDERS,
+          "HttpChangeForwarders"),
+    # The resource-based permission that lets the API invoke a forwarder: for API Gateway only.
+    Grant("lambda:AddPermission", "lambda", "AddPermission", FORWARDERS, "HttpAllowApi",
+          ONLY_APIGATEWAY),
+    Grant("lambda:RemovePermission", "lambda", "RemovePermission", FORWARDERS, "HttpAllowApi",
+          ONLY_APIGATEWAY),
+    # The forwarders' role and its inline policy (InvokeFunction on the targets, logs).
+    Grant("iam:GetRole", "iam", "GetRole", ROLE, "HttpReadRole"),
+    Grant("iam:GetRolePolicy", "iam", "GetRolePolicy", ROLE, "HttpReadRole"),
+    Grant("iam:ListRolePolicies", "iam", "ListRolePolicies", ROLE, "HttpReadRole"),
+    Grant("iam:ListAttachedRolePolicies", "iam", "ListAttachedRolePolicies", ROLE,
+          "HttpReadRole"),
+    Grant("iam:CreateRole", "iam", "CreateRole", ROLE, "HttpChangeRole"),
+    Grant("iam:TagRole", "iam", "CreateRole", ROLE, "HttpChangeRole"),
+    Grant("iam:DeleteRole", "iam", "DeleteRole", ROLE, "HttpChangeRole"),
+    Grant("iam:PutRolePolicy", "iam", "PutRolePolicy", ROLE, "HttpChangeRole"),
+    Grant("iam:DeleteRolePolicy", "iam", "DeleteRolePolicy", ROLE, "HttpChangeRole"),
+    # CreateFunction hands the role to Lambda, and to nothing else.
+    Grant("iam:PassRole", "lambda", "CreateFunction", ROLE, "HttpPassRole", ONLY_TO_LAMBDA),
+    # The account id in the ARNs asyncgw builds; AWS allows this call to everyone anyway.
+    Grant("sts:GetCallerIdentity", "sts", "GetCallerIdentity", ANY, "HttpAccount"),
+)
+
+
+def policy(
+    api_id: str | None, region: str | None, account: str | None = None, http: bool = True
+) -> dict[str, Any]:
+    """The IAM policy document for asyncgw on one API (every API when api_id is None).
+
+    The statements whose Sid starts with AsyncgwHttp serve HTTP APIs only: `http=False` leaves
+    them out. They let the holder create Lambda functions named asyncgw-async-* and
+    asyncgw-switchable-*, give them the asyncgw-forwarder-REGION role, and write that role's
+    inline policy. `account` narrows the Lambda and IAM ARNs (API Gateway's carry none).
+    """
+    statements = _apigateway_statements(PERMISSIONS, api_id, region)
+    if http:
+        statements += _apigateway_statements(HTTP_PERMISSIONS, api_id, region)
+        statements += _grant_statements(region, account)
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def resources(kind: str, region: str | None, account: str | None) -> list[str]:
+    """The ARNs a Grant's resource kind stands for."""
+    arn = partition(region)
+    if kind == ANY:
+        return ["*"]
+    if kind == ROLE:
+        return [f"arn:{arn}:iam::{account or '*'}:role/{ROLE_PREFIX}{region or '*'}"]
+    functions = f"arn:{arn}:lambda:{region or '*'}:{account or '*'}:function:"
+    if kind == FUNCTIONS:
+        return [f"{functions}{PREFIX}*"]
+    if kind == FORWARDERS:
+        return [f"{functions}{prefix}*" for prefix in FORWARDER_PREFIXES]
+    raise ValueError(f"unknown resource kind {kind!r}")
+
+
+def _apigateway_statements(
+    permissions: tuple[Permission, ...], api_id: str | None, region: str | None
+) -> list[dict[str, Any]]:
     arn = f"arn:{partition(region)}:apigateway:{region or '*'}::"
     # One statement per purpose and verb: an Action list would grant every verb on every path.
     statements: dict[tuple[str, str], dict[str, Any]] = {}
-    for permission in PERMISSIONS:
+    for permission in permissions:
         statement = statements.setdefault((permission.purpose, permission.verb), {
             "Sid": f"Asyncgw{permission.purpose}",
             "Effect": "Allow",
@@ -72,7 +209,23 @@ def policy(api_id: str | None, region: str | None, account: str | None = None) -
         resource = arn + permission.path.replace(API, api_id or "*")
         if resource not in statement["Resource"]:
             statement["Resource"].append(resource)
-    return {"Version": "2012-10-17", "Statement": list(statements.values())}
+    return list(statements.values())
+
+
+def _grant_statements(region: str | None, account: str | None) -> list[dict[str, Any]]:
+    statements: dict[str, dict[str, Any]] = {}
+    for grant in GRANTS:
+        statement = statements.setdefault(grant.purpose, {
+            "Sid": f"Asyncgw{grant.purpose}",
+            "Effect": "Allow",
+            "Action": [],
+            "Resource": resources(grant.resource, region, account),
+        })
+        if grant.action not in statement["Action"]:
+            statement["Action"].append(grant.action)
+        for operator, key, value in grant.condition:
+            statement.setdefault("Condition", {}).setdefault(operator, {})[key] = value
+    return list(statements.values())
 
 
 def partition(region: str | None) -> str:

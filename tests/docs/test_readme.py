@@ -6,6 +6,7 @@ import json
 import os
 import queue
 import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -13,13 +14,18 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import botocore.session
 import pytest
 
 from asyncgw.errors import ExitCode
+from asyncgw.iam_policy import policy
+from asyncgw.sandbox import emulated_account
 from asyncgw.sandbox.seed import clients, seed_orders_api
 from asyncgw.sandbox.server import Server, start
+from tests.docs import clirun
+from tests.docs.clirun import shows
 from tests.docs.markdown import (
     DOCS,
     README,
@@ -83,14 +89,68 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def _rest_iam_text() -> str:
+    """The IAM section up to its HTTP API part."""
+    iam = section(TEXT, "## IAM permissions")
+    return iam.split("\n### HTTP APIs\n", 1)[0]
+
+
 def test_iam_table_matches_the_calls_asyncgw_makes() -> None:
     calls = _gateway_calls()
     assert {"UpdateMethod", "UpdateIntegration", "CreateDeployment", "GetApis"} <= set(calls)
-    rows = table_rows(section(TEXT, "## IAM permissions"))
+    rows = table_rows(_rest_iam_text())
     documented = {row[2]: (row[0], row[1]) for row in rows}
     assert set(documented) == set(calls), "IAM table rows differ from gateway.py's calls"
     for name, (verb, path) in calls.items():
         assert documented[name] == (f"`apigateway:{verb}`", f"`{path}`"), name
+
+
+# The HTTP API table is the policy's AsyncgwHttp statements, which tests/export/test_iam_policy.py
+# checks against asyncgw.forwarder's calls.
+
+_SHORT = (  # the prefixes the README leaves out of a resource, as it says above the table
+    "arn:aws:apigateway:REGION::",
+    "arn:aws:lambda:REGION:ACCOUNT:",
+    "arn:aws:iam::ACCOUNT:",
+)
+
+
+def _http_statements() -> list[dict[str, Any]]:
+    document = policy("API_ID", "REGION", "ACCOUNT")
+    return [s for s in document["Statement"] if s["Sid"].startswith("AsyncgwHttp")]
+
+
+def _short(resource: str) -> str:
+    for prefix in _SHORT:
+        resource = resource.removeprefix(prefix)
+    return resource
+
+
+def _grants(statements: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    pairs = set()
+    for statement in statements:
+        actions = statement["Action"]
+        for action in [actions] if isinstance(actions, str) else actions:
+            pairs |= {(action, _short(r)) for r in statement["Resource"]}
+    return pairs
+
+
+def test_http_iam_table_is_the_policys_http_statements() -> None:
+    http = section(TEXT, "### HTTP APIs")
+    iam = section(TEXT, "## IAM permissions")
+    assert all(f"`{prefix}`" in iam for prefix in _SHORT), "the README names other prefixes"
+    documented = set()
+    for row in table_rows(http):
+        actions = re.findall(r"`([^`]+)`", row[0])
+        resources = re.findall(r"`([^`]+)`", row[1])
+        assert actions and resources, row
+        documented |= {(a, r) for a in actions for r in resources}
+    assert documented == _grants(_http_statements())
+    for statement in _http_statements():
+        for value in statement.get("Condition", {}).get("StringEquals", {}).values():
+            rows = [r for r in table_rows(http) if any(a in r[0] for a in statement["Action"])]
+            assert rows and all(value in r[2] for r in rows), (statement["Sid"], value)
+    assert "`AsyncgwHttp`" in http
 
 
 def test_sample_policy_allows_every_call() -> None:
@@ -157,6 +217,44 @@ def test_sandbox_block_runs(block: Block, server: Server, tmp_path: Path) -> Non
         output = done.stdout + done.stderr
         assert done.returncode == expected_exit(command), f"$ {command}\n{output}"
         assert "Traceback" not in output, f"$ {command}\n{output}"
+
+
+_README_IDS = (
+    (re.compile(r"\((\w{10})\)"), "(ID)"),
+    (re.compile(r"(deployment|replacing) \w{10}\b"), r"\1 ID"),
+)
+
+
+def _ids(text: str) -> str:
+    for pattern, placeholder in _README_IDS:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+def test_readme_outputs_are_what_the_commands_print() -> None:
+    # The text block after a sandbox block shows what its last command prints: run the
+    # story in process and compare, ids aside, with '...' marking lines left out.
+    elision = re.compile(r"\.\.\.")
+    readme_blocks = blocks(TEXT)
+    compared = 0
+    with emulated_account():
+        seed_orders_api(clients())
+        for index, block in enumerate(readme_blocks):
+            if block.marker != "sandbox":
+                continue
+            out = ""
+            for command in block.commands:
+                if command.startswith("export "):
+                    continue
+                words = shlex.split(command, comments=True)
+                at = words.index("--endpoint-url")
+                code, out, err = clirun.asyncgw(shlex.join(words[:at] + words[at + 2:]))
+                assert code == expected_exit(command), f"$ {command}\n{out}{err}"
+            following = readme_blocks[index + 1] if index + 1 < len(readme_blocks) else None
+            if following is not None and following.info == "text" and following.marker is None:
+                assert shows(_ids(following.body), _ids(out), elision), f"{block.commands}\n{out}"
+                compared += 1
+    assert compared >= 2
 
 
 def _free_port() -> int:

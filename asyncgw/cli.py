@@ -250,20 +250,27 @@ def export(ctx: click.Context, /, api: str, methods: tuple[str, ...], everything
              short_help="Print the least-privilege IAM policy asyncgw needs.")
 @click.argument("api_id", required=False, metavar="[API_ID]")
 @click.option("--region", metavar="REGION", help="Region for the ARNs (default: any).")
+@click.option("--account", metavar="ID", help="Account id for Lambda and IAM ARNs "
+              "(default: any).")
+@click.option("--rest-only", is_flag=True, help="Leave out the HTTP API statements (Lambda "
+              "and IAM writes for the forwarder).")
 @click.pass_context
-def iam_policy(ctx: click.Context, /, api_id: str | None, region: str | None) -> None:
-    """Print the IAM policy that lets asyncgw read and change one REST API (or any).
+def iam_policy(ctx: click.Context, /, api_id: str | None, region: str | None,
+               account: str | None, rest_only: bool) -> None:
+    """Print the IAM policy that lets asyncgw read and change one API (or any).
 
-    Makes no AWS call. Without API_ID the policy covers every REST API.
+    Makes no AWS call. Without API_ID the policy covers every API. The HTTP API part lets
+    asyncgw create forwarder functions and their role; leave it out with --rest-only when
+    you only change REST APIs.
 
     \b
     Examples:
-      asyncgw iam-policy a1b2c3d4e5 --region eu-west-1 > asyncgw-policy.json
-      asyncgw iam-policy
+      asyncgw iam-policy a1b2c3d4e5 --region eu-west-1 --rest-only > asyncgw-policy.json
+      asyncgw iam-policy --account 123456789012
     """
     from asyncgw.iam_policy import policy
 
-    _print_json(_runtime(ctx), policy(api_id, region))
+    _print_json(_runtime(ctx), policy(api_id, region, account, http=not rest_only))
 
 
 @cli.command(context_settings=CONTEXT, short_help="See the whole tool work on an emulated account.")

@@ -63,7 +63,8 @@ class NotARestApi(UsageError):
             )
         else:
             detail = "asyncgw works on REST and HTTP APIs only"
-        super().__init__(f"{api_id} is a {self.protocol} API, not a REST API: {detail}")
+        article = "an" if self.protocol == "HTTP" else "a"
+        super().__init__(f"{api_id} is {article} {self.protocol} API, not a REST API: {detail}")
 
 
 class AwsSetupError(UsageError):

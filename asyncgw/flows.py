@@ -121,7 +121,7 @@ def redeploy(target: Target, stage: str | None, description: str | None) -> Prep
     from asyncgw import planner
 
     rest_snapshot = target.read()
-    chosen = planner.choose_stage(rest_snapshot, stage, no_deploy=False)
+    chosen = planner.choose_stage(rest_snapshot, stage, no_deploy=False, offer_no_deploy=False)
     assert chosen is not None
     plan = planner.plan_redeploy(rest_snapshot, chosen, description)
     return _rest(target.gateway, rest_snapshot, plan, lambda _: plan)

@@ -36,7 +36,9 @@ from asyncgw.modes import (
 from asyncgw.selection import Selection
 
 
-def choose_stage(snapshot: ApiSnapshot, requested: str | None, no_deploy: bool) -> str | None:
+def choose_stage(
+    snapshot: ApiSnapshot, requested: str | None, no_deploy: bool, offer_no_deploy: bool = True
+) -> str | None:
     """The stage to redeploy after a change, or None with --no-deploy."""
     names = [s.stage_name for s in snapshot.stages]
     if no_deploy:
@@ -59,7 +61,7 @@ def choose_stage(snapshot: ApiSnapshot, requested: str | None, no_deploy: bool) 
         )
     raise UsageError(
         f"API {snapshot.api.id} has {len(names)} stages ({', '.join(names)}); "
-        "choose one with --stage, or pass --no-deploy"
+        "choose one with --stage" + (", or pass --no-deploy" if offer_no_deploy else "")
     )
 
 

@@ -82,7 +82,7 @@ def select(
         if not pattern.is_glob:
             reason = ineligibility(found[0])
             if reason is not None:
-                raise UsageError(f"{found[0].key} cannot be made async: {reason}")
+                raise UsageError(f"{found[0].key} is not eligible: {reason}")
         part = _eligible(found, on_empty=f"-m {str(pattern)!r} matches no eligible method")
         chosen.update((m.key, m) for m in part.methods)
         skipped.update((n.method, n) for n in part.skipped)

@@ -376,6 +376,8 @@ class HttpGateway:
             if shape.serialization.get("location") == "uri":
                 placeholder = "{" + str(shape.serialization.get("name", name)) + "}"
                 path = path.replace(placeholder, str(params.get(name, "*")))
+        # IAM names HTTP API resources without the API's /v2 version prefix [DOC].
+        path = path.removeprefix("/v2")
         return f"apigateway:{model.http['method']} on arn:aws:apigateway:{self.region}::{path}"
 
 

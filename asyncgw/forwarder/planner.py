@@ -503,10 +503,10 @@ def _limits(mode: Mode) -> tuple[str, ...]:
         "per request and per millisecond like any function",
         "Event invocations: the whole event (headers, and the body, base64-encoded when "
         "binary) must fit Lambda's 1 MB asynchronous payload limit; bigger requests get 502 "
-        "from the forwarder [MODEL lambda Invoke]",
+        "from the forwarder",
         "Event invocations: callers get 202 with Lambda's request id, never the function's "
         "answer; Lambda retries failed events and may deliver one more than once, so the "
-        "function must tolerate duplicates [MODEL lambda Invoke]",
+        "function must tolerate duplicates",
     ]
     if mode is Mode.SWITCHABLE:
         out += [

@@ -73,7 +73,7 @@ def select(
         if not pattern.is_glob:
             reason = ineligibility(found[0], snapshot)
             if reason is not None:
-                raise UsageError(f"{found[0].route_key} cannot be made async: {reason}")
+                raise UsageError(f"{found[0].route_key} is not eligible: {reason}")
         part = _eligible(snapshot, found,
                          on_empty=f"-m {str(pattern)!r} matches no eligible route")
         chosen.update((r.route_key, r) for r in part.routes)

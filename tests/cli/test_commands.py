@@ -102,9 +102,9 @@ def test_redeploy_creates_a_deployment_with_a_description(
         (["enable-async", "orders", "-m", "GET /nope", "--stage", "prod"],
          "no method matches 'GET /nope'"),
         (["enable-async", "orders", "-m", "ANY /webhooks", "--stage", "prod"],
-         "ANY /webhooks cannot be made async: Lambda proxy integration"),
+         "ANY /webhooks is not eligible: Lambda proxy integration"),
         (["enable-async", "orders", "-m", "GET /health", "--stage", "prod"],
-         "GET /health cannot be made async: MOCK integration"),
+         "GET /health is not eligible: MOCK integration"),
         (["enable-async", "orders", "-m", "FETCH /orders", "--stage", "prod"], "unknown verb"),
         (["redeploy", "orders", "--stage", "qa"], "no stage 'qa'"),
         (["status", "orders", "--output", "yaml"], "Invalid value for '--output'"),
@@ -169,3 +169,12 @@ def test_an_apply_reads_three_times_and_writes_once_per_change(orders: SeededApi
         "GetResources", "GetRequestValidators", "GetStages",  # verify by re-planning
         "CreateDeployment", "GetStage",
     ]
+
+
+def test_iam_policy_rest_only_leaves_out_the_forwarder_statements() -> None:
+    full = json.loads(asyncgw("iam-policy").out)
+    rest = json.loads(asyncgw("iam-policy", "--rest-only").out)
+    assert any(s["Sid"].startswith("AsyncgwHttp") for s in full["Statement"])
+    assert not any(s["Sid"].startswith("AsyncgwHttp") for s in rest["Statement"])
+    assert not any("iam:" in str(s["Action"]) or "lambda:" in str(s["Action"])
+                   for s in rest["Statement"])

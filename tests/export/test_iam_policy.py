@@ -358,8 +358,6 @@ def test_every_lambda_iam_or_sts_denial_the_forwarder_reports_is_in_the_policy()
             assert gateway._iam_action(grant.service, grant.operation, {}) in actions
 
 
-@pytest.mark.xfail(strict=True, reason="HttpGateway._iam_action keeps botocore's /v2 prefix "
-                   "(arn:...::/v2/apis/...); IAM names HTTP API resources /apis/...")
 def test_every_apigatewayv2_denial_the_forwarder_reports_is_allowed_by_the_policy() -> None:
     gateway = _http_gateway()
     params = {"ApiId": HTTP_API_ID, "RouteId": "r1", "IntegrationId": "i1",

@@ -51,14 +51,14 @@ def test_a_glob_skips_ineligible_routes_but_naming_one_is_an_error() -> None:
     chosen = select(SNAPSHOT, [RoutePattern.parse("GET /*")], everything=False)
     assert [r.route_key for r in chosen.routes] == ["GET /jobs/{id}"]
     assert [n.route for n in chosen.skipped] == ["GET /legacy"]
-    with pytest.raises(UsageError, match="GET /legacy cannot be made async: HTTP_PROXY"):
+    with pytest.raises(UsageError, match="GET /legacy is not eligible: HTTP_PROXY"):
         keys(["GET /legacy"])
 
 
 @pytest.mark.parametrize(("pattern", "message"), [
     ("PUT /jobs", "no route PUT /jobs: /jobs has POST"),
     ("GET /nothing", "no route matches 'GET /nothing' in jobs; see them with: asyncgw status"),
-    ("POST /none", "POST /none cannot be made async: no integration"),
+    ("POST /none", "POST /none is not eligible: no integration"),
     ("* /legacy*", "matches no eligible route"),
 ])
 def test_bad_selections_say_why(pattern: str, message: str) -> None:

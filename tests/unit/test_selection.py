@@ -68,7 +68,7 @@ def test_all_takes_eligible_methods_and_lists_the_rest() -> None:
 
 
 def test_explicit_ineligible_method_is_an_error_with_the_reason() -> None:
-    with pytest.raises(UsageError, match="ANY /proxy cannot be made async: Lambda proxy"):
+    with pytest.raises(UsageError, match="ANY /proxy is not eligible: Lambda proxy"):
         select(API, [MethodPattern.parse("ANY /proxy")], False)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from asyncgw.errors import ApplyFailed, AsyncgwError, StaleSnapshot
 from asyncgw.gateway import Gateway
-from asyncgw.journal import Journal, unwind
+from asyncgw.journal import Journal, deploy, unwind
 from asyncgw.models import (
     ApiSnapshot,
     CreateValidator,
@@ -97,7 +97,7 @@ def _describe(step: Step) -> str:
             return f"updating CORS headers of {step.http_method} {step.path}"
 
 
-def _resolved(ops: tuple[PatchOp, ...], journal: _Journal) -> list[PatchOp]:
+def _resolved(ops: Sequence[PatchOp], journal: _Journal) -> list[PatchOp]:
     placeholders = {new_validator_id(n): i for n, i in journal.validator_ids.items()}
     return [
         op.model_copy(update={"value": placeholders[op.value]})
@@ -106,36 +106,36 @@ def _resolved(ops: tuple[PatchOp, ...], journal: _Journal) -> list[PatchOp]:
     ]
 
 
+Patch = PatchMethod | PatchIntegration | PatchIntegrationResponse
+_PARTS = {"patch-method": "method request", "patch-integration": "integration request",
+          "patch-integration-response": "integration response"}
+
+
 def _run(step: Step, api_id: str, gateway: Gateway, journal: _Journal) -> None:
     journal.wrote = True
+    if isinstance(step, CreateValidator):
+        created = gateway.create_validator(
+            api_id, step.name, step.validate_request_body, step.validate_request_parameters)
+        journal.validator_ids[step.name] = created
+        journal.record(f"delete validator {step.name!r} ({created})",
+                       lambda: gateway.delete_validator(api_id, created))
+        return
+    _send(step, api_id, gateway, _resolved(step.ops, journal))
+    journal.record(f"{step.http_method} {step.path} {_PARTS[step.kind]}: "
+                   f"{_ops_text(step.undo)}",
+                   lambda: _send(step, api_id, gateway, step.undo))
+
+
+def _send(step: Patch, api_id: str, gateway: Gateway, ops: Sequence[PatchOp]) -> None:
+    """The one UpdateMethod, UpdateIntegration or UpdateIntegrationResponse call of a step."""
     match step:
-        case CreateValidator():
-            created = gateway.create_validator(
-                api_id, step.name, step.validate_request_body, step.validate_request_parameters)
-            journal.validator_ids[step.name] = created
-            journal.record(f"delete validator {step.name!r} ({created})",
-                           lambda: gateway.delete_validator(api_id, created))
         case PatchMethod():
-            ops = _resolved(step.ops, journal)
             gateway.update_method(api_id, step.resource_id, step.http_method, ops)
-            journal.record(
-                f"{step.http_method} {step.path} method request: {_ops_text(step.undo)}",
-                lambda: gateway.update_method(api_id, step.resource_id, step.http_method,
-                                              step.undo))
+        case PatchIntegration():
+            gateway.update_integration(api_id, step.resource_id, step.http_method, ops)
         case PatchIntegrationResponse():
             gateway.update_integration_response(api_id, step.resource_id, step.http_method,
-                                                step.status_code, step.ops)
-            journal.record(
-                f"{step.http_method} {step.path} integration response {step.status_code}: "
-                f"{_ops_text(step.undo)}",
-                lambda: gateway.update_integration_response(
-                    api_id, step.resource_id, step.http_method, step.status_code, step.undo))
-        case PatchIntegration():
-            gateway.update_integration(api_id, step.resource_id, step.http_method, step.ops)
-            journal.record(
-                f"{step.http_method} {step.path} integration request: {_ops_text(step.undo)}",
-                lambda: gateway.update_integration(api_id, step.resource_id, step.http_method,
-                                                   step.undo))
+                                                step.status_code, ops)
 
 
 def _ops_text(ops: tuple[PatchOp, ...]) -> str:
@@ -156,18 +156,8 @@ def _deploy(plan: Plan, gateway: Gateway, journal: _Journal, progress: Progress)
     if deployment is None:
         return None
     progress(f"deploying stage {deployment.stage}")
-    previous = deployment.previous_deployment_id
-    if previous:
-        # Journaled before the call: a deployment whose response is lost still moved the stage.
-        journal.record(f"point stage {deployment.stage} back at deployment {previous}",
-                       lambda: gateway.point_stage(plan.api_id, deployment.stage, previous))
-    journal.wrote = True
-    new_id = gateway.create_deployment(plan.api_id, deployment.stage, deployment.description)
-    served = gateway.stage(plan.api_id, deployment.stage).deployment_id
-    if served != new_id:
-        raise ApplyFailed(
-            f"stage {deployment.stage} serves deployment {served}, not the new {new_id}")
-    return new_id
+    return deploy(journal, gateway, plan.api_id, deployment.stage,
+                  deployment.previous_deployment_id, deployment.description)
 
 
 def _undo(
@@ -193,14 +183,8 @@ def _repaired(plan: Plan, base: ApiSnapshot, gateway: Gateway, progress: Progres
     progress("read-back differs from before: restoring from the snapshot")
     try:
         for step in restore(base, now):
-            if isinstance(step, PatchMethod):
-                gateway.update_method(plan.api_id, step.resource_id, step.http_method, step.ops)
-            elif isinstance(step, PatchIntegration):
-                gateway.update_integration(plan.api_id, step.resource_id, step.http_method,
-                                           step.ops)
-            elif isinstance(step, PatchIntegrationResponse):
-                gateway.update_integration_response(plan.api_id, step.resource_id,
-                                                    step.http_method, step.status_code, step.ops)
+            if not isinstance(step, CreateValidator):
+                _send(step, plan.api_id, gateway, step.ops)
         now = gateway.read(base.api)
         _drop_stray_validators(plan, base, now, gateway)
         _point_stage_back(plan, now, gateway)

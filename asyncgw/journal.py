@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import NoReturn, Protocol
 
 from asyncgw.errors import ApplyFailed, AsyncgwError, Interrupted, UndoFailed
 
@@ -23,6 +23,42 @@ class Journal:
     def record(self, what: str, undo: Callable[[], None]) -> None:
         """Remember how to undo a write that succeeded (or may have)."""
         self.entries.append((what, undo))
+
+
+class _Served(Protocol):
+    @property
+    def deployment_id(self) -> str | None: ...
+
+
+class Deployer(Protocol):
+    """What deploying needs of a gateway (REST and HTTP gateways both have it)."""
+
+    def create_deployment(self, api_id: str, stage: str, description: str) -> str: ...
+
+    def point_stage(self, api_id: str, stage: str, deployment_id: str) -> None: ...
+
+    def stage(self, api_id: str, name: str) -> _Served: ...
+
+
+def deploy(
+    journal: Journal,
+    gateway: Deployer,
+    api_id: str,
+    stage: str,
+    previous: str | None,
+    description: str,
+) -> str:
+    """Deploy a stage, journal pointing it back, and check it serves the new deployment."""
+    if previous:
+        # Journaled before the call: a deployment whose response is lost still moved the stage.
+        journal.record(f"point stage {stage} back at deployment {previous}",
+                       lambda: gateway.point_stage(api_id, stage, previous))
+    journal.wrote = True
+    new_id = gateway.create_deployment(api_id, stage, description)
+    served = gateway.stage(api_id, stage).deployment_id
+    if served != new_id:
+        raise ApplyFailed(f"stage {stage} serves deployment {served}, not the new {new_id}")
+    return new_id
 
 
 def unwind(

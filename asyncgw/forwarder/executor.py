@@ -18,7 +18,7 @@ from asyncgw.forwarder.aws import HttpGateway
 from asyncgw.forwarder.models import ApiCall, HttpApiSnapshot, HttpPlan, Step
 from asyncgw.forwarder.package import forwarder_zip
 from asyncgw.forwarder.steps import ZIP_PLACEHOLDER
-from asyncgw.journal import Journal, unwind
+from asyncgw.journal import Journal, deploy, unwind
 
 Progress = Callable[[str], None]
 Sleep = Callable[[float], None]
@@ -193,18 +193,8 @@ def _deploy(plan: HttpPlan, gateway: HttpGateway, journal: _Journal,
     if deployment is None:
         return None
     progress(f"deploying stage {deployment.stage}")
-    previous = deployment.previous_deployment_id
-    if previous:
-        # Journaled before the call: a deployment whose response is lost still moved the stage.
-        journal.record(f"point stage {deployment.stage} back at deployment {previous}",
-                       lambda: gateway.point_stage(plan.api_id, deployment.stage, previous))
-    journal.wrote = True
-    new_id = gateway.create_deployment(plan.api_id, deployment.stage, deployment.description)
-    served = gateway.stage(plan.api_id, deployment.stage).deployment_id
-    if served != new_id:
-        raise ApplyFailed(
-            f"stage {deployment.stage} serves deployment {served}, not the new {new_id}")
-    return new_id
+    return deploy(journal, gateway, plan.api_id, deployment.stage,
+                  deployment.previous_deployment_id, deployment.description)
 
 
 def _verify(plan: HttpPlan, base: HttpApiSnapshot, gateway: HttpGateway,

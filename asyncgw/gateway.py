@@ -14,19 +14,17 @@ from botocore.exceptions import (
     ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,
-    NoCredentialsError,
     NoRegionError,
     ProfileNotFound,
     ReadTimeoutError,
 )
 
 from asyncgw import __version__
+from asyncgw.aws_errors import client_error, translated
 from asyncgw.errors import (
-    AccessDenied,
     AmbiguousApiName,
     ApiNotFound,
     AsyncgwError,
-    AwsCallFailed,
     AwsSetupError,
     NotARestApi,
     UsageError,
@@ -49,15 +47,6 @@ CLIENT_CONFIG = Config(
 _THROTTLED = {"TooManyRequestsException", "LimitExceededException"}
 _TRANSIENT_STATUS = {500, 502, 503, 504}
 _REST_API_ID = re.compile(r"^[a-z0-9]{10}$")
-_BAD_CREDENTIALS = {
-    "UnrecognizedClientException",
-    "InvalidSignatureException",
-    "ExpiredTokenException",
-    "ExpiredToken",
-    "InvalidClientTokenId",
-    "SignatureDoesNotMatch",
-}
-_DENIED = {"AccessDeniedException", "AccessDenied"}
 
 
 class NotFound(AsyncgwError):
@@ -242,52 +231,21 @@ class Gateway:
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
         call = getattr(self.client, _snake(operation))
-        try:
+        with translated(operation, lambda error: self._translate(operation, error, params)):
             if self.pacer is None:
                 response: dict[str, Any] = call(**params)
             else:
                 response = self.pacer.call(operation, lambda: call(**params),
                                            lambda error: _retry(operation, error))
-        except ClientError as error:
-            raise self._translate(operation, error, params) from error
-        except NoCredentialsError:
-            raise AwsSetupError(
-                "no AWS credentials found: pass --profile, set AWS_PROFILE or "
-                "AWS_ACCESS_KEY_ID, or run: aws configure"
-            ) from None
-        except EndpointConnectionError as error:
-            raise AwsSetupError(
-                f"cannot reach {error.kwargs.get('endpoint_url', 'the endpoint')}: "
-                "check --endpoint-url, --region and your network"
-            ) from None
-        except BotoCoreError as error:
-            raise AwsCallFailed(operation, type(error).__name__, str(error)) from None
         response.pop("ResponseMetadata", None)
         return response
 
     def _translate(
         self, operation: str, error: ClientError, params: Mapping[str, Any]
     ) -> AsyncgwError:
-        code = error.response.get("Error", {}).get("Code", "Unknown")
-        message = error.response.get("Error", {}).get("Message", str(error))
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        if code in _BAD_CREDENTIALS:
-            return AwsSetupError(
-                f"AWS refused the credentials ({code}): refresh them, e.g. aws sso login, "
-                "or pick another --profile"
-            )
-        if code in _DENIED or status == 403:
-            return AccessDenied(
-                f"access denied: IAM refused {self._iam_action(operation, params)}; "
-                "grant it to the identity asyncgw runs as"
-            )
-        if code == "NotFoundException":
-            return NotFound(message)
-        if code in ("TooManyRequestsException", "LimitExceededException"):
-            attempts = error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
-            return AwsCallFailed(operation, code, f"{message} (still throttled after "
-                                 f"{attempts} retries; try again when the account is quieter)")
-        return AwsCallFailed(operation, code, message)
+        return client_error(operation, error, lambda: self._iam_action(operation, params),
+                            NotFound, {"NotFoundException"},
+                            {"TooManyRequestsException", "LimitExceededException"})
 
     def _iam_action(self, operation: str, params: Mapping[str, Any]) -> str:
         """'apigateway:PATCH on arn:...', the action and resource IAM evaluated."""

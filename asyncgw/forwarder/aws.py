@@ -9,16 +9,14 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import (
-    BotoCoreError,
     ClientError,
-    EndpointConnectionError,
-    NoCredentialsError,
     NoRegionError,
     ProfileNotFound,
 )
 
 from asyncgw import __version__
-from asyncgw.errors import AccessDenied, AsyncgwError, AwsCallFailed, AwsSetupError, UsageError
+from asyncgw.aws_errors import client_error, translated
+from asyncgw.errors import AsyncgwError, AwsCallFailed, AwsSetupError, UsageError
 from asyncgw.forwarder.models import (
     Account,
     ApiCall,
@@ -52,11 +50,6 @@ RETRIES = Config(
     retries={"mode": "standard", "total_max_attempts": 8},
     user_agent_extra=f"asyncgw/{__version__}",
 )
-_BAD_CREDENTIALS = {
-    "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
-    "ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch",
-}
-_DENIED = {"AccessDeniedException", "AccessDenied"}
 _NOT_FOUND = {"NotFoundException", "ResourceNotFoundException", "NoSuchEntity"}
 _THROTTLED = {"TooManyRequestsException", "LimitExceededException", "Throttling",
               "ThrottlingException"}
@@ -324,47 +317,17 @@ class HttpGateway:
 
     def _call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         method = getattr(self._clients[service], self._methods[service][operation])
-        try:
+        with translated(operation,
+                        lambda error: self._translate(service, operation, error, params)):
             response: dict[str, Any] = method(**params)
-        except ClientError as error:
-            raise self._translate(service, operation, error, params) from error
-        except NoCredentialsError:
-            raise AwsSetupError(
-                "no AWS credentials found: pass --profile, set AWS_PROFILE or "
-                "AWS_ACCESS_KEY_ID, or run: aws configure"
-            ) from None
-        except EndpointConnectionError as error:
-            raise AwsSetupError(
-                f"cannot reach {error.kwargs.get('endpoint_url', 'the endpoint')}: "
-                "check --endpoint-url, --region and your network"
-            ) from None
-        except BotoCoreError as error:
-            raise AwsCallFailed(operation, type(error).__name__, str(error)) from None
         response.pop("ResponseMetadata", None)
         return response
 
     def _translate(self, service: str, operation: str, error: ClientError,
                    params: Mapping[str, Any]) -> AsyncgwError:
-        code = str(error.response.get("Error", {}).get("Code", "Unknown"))
-        message = str(error.response.get("Error", {}).get("Message", error))
-        meta = error.response.get("ResponseMetadata", {})
-        if code in _BAD_CREDENTIALS:
-            return AwsSetupError(
-                f"AWS refused the credentials ({code}): refresh them, e.g. aws sso login, "
-                "or pick another --profile"
-            )
-        if code in _DENIED or meta.get("HTTPStatusCode") == 403:
-            return AccessDenied(
-                f"access denied: IAM refused {self._iam_action(service, operation, params)}; "
-                "grant it to the identity asyncgw runs as"
-            )
-        if code in _NOT_FOUND:
-            return NotFound(message)
-        if code in _THROTTLED:
-            return AwsCallFailed(operation, code, f"{message} (still throttled after "
-                                 f"{meta.get('RetryAttempts', 0)} retries; try again when the "
-                                 "account is quieter)")
-        return AwsCallFailed(operation, code, message)
+        return client_error(operation, error,
+                            lambda: self._iam_action(service, operation, params),
+                            NotFound, _NOT_FOUND, _THROTTLED)
 
     def _iam_action(self, service: str, operation: str, params: Mapping[str, Any]) -> str:
         """'lambda:CreateFunction', or 'apigateway:PATCH on arn:...' for apigatewayv2."""

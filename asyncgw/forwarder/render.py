@@ -185,6 +185,20 @@ def plan(plan: HttpPlan) -> RenderableType:
     return Group(*parts)
 
 
+_COUNTED = (
+    ("create-role", "IAM role to create", "IAM roles to create"),
+    ("put-role-policy", "role policy to write", "role policies to write"),
+    ("create-forwarder", "forwarder to create", "forwarders to create"),
+    ("add-permission", "permission to add", "permissions to add"),
+    ("create-integration", "integration to create", "integrations to create"),
+    ("delete-integration", "integration to delete", "integrations to delete"),
+    ("remove-permission", "permission to remove", "permissions to remove"),
+    ("delete-forwarder", "forwarder to delete", "forwarders to delete"),
+    ("delete-role-policy", "role policy to delete", "role policies to delete"),
+    ("delete-role", "IAM role to delete", "IAM roles to delete"),
+)
+
+
 def summary(plan: HttpPlan) -> str:
     """'1 route to change, 1 forwarder to create, 1 deployment to stage prod.'"""
     if plan.is_empty:
@@ -194,15 +208,10 @@ def summary(plan: HttpPlan) -> str:
         count = len(plan.changed_routes)
         parts.append(f"{count} route{'s' * (count != 1)} to change")
     kinds: list[str] = [s.kind for s in plan.writes]
-    for kind, label in (("create-forwarder", "forwarder to create"),
-                        ("add-permission", "permission to add"),
-                        ("create-integration", "integration to create"),
-                        ("delete-integration", "integration to delete"),
-                        ("remove-permission", "permission to remove"),
-                        ("delete-forwarder", "forwarder to delete")):
-        if kinds.count(kind):
-            noun, _, rest = label.partition(" ")
-            parts.append(f"{kinds.count(kind)} {noun}{'s' * (kinds.count(kind) != 1)} {rest}")
+    for kind, one, many in _COUNTED:
+        count = kinds.count(kind)
+        if count:
+            parts.append(f"{count} {one if count == 1 else many}")
     if plan.deployment is not None:
         parts.append(f"1 deployment to stage {plan.deployment.stage}")
     else:

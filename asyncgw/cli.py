@@ -297,7 +297,12 @@ def demo(ctx: click.Context, /) -> None:
 
 @cli.group(context_settings=CONTEXT, short_help="Serve the emulated account for manual use.")
 def sandbox() -> None:
-    """The emulated AWS account (moto plus asyncgw's API Gateway additions)."""
+    """The emulated AWS account (moto plus asyncgw's API Gateway additions).
+
+    \b
+    Example:
+      asyncgw sandbox serve --port 4566
+    """
 
 
 @sandbox.command(context_settings=CONTEXT)

@@ -125,17 +125,18 @@ def test_failure_at_every_write_leaves_the_api_as_it_was(
         assert full_state(account.apigateway, orders.api_id) == before, position
 
 
+@pytest.mark.parametrize("mode", TARGETS)
 def test_ctrl_c_at_every_write_undoes_and_reports_interrupted(
-    gateway: Gateway, orders: SeededApi, account: Clients
+    gateway: Gateway, orders: SeededApi, account: Clients, mode: Mode
 ) -> None:
-    writes = _write_count(gateway, orders.api_id, Mode.SWITCHABLE)
+    writes = _write_count(gateway, orders.api_id, mode)
     before = full_state(account.apigateway, orders.api_id)
     injector = inject(account.apigateway, FaultInjector(set(), "interrupt"))
     for position in range(1, writes + 1):
         injector.writes.clear()
         injector.fail_at = {position}
         with pytest.raises(Interrupted):
-            change(gateway, orders.api_id, Mode.SWITCHABLE, everything=True)
+            change(gateway, orders.api_id, mode, everything=True)
         assert full_state(account.apigateway, orders.api_id) == before, position
 
 

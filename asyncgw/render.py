@@ -148,11 +148,11 @@ def _step_lines(step: Step) -> list[Text]:
     match step:
         case CreateValidator():
             checks = "body and parameters" if step.validate_request_body else "parameters"
-            return [_marked("+", f"validator {step.name!r} (validates {checks})")]
+            return [marked("+", f"validator {step.name!r} (validates {checks})")]
         case PatchMethod() | PatchIntegration() | PatchIntegrationResponse():
             part = {"patch-method": "method request", "patch-integration": "integration request",
                     "patch-integration-response": "CORS preflight response"}[step.kind]
-            lines = [_marked("~", f"{step.http_method} {step.path}  {part}")]
+            lines = [marked("~", f"{step.http_method} {step.path}  {part}")]
             for change in step.changes:
                 name = change.field.removeprefix("requestParameters.").removeprefix(
                     "responseParameters.")
@@ -162,11 +162,12 @@ def _step_lines(step: Step) -> list[Text]:
                     detail = f"{name} = {change.before}"
                 else:
                     detail = f"{name}: {change.before} -> {change.after}"
-                lines.append(_marked(change.marker, detail, indent=6))
+                lines.append(marked(change.marker, detail, indent=6))
             return lines
 
 
-def _marked(marker: str, detail: str, indent: int = 2) -> Text:
+def marked(marker: str, detail: str, indent: int = 2) -> Text:
+    """A diff line: the '+', '~' or '-' marker in its colour, then the detail."""
     return Text.assemble(" " * indent, (marker, MARKER_STYLE[marker]), " ", detail)
 
 
@@ -183,7 +184,7 @@ def plan(plan: Plan) -> RenderableType:
         if plan.deployment is not None:
             d = plan.deployment
             was = f", replacing {d.previous_deployment_id}" if d.previous_deployment_id else ""
-            parts.append(_marked("+", f"deployment of stage {d.stage}{was}: {d.description!r}"))
+            parts.append(marked("+", f"deployment of stage {d.stage}{was}: {d.description!r}"))
     parts += [Text(f"  = {n.method}: {n.reason}", style="dim") for n in plan.unchanged]
     parts += [Text(f"  skipped {n.method}: {n.reason}", style="dim") for n in plan.skipped]
     parts += [Text(f"Note: {note}") for note in plan.notes]

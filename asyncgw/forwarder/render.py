@@ -13,17 +13,11 @@ from asyncgw.forwarder.models import HttpApiSnapshot, HttpPlan, Route, Stage, St
 from asyncgw.forwarder.modes import RouteAssessment, assess, lambda_target
 from asyncgw.forwarder.package import HANDLER, RUNTIME, code_sha256, forwarder_zip
 from asyncgw.modes import Mode, function_name
+from asyncgw.render import MODE_STYLE, marked
 
 if TYPE_CHECKING:
     from asyncgw.forwarder.executor import HttpOutcome
 
-MODE_STYLE = {
-    Mode.ASYNC: "bold green",
-    Mode.SWITCHABLE: "bold cyan",
-    Mode.SYNC: "",
-    Mode.NOT_ELIGIBLE: "dim",
-}
-MARKER_STYLE = {"+": "green", "~": "yellow", "-": "red"}
 
 
 def _stage_line(stage: Stage) -> str:
@@ -139,12 +133,8 @@ def status_json(snapshot: HttpApiSnapshot) -> dict[str, Any]:
     }
 
 
-def _marked(marker: str, detail: str, indent: int = 2) -> Text:
-    return Text.assemble(" " * indent, (marker, MARKER_STYLE[marker]), " ", detail)
-
-
 def _step_lines(step: Step) -> list[Text]:
-    lines = [_marked(step.marker, step.subject)]
+    lines = [marked(step.marker, step.subject)]
     for change in step.changes:
         if change.marker == "+":
             detail = f"{change.field} = {change.after}"
@@ -152,7 +142,7 @@ def _step_lines(step: Step) -> list[Text]:
             detail = f"{change.field} = {change.before}"
         else:
             detail = f"{change.field}: {change.before} => {change.after}"
-        lines.append(_marked(change.marker, detail, indent=6))
+        lines.append(marked(change.marker, detail, indent=6))
     return lines
 
 
@@ -169,7 +159,7 @@ def plan(plan: HttpPlan) -> RenderableType:
         if plan.deployment is not None:
             d = plan.deployment
             was = f", replacing {d.previous_deployment_id}" if d.previous_deployment_id else ""
-            parts.append(_marked("+", f"deployment of stage {d.stage}{was}: {d.description!r}"))
+            parts.append(marked("+", f"deployment of stage {d.stage}{was}: {d.description!r}"))
         if plan.cleanup:
             parts.append(Text("  then, as nothing uses them any more:"))
             for step in plan.cleanup:

@@ -66,12 +66,18 @@ def aws_cli(server, *arguments):
     )
 
 
+def _pump(stream, lines):
+    try:
+        for line in stream:
+            lines.put(line)
+    except ValueError:
+        pass  # communicate() closed the stream once the test had what it needed
+
+
 def read_until(process, marker, timeout):
     """The subprocess's stdout up to the line starting with `marker`, waiting at most `timeout`."""
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(
-        target=lambda: [lines.put(line) for line in process.stdout], daemon=True
-    ).start()
+    threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True).start()
     seen = []
     deadline = time.monotonic() + timeout
     while not (seen and seen[-1].startswith(marker)):

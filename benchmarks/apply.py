@@ -414,7 +414,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         names = ", ".join(f"{s:,}" for s in sizes)
         done = ", ".join(f"{s:,}" for s in sizes if s in throttled) or "none of the"
         DOCS.write_text(INTRO.format(sizes=names, throttled=done) + "\n" + output + "\n\n"
-                        + RERUN)
+                        + RERUN + _kept_sections())
+
+
+def _kept_sections() -> str:
+    """Sections after this benchmark's own (start-up figures), kept when rewriting the page."""
+    current = DOCS.read_text() if DOCS.exists() else ""
+    start = current.find("\n## Start-up")
+    return current[start:] if start >= 0 else ""
 
 
 def _sizes(text: str) -> list[int]:

@@ -168,41 +168,34 @@ class CreateValidator(Model):
     validate_request_parameters: bool
 
 
-class PatchMethod(Model):
+class _Patch(Model):
+    """One patch call on a method's part, with the operations that undo it."""
+
+    resource_id: str
+    path: str
+    http_method: str
+    changes: tuple[FieldChange, ...]
+    ops: tuple[PatchOp, ...]
+    undo: tuple[PatchOp, ...]
+
+
+class PatchMethod(_Patch):
     """UpdateMethod on one method, with the operations that undo it."""
 
     kind: Literal["patch-method"] = "patch-method"
-    resource_id: str
-    path: str
-    http_method: str
-    changes: tuple[FieldChange, ...]
-    ops: tuple[PatchOp, ...]
-    undo: tuple[PatchOp, ...]
 
 
-class PatchIntegration(Model):
+class PatchIntegration(_Patch):
     """UpdateIntegration on one method's integration, with the operations that undo it."""
 
     kind: Literal["patch-integration"] = "patch-integration"
-    resource_id: str
-    path: str
-    http_method: str
-    changes: tuple[FieldChange, ...]
-    ops: tuple[PatchOp, ...]
-    undo: tuple[PatchOp, ...]
 
 
-class PatchIntegrationResponse(Model):
+class PatchIntegrationResponse(_Patch):
     """UpdateIntegrationResponse on an OPTIONS method's CORS headers, with its undo."""
 
     kind: Literal["patch-integration-response"] = "patch-integration-response"
-    resource_id: str
-    path: str
-    http_method: str
     status_code: str
-    changes: tuple[FieldChange, ...]
-    ops: tuple[PatchOp, ...]
-    undo: tuple[PatchOp, ...]
 
 
 Step = Annotated[

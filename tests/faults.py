@@ -34,9 +34,13 @@ class FaultInjector:
     fail_at: set[int]
     fault: str = "server-error"
     writes: list[str] = field(default_factory=list)
+    watched: frozenset[str] = WRITES
+    server_code: str = "InternalFailure"
+    throttle_message: str = "Too Many Requests"
+    endpoint: str = "https://apigateway.us-east-1.amazonaws.com"
 
     def __call__(self, model: Any, **_: Any) -> tuple[_Response, dict[str, Any]] | None:
-        if model.name not in WRITES:
+        if model.name not in self.watched:
             return None
         self.writes.append(model.name)
         if len(self.writes) not in self.fail_at:
@@ -46,12 +50,17 @@ class FaultInjector:
         if self.fault == "connection":
             from botocore.exceptions import ConnectionClosedError
 
-            raise ConnectionClosedError(endpoint_url="https://apigateway.us-east-1.amazonaws.com")
+            raise ConnectionClosedError(endpoint_url=self.endpoint)
         return {
-            "server-error": error_response(500, "InternalFailure", "injected failure"),
-            "throttled": error_response(429, "TooManyRequestsException", "Too Many Requests"),
+            "server-error": error_response(500, self.server_code, "injected failure"),
+            "throttled": error_response(429, "TooManyRequestsException", self.throttle_message),
             "denied": error_response(403, "AccessDeniedException", "not authorized"),
         }[self.fault]
+
+    def reset(self, fail_at: set[int]) -> None:
+        """Count from zero again and fail at these positions."""
+        self.writes.clear()
+        self.fail_at = fail_at
 
 
 def inject(client: Any, injector: FaultInjector) -> FaultInjector:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from tests.faults import error_response
+from tests.faults import FaultInjector
 
 WRITES_BY_SERVICE = {
     "iam": ("CreateRole", "DeleteRole", "PutRolePolicy", "DeleteRolePolicy"),
@@ -17,38 +16,14 @@ WRITES = frozenset(op for ops in WRITES_BY_SERVICE.values() for op in ops)
 SERVICES = {"apigatewayv2": "apigatewayv2", "lambda_": "lambda", "iam": "iam"}
 
 
-@dataclass
-class WriteFaults:
-    """Fails the writes whose 1-based positions (counted over every client) are in `fail_at`."""
-
-    fail_at: set[int]
-    fault: str = "server-error"
-    writes: list[str] = field(default_factory=list)
-
-    def __call__(self, model: Any, **_: Any) -> Any:
-        if model.name not in WRITES:
-            return None
-        self.writes.append(model.name)
-        if len(self.writes) not in self.fail_at:
-            return None
-        if self.fault == "interrupt":
-            raise KeyboardInterrupt
-        if self.fault == "connection":
-            from botocore.exceptions import ConnectionClosedError
-
-            raise ConnectionClosedError(endpoint_url="https://lambda.us-east-1.amazonaws.com")
-        return {
-            "server-error": error_response(500, "ServiceException", "injected failure"),
-            "throttled": error_response(429, "TooManyRequestsException", "Rate exceeded"),
-            "denied": error_response(403, "AccessDeniedException", "not authorized"),
-        }[self.fault]
-
-    def reset(self, fail_at: set[int]) -> None:
-        self.writes.clear()
-        self.fail_at = fail_at
+def write_faults(fail_at: set[int], fault: str = "server-error") -> FaultInjector:
+    """A FaultInjector over the provisioning writes of apigatewayv2, Lambda and IAM."""
+    return FaultInjector(fail_at, fault, watched=WRITES, server_code="ServiceException",
+                         throttle_message="Rate exceeded",
+                         endpoint="https://lambda.us-east-1.amazonaws.com")
 
 
-def inject(clients: Any, faults: WriteFaults) -> WriteFaults:
+def inject(clients: Any, faults: FaultInjector) -> FaultInjector:
     """Attach the injector ahead of every other handler of the three clients' writes."""
     # botocore calls handlers of the most specific event name first: register per operation,
     # so that the injector also precedes the test shims (which answer single operations).

@@ -13,7 +13,7 @@ from asyncgw.forwarder.aws import HttpGateway
 from asyncgw.forwarder.executor import apply
 from asyncgw.forwarder.models import HttpApiSnapshot, HttpPlan
 from asyncgw.modes import Mode
-from tests.forwarder.faults import WriteFaults, inject
+from tests.forwarder.faults import inject, write_faults
 from tests.forwarder.seed import HttpClients, RouteSpec, seed_http_api
 from tests.forwarder.state import account_state, without_ids
 
@@ -87,7 +87,7 @@ def test_a_failure_at_every_write_is_undone_completely(
     plan = ready[1]
     assert plan.deployment is not None
     before = account_state(b.http, b.api_id)
-    faults = inject(b.http, WriteFaults(set()))
+    faults = inject(b.http, write_faults(set()))
     for position, deleted in positions(plan):
         faults.reset({position})
         with pytest.raises(ApplyFailed) as caught:
@@ -110,7 +110,7 @@ def test_ctrl_c_at_every_write_undoes_and_reports_interrupted(
     b = bench(Mode.ASYNC)
     ready = b.plan(Mode.SYNC)
     before = without_ids(account_state(b.http, b.api_id))
-    faults = inject(b.http, WriteFaults(set(), "interrupt"))
+    faults = inject(b.http, write_faults(set(), "interrupt"))
     for position, deleted in positions(ready[1]):
         faults.reset({position})
         with pytest.raises(Interrupted) as caught:
@@ -131,7 +131,7 @@ def test_every_kind_of_failure_is_undone_and_named(
 ) -> None:
     b = bench(Mode.SYNC)
     before = account_state(b.http, b.api_id)
-    inject(b.http, WriteFaults({3}, fault))  # role, policy, then the first CreateFunction
+    inject(b.http, write_faults({3}, fault))  # role, policy, then the first CreateFunction
     with pytest.raises(ApplyFailed) as caught:
         b.run(Mode.ASYNC)
     assert expected in caught.value.message and "2 changes undone" in caught.value.message
@@ -144,7 +144,7 @@ def test_a_failing_undo_lists_what_is_left_to_fix(bench: Callable[[Mode], Bench]
     _, plan = b.plan(Mode.ASYNC)
     writes = len(plan.steps) + 1
     # Fail the deployment, then every write that tries to undo what came before it.
-    inject(b.http, WriteFaults(set(range(writes, writes + 50))))
+    inject(b.http, write_faults(set(range(writes, writes + 50))))
     with pytest.raises(UndoFailed) as caught:
         b.run(Mode.ASYNC)
     assert caught.value.exit_code == ExitCode.UNDO_FAILED

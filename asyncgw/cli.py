@@ -144,6 +144,22 @@ def status(ctx: click.Context, /, api: str, stage: str | None, **aws: Any) -> No
         runtime.out.print(report)
 
 
+def function_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The target functions' async configuration, set in the same change by enable-*."""
+    options = [
+        click.option("--on-failure", metavar="ARN", help="Send events that still fail after "
+                     "the retries to this SQS queue, SNS topic, Lambda function, EventBridge "
+                     "bus or S3 bucket (set on each target function)."),
+        click.option("--max-retries", type=int, metavar="0-2", help="Retries Lambda makes "
+                     "after a failed async invocation (Lambda's default: 2)."),
+        click.option("--max-event-age", type=int, metavar="SECONDS", help="How long Lambda "
+                     "keeps an event it cannot run yet, 60 to 21600 (default: 21600)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def _mode_command(name: str, mode_name: str, short: str, summary: str, example: str) -> None:
     def command(ctx: click.Context, /, api: str, **options: Any) -> None:
         from asyncgw.modes import Mode
@@ -152,6 +168,8 @@ def _mode_command(name: str, mode_name: str, short: str, summary: str, example: 
 
     command.__doc__ = f"{summary}\n\n\b\nExamples:\n{example}"
     decorated = click.pass_context(command)
+    if mode_name != "sync":
+        decorated = function_options(decorated)
     decorated = change_options(decorated)
     decorated = click.argument("api")(decorated)
     cli.command(name, context_settings=CONTEXT, short_help=short)(decorated)
@@ -161,7 +179,9 @@ _mode_command(
     "enable-async", "async", "Make methods always invoke their function asynchronously.",
     "Invoke the selected methods' functions asynchronously (X-Amz-Invocation-Type 'Event').",
     "  asyncgw enable-async orders -m 'POST /orders' --dry-run\n"
-    "  asyncgw enable-async orders -m 'POST /webhooks/*' --stage prod --yes",
+    "  asyncgw enable-async orders -m 'POST /webhooks/*' --stage prod --yes\n"
+    "  asyncgw enable-async orders -m 'POST /orders' --max-retries 0 \\\n"
+    "      --on-failure arn:aws:sqs:us-east-1:123456789012:orders-failed",
 )
 _mode_command(
     "enable-switchable", "switchable", "Let callers choose sync or async per request.",
@@ -176,6 +196,55 @@ _mode_command(
     "  asyncgw disable orders -m 'POST /orders' --stage prod\n"
     "  asyncgw disable orders --all --no-deploy",
 )
+
+
+@cli.command(context_settings=CONTEXT, short_help="Prove methods' wiring with TestInvokeMethod.")
+@click.argument("api")
+@click.option("-m", "--method", "methods", multiple=True, metavar="'VERB /path'",
+              help="Method to verify; repeatable; * globs the path.")
+@click.option("--all", "everything", is_flag=True, help="Every Lambda non-proxy method.")
+@click.option("--stage", metavar="STAGE", help="Stage whose variables the test uses and whose "
+              "deployment is compared (default: every stage).")
+@click.option("--invoke", is_flag=True, help="Also prove async methods by invoking their "
+              "functions for real (an Event invocation with the --body).")
+@click.option("--body", default="{}", show_default=True, metavar="TEXT",
+              help="Request body sent with --invoke.")
+@click.option("--yes", "-y", is_flag=True, help="Invoke without asking (with --invoke).")
+@aws_options
+@click.pass_context
+def verify(ctx: click.Context, /, api: str, **options: Any) -> int:
+    """Prove that methods invoke their functions as their mode says, without side effects.
+
+    Switchable methods are called with TestInvokeMethod and 'InvocationType: DryRun': Lambda
+    checks the permission and answers 204 without running the function. Async methods always
+    run their function, so they are only proven with --invoke, which says what it will invoke
+    and asks first. TestInvokeMethod runs the current configuration, so each result also says
+    whether the stage serves it. Exits 1 when a check fails.
+
+    \b
+    Examples:
+      asyncgw verify orders -m 'POST /orders/*' --stage prod
+      asyncgw verify orders -m 'POST /orders' --invoke --body '{"test": true}'
+    """
+    from asyncgw import flows
+
+    runtime = _runtime(ctx)
+    target = _find(ctx, api, options)
+    chosen, real = flows.verify_plan(target, options)
+    if real:
+        runtime.err.print("This invokes for real (an async Event with the --body): "
+                          + ", ".join(real), style="yellow", markup=False)
+        if not options["yes"]:
+            if not runtime.interactive():
+                raise UsageError("--invoke without a terminal needs --yes; nothing was invoked")
+            if not click.confirm("Invoke these functions?", err=True):
+                raise click.Abort()
+    verified = flows.verify(target, chosen, options)
+    if options["output"] == "json":
+        _print_json(runtime, verified.data)
+    else:
+        runtime.out.print(verified.text)
+    return ExitCode.APPLY_FAILED if verified.failed else ExitCode.OK
 
 
 @cli.command(context_settings=CONTEXT, short_help="Deploy a stage so callers get the current API.")

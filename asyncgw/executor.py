@@ -7,10 +7,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from asyncgw.errors import ApplyFailed, AsyncgwError, StaleSnapshot
+from asyncgw.functions import Functions
 from asyncgw.gateway import Gateway
 from asyncgw.journal import Journal, deploy, unwind
 from asyncgw.models import (
     ApiSnapshot,
+    ConfigureFunction,
     CreateValidator,
     PatchIntegration,
     PatchIntegrationResponse,
@@ -20,9 +22,12 @@ from asyncgw.models import (
     Step,
     new_validator_id,
 )
+from asyncgw.modes import function_name
 from asyncgw.planner import restore
 
 Progress = Callable[[str], None]
+Reader = Callable[[ApiSnapshot], ApiSnapshot]
+"""Reads the API again, with the same parts (function sides included) as the snapshot given."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,22 @@ class _Journal(Journal):
     """The undo journal, plus the ids of the validators created so far."""
 
     validator_ids: dict[str, str] = field(default_factory=dict)
+    functions: Functions | None = None
+
+
+def reader(gateway: Gateway) -> Reader:
+    """Read an API again with the function sides its snapshot had."""
+
+    def read(base: ApiSnapshot) -> ApiSnapshot:
+        fresh = gateway.read(base.api)
+        if not base.functions:
+            return fresh
+        functions = gateway.functions()
+        assert functions is not None
+        return fresh.model_copy(update={
+            "functions": functions.read_all(f.function for f in base.functions)})
+
+    return read
 
 
 def apply(
@@ -50,9 +71,10 @@ def apply(
     clock: Callable[[], float] = time.monotonic,
 ) -> Outcome:
     """Run the plan against AWS; on any failure undo everything and raise."""
-    journal = _Journal()
+    read = reader(gateway)
+    journal = _Journal(functions=gateway.functions() if base.functions else None)
     if plan.steps:
-        _check_fresh(plan, base, gateway)
+        _check_fresh(plan, base, read)
     total = len(plan.steps)
     started = clock()
     try:
@@ -62,10 +84,10 @@ def apply(
             _run(step, plan.api_id, gateway, journal)
         if plan.steps:
             progress("verifying: reading the API back")
-            _verify(plan, base, gateway, replan)
+            _verify(plan, base, read, replan)
         deployment_id = _deploy(plan, gateway, journal, progress)
     except BaseException as failure:  # anything, even a bug of ours, must not leave it half-done
-        _undo(journal, plan, base, gateway, failure, progress)
+        _undo(journal, plan, base, gateway, read, failure, progress)
     return Outcome(len(plan.steps), deployment_id, dict(journal.validator_ids))
 
 
@@ -76,8 +98,8 @@ def _time_left(done: int, total: int, elapsed: float) -> str:
     return f" (about {elapsed / done * (total - done):.0f} s left)"
 
 
-def _check_fresh(plan: Plan, base: ApiSnapshot, gateway: Gateway) -> None:
-    fresh = gateway.read(base.api)
+def _check_fresh(plan: Plan, base: ApiSnapshot, read: Reader) -> None:
+    fresh = read(base)
     if fresh.fingerprint != plan.base_fingerprint:
         raise StaleSnapshot(
             f"API {plan.api_id} changed since it was read (another writer?); "
@@ -95,6 +117,8 @@ def _describe(step: Step) -> str:
             return f"updating integration request of {step.http_method} {step.path}"
         case PatchIntegrationResponse():
             return f"updating CORS headers of {step.http_method} {step.path}"
+        case ConfigureFunction():
+            return f"setting the async configuration of {function_name(step.function)}"
 
 
 def _resolved(ops: Sequence[PatchOp], journal: _Journal) -> list[PatchOp]:
@@ -120,6 +144,13 @@ def _run(step: Step, api_id: str, gateway: Gateway, journal: _Journal) -> None:
         journal.record(f"delete validator {step.name!r} ({created})",
                        lambda: gateway.delete_validator(api_id, created))
         return
+    if isinstance(step, ConfigureFunction):
+        functions = journal.functions
+        assert functions is not None
+        functions.update(step.function, step.update, exists=step.before is not None)
+        journal.record(f"put back the async configuration of {function_name(step.function)}",
+                       lambda: functions.put_back(step.function, step.before))
+        return
     _send(step, api_id, gateway, _resolved(step.ops, journal))
     journal.record(f"{step.http_method} {step.path} {_PARTS[step.kind]}: "
                    f"{_ops_text(step.undo)}",
@@ -143,11 +174,13 @@ def _ops_text(ops: tuple[PatchOp, ...]) -> str:
 
 
 def _verify(
-    plan: Plan, base: ApiSnapshot, gateway: Gateway, replan: Callable[[ApiSnapshot], Plan]
+    plan: Plan, base: ApiSnapshot, read: Reader, replan: Callable[[ApiSnapshot], Plan]
 ) -> None:
-    again = replan(gateway.read(base.api))
+    again = replan(read(base))
     if again.steps:
-        left = ", ".join(again.changed_methods)
+        left = ", ".join([*again.changed_methods, *(
+            f"the async configuration of {function_name(step.function)}"
+            for step in again.steps if isinstance(step, ConfigureFunction))])
         raise ApplyFailed(f"read-back shows {left} still not {plan.mode}")
 
 
@@ -165,17 +198,19 @@ def _undo(
     plan: Plan,
     base: ApiSnapshot,
     gateway: Gateway,
+    read: Reader,
     failure: BaseException,
     progress: Progress,
 ) -> None:
     unwind(journal, plan.api_id, failure,
-           lambda: _repaired(plan, base, gateway, progress), progress)
+           lambda: _repaired(plan, base, gateway, read, journal.functions, progress), progress)
 
 
-def _repaired(plan: Plan, base: ApiSnapshot, gateway: Gateway, progress: Progress) -> list[str]:
+def _repaired(plan: Plan, base: ApiSnapshot, gateway: Gateway, read: Reader,
+              functions: Functions | None, progress: Progress) -> list[str]:
     """Read back; put back what the journal could not know about; list what still differs."""
     try:
-        now = gateway.read(base.api)
+        now = read(base)
     except AsyncgwError as error:
         return [f"could not read API {plan.api_id} back to check it ({error.message})"]
     if not _left_over(plan, base, now):
@@ -183,16 +218,25 @@ def _repaired(plan: Plan, base: ApiSnapshot, gateway: Gateway, progress: Progres
     progress("read-back differs from before: restoring from the snapshot")
     try:
         for step in restore(base, now):
-            if not isinstance(step, CreateValidator):
+            if not isinstance(step, CreateValidator | ConfigureFunction):
                 _send(step, plan.api_id, gateway, step.ops)
-        now = gateway.read(base.api)
+        _put_functions_back(base, now, functions)
+        now = read(base)
         _drop_stray_validators(plan, base, now, gateway)
         _point_stage_back(plan, now, gateway)
-        now = gateway.read(base.api)
+        now = read(base)
     except AsyncgwError as error:
         return [*_left_over(plan, base, now),
                 f"restoring from the snapshot failed too ({error.message})"]
     return _left_over(plan, base, now)
+
+
+def _put_functions_back(base: ApiSnapshot, now: ApiSnapshot,
+                        functions: Functions | None) -> None:
+    for side in base.functions:
+        changed = now.function(side.function)
+        if functions is not None and changed is not None and changed.config != side.config:
+            functions.put_back(side.function, side.config)
 
 
 def _drop_stray_validators(plan: Plan, base: ApiSnapshot, now: ApiSnapshot,
@@ -219,6 +263,9 @@ def _left_over(plan: Plan, base: ApiSnapshot, now: ApiSnapshot) -> list[str]:
     after = {m.key: m for m in now.methods}
     left = [f"{key} differs from before" for key in sorted(before.keys() | after.keys())
             if before.get(key) != after.get(key)]
+    left += [f"async configuration of {function_name(side.function)} differs from before"
+             for side in base.functions
+             if (changed := now.function(side.function)) and changed.config != side.config]
     extra = {v.id for v in now.validators} - {v.id for v in base.validators}
     left += [f"validator {vid} was created and is still there" for vid in sorted(extra)]
     if plan.deployment is not None and plan.deployment.previous_deployment_id:

@@ -6,14 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from asyncgw.errors import NotARestApi
+from asyncgw.errors import NotARestApi, UsageError
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from asyncgw.forwarder.aws import HttpGateway
     from asyncgw.gateway import Gateway
-    from asyncgw.models import ApiSnapshot, RestApi
+    from asyncgw.live import Served
+    from asyncgw.models import ApiSnapshot, AsyncConfig, RestApi
     from asyncgw.modes import Mode
 
 Progress = Callable[[str], None]
@@ -76,11 +77,40 @@ def status(target: Target, stage: str | None, as_json: bool) -> RenderableType |
                 else http_render.status(http_snapshot))
     from asyncgw import render
 
-    snapshot = target.read()
+    snapshot = _with_functions(target.gateway, target.read())
     if stage is not None:
         snapshot = snapshot.model_copy(update={"stages": (_one_stage(
             stage, snapshot.api.id, {s.stage_name: s for s in snapshot.stages}),)})
-    return render.status_json(snapshot) if as_json else render.status(snapshot)
+    served = _served(target.gateway, snapshot)
+    return (render.status_json(snapshot, served) if as_json
+            else render.status(snapshot, served))
+
+
+def _served(gateway: Gateway, snapshot: ApiSnapshot) -> list[Served]:
+    """What each stage of the snapshot serves; a stage that cannot be exported says why."""
+    from asyncgw import live
+    from asyncgw.errors import AsyncgwError
+
+    found = []
+    for stage in snapshot.stages:
+        try:
+            found.append(live.served(stage.stage_name,
+                                     gateway.export(snapshot.api.id, stage.stage_name),
+                                     snapshot))
+        except AsyncgwError as error:
+            found.append(live.Served(stage.stage_name, error=error.message))
+    return found
+
+
+def _with_functions(gateway: Gateway, snapshot: ApiSnapshot) -> ApiSnapshot:
+    """The snapshot with the function side of its async and switchable methods."""
+    from asyncgw import function_report, planner
+
+    functions = gateway.functions()
+    refs = function_report.targets(snapshot, planner.assessments(snapshot))
+    if functions is None or not refs:
+        return snapshot
+    return snapshot.model_copy(update={"functions": functions.read_all(refs)})
 
 
 def _one_stage(name: str, api_id: str, stages: dict[str, Any]) -> Any:
@@ -96,18 +126,30 @@ def change(target: Target, mode: Mode, options: dict[str, Any]) -> Prepared:
     """The plan of enable-async, enable-switchable or disable, for either kind of API."""
     flags = (options["methods"], options["everything"], options["stage"],
              options["no_deploy"], options["refuse_managed"])
+    want = _want(options, target)
     if target.http is not None:
         from asyncgw.forwarder import intent as http_intent
 
+        if want is not None:
+            raise UsageError("--on-failure, --max-retries and --max-event-age work on REST "
+                             "APIs only; for an HTTP API set them with: aws lambda "
+                             "put-function-event-invoke-config")
         wanted = http_intent.mode_change(target.api, mode, *flags)
         snapshot = http_intent.read(target.http, target.api, for_change=True)
         return _http(target.http, snapshot, wanted.plan(snapshot), wanted.plan)
     from asyncgw import intent
 
-    rest_change = intent.mode_change(target.api, mode, *flags)
-    rest_snapshot = target.read()
+    rest_change = intent.mode_change(target.api, mode, *flags, want=want)
+    rest_snapshot = rest_change.read(target.gateway, target.read())
     return _rest(target.gateway, rest_snapshot, rest_change.plan(rest_snapshot),
                  rest_change.plan)
+
+
+def _want(options: dict[str, Any], target: Target) -> AsyncConfig | None:
+    from asyncgw import async_config
+
+    return async_config.wanted(options.get("on_failure"), options.get("max_retries"),
+                               options.get("max_event_age"), target.gateway.region)
 
 
 def redeploy(target: Target, stage: str | None, description: str | None) -> Prepared:
@@ -156,3 +198,46 @@ def _http(http: HttpGateway, snapshot: Any, plan: Any, replan: Callable[[Any], A
     return Prepared(plan.api_id, plan.is_empty,
                     plan.deployment.stage if plan.deployment else None,
                     http_render.plan(plan), http_render.plan_json(plan), run)
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The checks `asyncgw verify` ran, rendered both ways, and whether any failed."""
+
+    text: RenderableType
+    data: dict[str, Any]
+    failed: bool
+
+
+def verify_plan(target: Target, options: dict[str, Any]) -> tuple[Any, list[str]]:
+    """The snapshot and methods verify will check, and the real invocations it would make."""
+    if target.http is not None:
+        raise UsageError(f"{target.api} is an HTTP API: verify proves REST API wiring; "
+                         "call the route with the InvocationType header instead")
+    from asyncgw import verify
+    from asyncgw.selection import MethodPattern, select
+
+    patterns = tuple(MethodPattern.parse(text) for text in options["methods"])
+    if bool(patterns) == options["everything"]:
+        raise UsageError("choose methods with -m 'VERB /path' (repeatable) or --all")
+    snapshot = target.read()
+    if options["stage"] is not None:
+        snapshot = snapshot.model_copy(update={"stages": (_one_stage(
+            options["stage"], snapshot.api.id, {s.stage_name: s for s in snapshot.stages}),)})
+    methods = select(snapshot, patterns, options["everything"]).methods
+    return (snapshot, methods), verify.real_invocations(snapshot, methods, options["invoke"])
+
+
+def verify(target: Target, chosen: Any, options: dict[str, Any]) -> Verified:
+    """Run the checks and say, per method, what was proven and whether each stage serves it."""
+    from asyncgw import verify as checks
+    from asyncgw import verify_report
+
+    snapshot, methods = chosen
+    variables = snapshot.stages[0].variables if len(snapshot.stages) == 1 else {}
+    results = checks.run(target.gateway, snapshot, methods, options["invoke"], variables,
+                         options["body"])
+    served = _served(target.gateway, snapshot)
+    return Verified(verify_report.text(snapshot, results, served),
+                    verify_report.data(snapshot, results, served),
+                    any(r.proven is False for r in results))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,8 @@ from asyncgw.pacing import Pacer, Retry
 if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
 
+    from asyncgw.functions import Functions
+
 PAGE_SIZE = 500  # GetResources' maximum; the default of 25 would cost 20 times more calls.
 # One attempt per botocore call (total_max_attempts; botocore's max_attempts counts retries):
 # the Pacer makes every retry decision. botocore's own retries ignore Retry-After and give up
@@ -42,6 +45,10 @@ PAGE_SIZE = 500  # GetResources' maximum; the default of 25 would cost 20 times 
 # would multiply the attempts, hide calls from the pacer's buckets and break its bounded wait.
 CLIENT_CONFIG = Config(
     retries={"mode": "standard", "total_max_attempts": 1},
+    user_agent_extra=f"asyncgw/{__version__}",
+)
+LAMBDA_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": 8},
     user_agent_extra=f"asyncgw/{__version__}",
 )
 _THROTTLED = {"TooManyRequestsException", "LimitExceededException"}
@@ -150,6 +157,37 @@ class Gateway:
     def stage(self, api_id: str, name: str) -> Stage:
         """One stage, read fresh."""
         return Stage.model_validate(self._call("GetStage", restApiId=api_id, stageName=name))
+
+    def export(self, api_id: str, stage: str) -> dict[str, Any]:
+        """What a stage serves: GetExport as OpenAPI 3 with the apigateway extensions [DOC]."""
+        response = self._call("GetExport", restApiId=api_id, stageName=stage,
+                              exportType="oas30", parameters={"extensions": "apigateway"},
+                              accepts="application/json")
+        body = response["body"]
+        document: dict[str, Any] = json.loads(body.read() if hasattr(body, "read") else body)
+        return document
+
+    def test_invoke(self, api_id: str, resource_id: str, http_method: str, path: str,
+                    headers: Mapping[str, str], body: str,
+                    stage_variables: Mapping[str, str]) -> dict[str, Any]:
+        """TestInvokeMethod: runs the current configuration, not a stage's [REC F1]."""
+        return self._call("TestInvokeMethod", restApiId=api_id, resourceId=resource_id,
+                          httpMethod=http_method, pathWithQueryString=path,
+                          headers=dict(headers), body=body,
+                          stageVariables=dict(stage_variables))
+
+    def functions(self) -> Functions | None:
+        """Lambda calls on the same session, or None when the gateway was built without one."""
+        if self._session is None:
+            return None
+        from asyncgw.functions import Functions
+
+        try:
+            client = self._session.client("lambda", endpoint_url=self._endpoint_url,
+                                          config=LAMBDA_CONFIG)
+        except (NoRegionError, ValueError) as error:
+            raise AwsSetupError(f"cannot create the Lambda client: {error}") from None
+        return Functions(client)
 
     # Writes
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from asyncgw import planner
+from asyncgw import async_config, planner
 from asyncgw.gateway import Gateway
-from asyncgw.models import ApiSnapshot, Plan
+from asyncgw.models import ApiSnapshot, AsyncConfig, Plan
 from asyncgw.modes import Mode
 from asyncgw.selection import MethodPattern, select
 
@@ -23,6 +23,8 @@ class ModeChange:
     stage: str | None = None
     no_deploy: bool = False
     refuse_managed: bool = False
+    want: AsyncConfig | None = None
+    """Fields of the target functions' async configuration to set in the same change."""
 
     def plan(self, snapshot: ApiSnapshot) -> Plan:
         """The plan for this intent against a snapshot (also used to verify an apply)."""
@@ -30,7 +32,18 @@ class ModeChange:
             planner.refuse_managed(snapshot)
         stage = planner.choose_stage(snapshot, self.stage, self.no_deploy)
         selection = select(snapshot, self.patterns, self.everything)
-        return planner.plan(snapshot, selection, self.mode, stage)
+        return planner.plan(snapshot, selection, self.mode, stage, self.want)
+
+    def read(self, gateway: Gateway, snapshot: ApiSnapshot) -> ApiSnapshot:
+        """The snapshot, with the target functions' side when this change sets it."""
+        if self.want is None:
+            return snapshot
+        functions = gateway.functions()
+        if functions is None:
+            return snapshot
+        chosen = select(snapshot, self.patterns, self.everything).methods
+        return snapshot.model_copy(update={
+            "functions": functions.read_all(async_config.targets(chosen))})
 
 
 def mode_change(
@@ -41,6 +54,7 @@ def mode_change(
     stage: str | None = None,
     no_deploy: bool = False,
     refuse_managed: bool = False,
+    want: AsyncConfig | None = None,
 ) -> ModeChange:
     """Validate the flags of enable-* and disable before any AWS call."""
     from asyncgw.errors import UsageError
@@ -50,7 +64,7 @@ def mode_change(
         raise UsageError("choose methods with -m 'VERB /path' (repeatable) or --all")
     if stage is not None and no_deploy:
         raise UsageError("--stage and --no-deploy contradict each other; pass only one")
-    return ModeChange(api, mode, patterns, everything, stage, no_deploy, refuse_managed)
+    return ModeChange(api, mode, patterns, everything, stage, no_deploy, refuse_managed, want)
 
 
 def read(gateway: Gateway, api: str) -> ApiSnapshot:

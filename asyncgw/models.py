@@ -72,6 +72,7 @@ class Stage(Model):
     last_updated_date: datetime | None = None
     canary_settings: dict[str, object] | None = None
     tags: dict[str, str] = Field(default_factory=dict)
+    variables: dict[str, str] = Field(default_factory=dict)
 
 
 STACK_TAG = "aws:cloudformation:stack-name"
@@ -98,6 +99,62 @@ class RestApi(Model):
         return self.tags.get(STACK_TAG)
 
 
+DEFAULT_RETRIES = 2
+DEFAULT_EVENT_AGE = 21600
+"""What Lambda does without an asynchronous invocation configuration [MODEL lambda]."""
+
+
+class AsyncConfig(Model):
+    """The fields of a function's asynchronous invocation configuration asyncgw reads or sets."""
+
+    maximum_retry_attempts: int | None = None
+    maximum_event_age_in_seconds: int | None = None
+    on_success: str | None = None
+    on_failure: str | None = None
+
+    def wire(self) -> dict[str, object]:
+        """The configuration as PutFunctionEventInvokeConfig takes it."""
+        out: dict[str, object] = {}
+        if self.maximum_retry_attempts is not None:
+            out["MaximumRetryAttempts"] = self.maximum_retry_attempts
+        if self.maximum_event_age_in_seconds is not None:
+            out["MaximumEventAgeInSeconds"] = self.maximum_event_age_in_seconds
+        destinations = {name: {"Destination": arn} for name, arn in
+                        (("OnSuccess", self.on_success), ("OnFailure", self.on_failure)) if arn}
+        if destinations:
+            out["DestinationConfig"] = destinations
+        return out
+
+
+class FunctionSide(Model):
+    """What Lambda will do with a function's async events, as read from Lambda."""
+
+    function: str
+    error: str | None = None
+    config: AsyncConfig | None = None
+    dead_letter: str | None = None
+    reserved_concurrency: int | None = None
+
+    @property
+    def keeps_failures(self) -> bool | None:
+        """Whether failed events go somewhere; None when Lambda could not be read."""
+        if self.error is not None:
+            return None
+        return bool(self.dead_letter or (self.config and self.config.on_failure))
+
+    @property
+    def retries(self) -> int:
+        """Retries Lambda makes after a failed async invocation."""
+        configured = self.config.maximum_retry_attempts if self.config else None
+        return DEFAULT_RETRIES if configured is None else configured
+
+    @property
+    def event_age(self) -> int:
+        """Seconds Lambda keeps an async event before dropping it."""
+        configured = self.config.maximum_event_age_in_seconds if self.config else None
+        return DEFAULT_EVENT_AGE if configured is None else configured
+
+
 class ApiSnapshot(Model):
     """Everything asyncgw reads of one REST API, in a stable order."""
 
@@ -106,6 +163,12 @@ class ApiSnapshot(Model):
     methods: tuple[Method, ...]
     validators: tuple[Validator, ...]
     stages: tuple[Stage, ...]
+    functions: tuple[FunctionSide, ...] = ()
+    """Read only when a command needs the function side (status, or a change that sets it)."""
+
+    def function(self, ref: str) -> FunctionSide | None:
+        """The function side of a function as the integration URI names it, if read."""
+        return next((f for f in self.functions if f.function == ref), None)
 
     def validator(self, validator_id: str | None) -> Validator | None:
         """The validator with this id, if any."""
@@ -118,11 +181,13 @@ class ApiSnapshot(Model):
     @property
     def fingerprint(self) -> str:
         """A digest of the parts a plan depends on: methods, validators, stage deployments."""
-        parts = {
+        parts: dict[str, object] = {
             "methods": [m.model_dump(mode="json") for m in self.methods],
             "validators": [v.model_dump(mode="json") for v in self.validators],
             "stages": {s.stage_name: s.deployment_id for s in self.stages},
         }
+        if self.functions:
+            parts["functions"] = [f.model_dump(mode="json") for f in self.functions]
         canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -198,8 +263,21 @@ class PatchIntegrationResponse(_Patch):
     status_code: str
 
 
+class ConfigureFunction(Model):
+    """Set fields of a function's async configuration; undone by putting `before` back."""
+
+    kind: Literal["configure-function"] = "configure-function"
+    function: str
+    changes: tuple[FieldChange, ...]
+    update: AsyncConfig
+    """The fields to change, sent with UpdateFunctionEventInvokeConfig (or Put when none)."""
+    before: AsyncConfig | None
+    """The whole configuration before, or None when the function had none."""
+
+
 Step = Annotated[
-    CreateValidator | PatchMethod | PatchIntegration | PatchIntegrationResponse,
+    CreateValidator | PatchMethod | PatchIntegration | PatchIntegrationResponse
+    | ConfigureFunction,
     Field(discriminator="kind"),
 ]
 

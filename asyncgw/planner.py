@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from asyncgw import cors
+from asyncgw import async_config, cors
 from asyncgw.errors import UsageError
 from asyncgw.models import (
     ApiSnapshot,
+    AsyncConfig,
+    ConfigureFunction,
     CreateValidator,
     Deployment,
     FieldChange,
@@ -75,8 +77,18 @@ def refuse_managed(snapshot: ApiSnapshot) -> None:
         )
 
 
-def plan(snapshot: ApiSnapshot, selection: Selection, mode: Mode, stage: str | None) -> Plan:
-    """Steps that take every selected method to `mode`, then a deployment of `stage`."""
+def plan(
+    snapshot: ApiSnapshot,
+    selection: Selection,
+    mode: Mode,
+    stage: str | None,
+    want: AsyncConfig | None = None,
+) -> Plan:
+    """Steps that take every selected method to `mode`, then a deployment of `stage`.
+
+    With `want`, the target functions' async configuration is set first, so that no
+    method goes async before its failed events have somewhere to go.
+    """
     pool = _ValidatorPool(snapshot)
     steps: list[Step] = []
     changed: list[str] = []
@@ -95,6 +107,9 @@ def plan(snapshot: ApiSnapshot, selection: Selection, mode: Mode, stage: str | N
     changed.extend(f"{step.http_method} {step.path}" for step in preflights)
     steps[:0] = pool.created
     deployment = _deployment(snapshot, stage, changed, mode) if steps else None
+    if want is not None and mode is not Mode.SYNC:
+        functions = async_config.steps(snapshot, async_config.targets(selection.methods), want)
+        steps[:0] = functions
     return Plan(
         api_id=snapshot.api.id,
         api_name=snapshot.api.name,
@@ -106,10 +121,14 @@ def plan(snapshot: ApiSnapshot, selection: Selection, mode: Mode, stage: str | N
         changed_methods=tuple(changed),
         unchanged=tuple(unchanged),
         skipped=selection.skipped,
-        warnings=_warnings(snapshot, deployment, bool(steps), stage),
+        warnings=_warnings(snapshot, deployment, not _only_functions(steps), stage),
         notes=tuple(notes),
         advice=_advice(snapshot, mode) if changed else (),
     )
+
+
+def _only_functions(steps: Sequence[Step]) -> bool:
+    return all(isinstance(step, ConfigureFunction) for step in steps)
 
 
 def _switchable_after(snapshot: ApiSnapshot, selection: Selection, mode: Mode) -> dict[str, bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -9,8 +10,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from asyncgw import function_report
 from asyncgw.models import (
     ApiSnapshot,
+    ConfigureFunction,
     CreateValidator,
     Method,
     PatchIntegration,
@@ -31,6 +34,7 @@ from asyncgw.modes import (
 
 if TYPE_CHECKING:
     from asyncgw.executor import Outcome
+    from asyncgw.live import Served
 
 MODE_STYLE = {
     Mode.ASYNC: "bold green",
@@ -76,12 +80,19 @@ def _counts(snapshot: ApiSnapshot) -> str:
     return f"{len(modes)} method{'s' * (len(modes) != 1)}: {', '.join(parts)}"
 
 
-def status(snapshot: ApiSnapshot) -> RenderableType:
-    """The status report: header, one row per method, then reasons and warnings."""
+def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableType:
+    """The status report: header, one row per method, then reasons and warnings.
+
+    With `served`, one more column per stage shows the mode that stage serves.
+    """
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for column in ("METHOD", "TYPE", "FUNCTION", "MODE", "CHECKS"):
         table.add_column(column, no_wrap=True)
-    notes: list[Text] = []
+    for stage in served:
+        table.add_column(f"ON {stage.stage}", no_wrap=True)
+    notes: list[Text] = [Text(f"  stage {stage.stage}: cannot tell what it serves "
+                              f"({stage.error})", style="yellow")
+                         for stage in served if stage.error]
     for method in snapshot.methods:
         found = assess(method, snapshot)
         function = lambda_function(method.integration)
@@ -91,23 +102,57 @@ def status(snapshot: ApiSnapshot) -> RenderableType:
             function_name(function) if function else "-",
             Text(found.mode, style=MODE_STYLE[found.mode]),
             _validator_cell(method, snapshot),
+            *(_served_cell(stage, method.key, found.mode) for stage in served),
         )
         if found.reason:
             notes.append(Text(f"  {method.key}: not eligible, {found.reason}", style="dim"))
-        notes += [Text(f"  {method.key}: {w}", style="yellow") for w in found.warnings]
+        warnings = [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
+                    *_not_live(snapshot, served, method.key, found.mode)]
+        notes += [Text(f"  {method.key}: {w}", style="yellow") for w in warnings]
     parts: list[RenderableType] = [_header(snapshot)]
     parts.append(table if snapshot.methods else Text("The API has no methods."))
     if snapshot.methods:
         parts.append(Text(_counts(snapshot)))
+    functions = function_report.table(snapshot)
+    if functions is not None:
+        parts.append(functions)
     if notes:
         parts += [Text("Notes:"), *notes]
     return Group(*parts)
 
 
-def _method_json(method: Method, snapshot: ApiSnapshot) -> dict[str, Any]:
+def _served_cell(stage: Served, key: str, current: Mode) -> Text:
+    if stage.error is not None:
+        return Text("?", style="dim")
+    deployed = stage.modes.get(key)
+    if deployed is None:
+        return Text("not deployed", style="yellow")
+    if deployed != current:
+        return Text(f"{deployed} *", style="yellow")
+    return Text(str(deployed), style=MODE_STYLE[deployed])
+
+
+def _not_live(snapshot: ApiSnapshot, served: Sequence[Served], key: str,
+              current: Mode) -> list[str]:
+    """'async, not yet deployed to prod (it serves sync)' for each stage that lags."""
+    invoking = (Mode.ASYNC, Mode.SWITCHABLE)
+    return [
+        f"{current}, not yet deployed to {stage.stage} (it serves "
+        f"{stage.modes.get(key, 'no such method')}): asyncgw redeploy {snapshot.api.id} "
+        f"--stage {stage.stage}"
+        for stage in served
+        if stage.differs(key, current) and (current in invoking
+                                            or stage.modes.get(key) in invoking)
+    ]
+
+
+def _method_json(method: Method, snapshot: ApiSnapshot,
+                 served: Sequence[Served]) -> dict[str, Any]:
     found: Assessment = assess(method, snapshot)
     validator = snapshot.validator(method.request_validator_id)
     declared = method.request_parameters.get(SELECTOR_PARAMETER)
+    function = lambda_function(method.integration)
+    side = snapshot.function(function) if function else None
     return {
         "path": method.path,
         "httpMethod": method.http_method,
@@ -119,13 +164,18 @@ def _method_json(method: Method, snapshot: ApiSnapshot) -> dict[str, Any]:
         "invocationTypeHeader": None if declared is None else (
             "required" if declared else "optional"),
         "validator": validator.model_dump(by_alias=True) if validator else None,
-        "warnings": list(found.warnings),
+        "failedEventsKept": side.keeps_failures if side else None,
+        "deployed": {stage.stage: (None if stage.error else stage.modes.get(method.key))
+                     for stage in served},
+        "warnings": [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
+                     *_not_live(snapshot, served, method.key, found.mode)],
     }
 
 
-def status_json(snapshot: ApiSnapshot) -> dict[str, Any]:
+def status_json(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> dict[str, Any]:
     """The status report as one JSON object."""
     api = snapshot.api
+    errors = {stage.stage: stage.error for stage in served}
     return {
         "api": {"id": api.id, "name": api.name, "region": snapshot.region, "tags": api.tags,
                 "stack": api.stack},
@@ -137,10 +187,12 @@ def status_json(snapshot: ApiSnapshot) -> dict[str, Any]:
                 "lastUpdatedDate": s.last_updated_date.isoformat() if s.last_updated_date
                 else None,
                 "canary": s.canary_settings is not None,
+                "exportError": errors.get(s.stage_name),
             }
             for s in snapshot.stages
         ],
-        "methods": [_method_json(m, snapshot) for m in snapshot.methods],
+        "methods": [_method_json(m, snapshot, served) for m in snapshot.methods],
+        "functions": [function_report.function_json(f) for f in snapshot.functions],
     }
 
 
@@ -162,6 +214,14 @@ def _step_lines(step: Step) -> list[Text]:
                     detail = f"{name} = {change.before}"
                 else:
                     detail = f"{name}: {change.before} -> {change.after}"
+                lines.append(marked(change.marker, detail, indent=6))
+            return lines
+        case ConfigureFunction():
+            lines = [marked("~", f"function {function_name(step.function)}  "
+                                 "asynchronous invocation configuration")]
+            for change in step.changes:
+                detail = (f"{change.field} = {change.after}" if change.marker == "+"
+                          else f"{change.field}: {change.before} -> {change.after}")
                 lines.append(marked(change.marker, detail, indent=6))
             return lines
 
@@ -199,7 +259,10 @@ def summary(plan: Plan) -> str:
     if plan.is_empty:
         return "Nothing to do: no change, no deployment."
     created = sum(isinstance(s, CreateValidator) for s in plan.steps)
-    parts = [f"{_methods(len(plan.changed_methods))} to change"] if plan.steps else []
+    functions = sum(isinstance(s, ConfigureFunction) for s in plan.steps)
+    parts = [f"{_methods(len(plan.changed_methods))} to change"] if plan.changed_methods else []
+    if functions:
+        parts.append(f"{functions} function{'s' * (functions != 1)} to configure")
     if created:
         parts.append(f"{created} validator{'s' * (created != 1)} to create")
     if plan.deployment is not None:
@@ -227,6 +290,9 @@ def _methods(count: int) -> str:
 def outcome(plan: Plan, done: Outcome) -> Text:
     """One line saying what was applied and what is live."""
     changed = _methods(len(plan.changed_methods))
+    if plan.steps and not plan.changed_methods:
+        return Text("Done: async configuration set; the API itself needed no change.",
+                    style="green")
     if plan.steps and done.deployment_id and plan.deployment:
         return Text(f"Done: {changed} now {plan.mode}, live on stage {plan.deployment.stage} "
                     f"(deployment {done.deployment_id}).", style="green")

@@ -151,10 +151,13 @@ def test_iam_policy_needs_no_aws_and_names_the_api() -> None:
 def test_status_makes_the_minimum_of_calls(orders: SeededApi) -> None:
     calls: list[str] = []
     assert asyncgw("status", orders.api_id, calls=calls).code == 0
-    assert calls == ["GetRestApi", "GetResources", "GetRequestValidators", "GetStages"]
+    # Four reads of the API, then one export per stage to tell what each serves.
+    assert calls == ["GetRestApi", "GetResources", "GetRequestValidators", "GetStages",
+                     "GetExport", "GetExport"]
     calls.clear()
-    assert asyncgw("status", "orders", calls=calls).code == 0
-    assert calls == ["GetRestApis", "GetResources", "GetRequestValidators", "GetStages"]
+    assert asyncgw("status", "orders", "--stage", "prod", calls=calls).code == 0
+    assert calls == ["GetRestApis", "GetResources", "GetRequestValidators", "GetStages",
+                     "GetExport"]
 
 
 def test_an_apply_reads_three_times_and_writes_once_per_change(orders: SeededApi) -> None:

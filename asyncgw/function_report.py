@@ -1,0 +1,105 @@
+"""The function side in `status`: each target's async configuration and what it would drop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from asyncgw.models import ApiSnapshot, FunctionSide, Method
+from asyncgw.modes import Mode, function_name, lambda_function
+
+
+def _age(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"
+
+
+def _destination(arn: str | None) -> str:
+    """'sqs:orders-failed' out of an ARN, for a narrow table cell."""
+    if not arn:
+        return "-"
+    parts = arn.split(":")
+    return f"{parts[2]}:{parts[-1].split('/')[-1]}" if len(parts) >= 6 else arn
+
+
+def table(snapshot: ApiSnapshot) -> Table | None:
+    """One row per target function of an async or switchable method; None when there is none."""
+    if not snapshot.functions:
+        return None
+    grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False,
+                 title="Async event handling of the target functions", title_justify="left")
+    for column in ("FUNCTION", "RETRIES", "MAX AGE", "ON FAILURE", "ON SUCCESS", "DLQ",
+                   "FAILED EVENTS"):
+        grid.add_column(column, no_wrap=True)
+    for side in snapshot.functions:
+        name = function_name(side.function)
+        if side.error is not None:
+            grid.add_row(name, "?", "?", "?", "?", "?", f"unknown: {side.error}")
+            continue
+        config = side.config
+        kept = Text("kept") if side.keeps_failures else Text("dropped", style="yellow")
+        grid.add_row(
+            name,
+            f"{side.retries}" + ("" if config and config.maximum_retry_attempts is not None
+                                 else " (default)"),
+            _age(side.event_age),
+            _destination(config.on_failure if config else None),
+            _destination(config.on_success if config else None),
+            _destination(side.dead_letter),
+            kept,
+        )
+    return grid
+
+
+def warnings(method: Method, mode: Mode, snapshot: ApiSnapshot) -> list[str]:
+    """What an async or switchable method's function does with failed or throttled events."""
+    if mode not in (Mode.ASYNC, Mode.SWITCHABLE):
+        return []
+    function = lambda_function(method.integration)
+    side = snapshot.function(function) if function else None
+    if side is None:
+        return []
+    name = function_name(side.function)
+    if side.error is not None:
+        return [f"could not read how {name} handles failed async events: {side.error}"]
+    found = []
+    if side.reserved_concurrency == 0:
+        found.append(f"{name} has reserved concurrency 0: every async event is throttled and "
+                     f"dropped after {_age(side.event_age)}")
+    if not side.keeps_failures:
+        command = "enable-async" if mode is Mode.ASYNC else "enable-switchable"
+        found.append(
+            f"failed async events are dropped: {name} has no on-failure destination or "
+            f"dead-letter queue (after {side.retries} retries); add one with: asyncgw "
+            f"{command} {snapshot.api.id} -m '{method.key}' --on-failure ARN")
+    return found
+
+
+def function_json(side: FunctionSide) -> dict[str, Any]:
+    """One target function's async configuration as status --output json shows it."""
+    config = side.config
+    return {
+        "function": side.function,
+        "error": side.error,
+        "configured": config is not None,
+        "maximumRetryAttempts": None if side.error else side.retries,
+        "maximumEventAgeInSeconds": None if side.error else side.event_age,
+        "onFailure": config.on_failure if config else None,
+        "onSuccess": config.on_success if config else None,
+        "deadLetterQueue": side.dead_letter,
+        "reservedConcurrency": side.reserved_concurrency,
+        "failedEventsKept": side.keeps_failures,
+    }
+
+
+def targets(snapshot: ApiSnapshot, modes: dict[str, Mode]) -> list[str]:
+    """The functions of the methods that are async or switchable, as their URIs name them."""
+    found = {lambda_function(m.integration) for m in snapshot.methods
+             if modes.get(m.key) in (Mode.ASYNC, Mode.SWITCHABLE)}
+    return sorted(f for f in found if f is not None)

@@ -1,0 +1,129 @@
+"""Lambda calls of the REST side: read and set the async invocation configuration of functions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from asyncgw.aws_errors import client_error, translated
+from asyncgw.errors import AccessDenied, AsyncgwError
+from asyncgw.models import AsyncConfig, FunctionSide
+
+if TYPE_CHECKING:
+    from mypy_boto3_lambda import LambdaClient
+
+_NOT_FOUND = {"ResourceNotFoundException"}
+_THROTTLED = {"TooManyRequestsException", "ThrottlingException"}
+_QUALIFIED = re.compile(r"^(?P<base>arn:[^:]+:lambda:[^:]+:\d+:function:[^:]+):(?P<qualifier>.+)$")
+
+
+class _NotFound(AsyncgwError):
+    """A 404 from Lambda."""
+
+
+def split_qualifier(function: str) -> tuple[str, str | None]:
+    """('arn:...:function:name', 'alias') out of a qualified function ARN."""
+    match = _QUALIFIED.match(function)
+    if match:
+        return match.group("base"), match.group("qualifier")
+    return function, None
+
+
+def resolvable(function: str) -> bool:
+    """False for a stage-variable expression, which names a different function per stage."""
+    return "${" not in function
+
+
+class Functions:
+    """The Lambda calls asyncgw makes about its target functions.
+
+    Lambda has its own control-plane quotas, so these calls use botocore's standard retries
+    rather than the API Gateway pacer.
+    """
+
+    def __init__(self, client: LambdaClient) -> None:
+        self.client = client
+
+    def read(self, function: str) -> FunctionSide:
+        """What Lambda does with this function's failed async events; errors end up in .error."""
+        if not resolvable(function):
+            return FunctionSide(function=function,
+                                error="named by a stage variable, differs per stage")
+        name, qualifier = split_qualifier(function)
+        try:
+            settings = self._call("GetFunctionConfiguration", FunctionName=name,
+                                  **_qualifier(qualifier))
+            config = self.config(function)
+            concurrency = self._call("GetFunctionConcurrency", FunctionName=name)
+        except _NotFound:
+            return FunctionSide(function=function, error="function not found")
+        except AccessDenied as denied:
+            return FunctionSide(function=function, error=denied.message)
+        reserved = concurrency.get("ReservedConcurrentExecutions")
+        return FunctionSide(
+            function=function,
+            config=config,
+            dead_letter=settings.get("DeadLetterConfig", {}).get("TargetArn") or None,
+            reserved_concurrency=int(reserved) if reserved is not None else None,
+        )
+
+    def read_all(self, functions: Iterable[str]) -> tuple[FunctionSide, ...]:
+        """The function side of each distinct function, in a stable order."""
+        return tuple(self.read(f) for f in sorted(set(functions)))
+
+    def config(self, function: str) -> AsyncConfig | None:
+        """The function's async invocation configuration, or None when it has none."""
+        name, qualifier = split_qualifier(function)
+        try:
+            found = self._call("GetFunctionEventInvokeConfig", FunctionName=name,
+                               **_qualifier(qualifier))
+        except _NotFound:
+            return None  # read() has already checked that the function exists
+        destinations = found.get("DestinationConfig", {})
+        return AsyncConfig(
+            maximum_retry_attempts=found.get("MaximumRetryAttempts"),
+            maximum_event_age_in_seconds=found.get("MaximumEventAgeInSeconds"),
+            on_success=destinations.get("OnSuccess", {}).get("Destination") or None,
+            on_failure=destinations.get("OnFailure", {}).get("Destination") or None,
+        )
+
+    def update(self, function: str, fields: AsyncConfig, exists: bool) -> None:
+        """Change only `fields`: UpdateFunctionEventInvokeConfig, or Put when there is none."""
+        name, qualifier = split_qualifier(function)
+        operation = ("UpdateFunctionEventInvokeConfig" if exists
+                     else "PutFunctionEventInvokeConfig")
+        self._call(operation, FunctionName=name, **_qualifier(qualifier), **fields.wire())
+
+    def put_back(self, function: str, before: AsyncConfig | None) -> None:
+        """Restore a whole configuration exactly: Put overwrites, Delete when there was none."""
+        name, qualifier = split_qualifier(function)
+        if before is None:
+            self._call("DeleteFunctionEventInvokeConfig", FunctionName=name,
+                       **_qualifier(qualifier))
+        else:
+            self._call("PutFunctionEventInvokeConfig", FunctionName=name,
+                       **_qualifier(qualifier), **before.wire())
+
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        method = getattr(self.client, _snake(operation))
+        with translated(operation, lambda error: self._translate(operation, error, params)):
+            response: dict[str, Any] = method(**params)
+        response.pop("ResponseMetadata", None)
+        return response
+
+    def _translate(self, operation: str, error: ClientError,
+                   params: Mapping[str, Any]) -> AsyncgwError:
+        return client_error(operation, error, lambda: f"lambda:{operation} on "
+                            f"{params.get('FunctionName', '*')}", _NotFound, _NOT_FOUND,
+                            _THROTTLED)
+
+
+def _qualifier(qualifier: str | None) -> dict[str, str]:
+    return {"Qualifier": qualifier} if qualifier else {}
+
+
+def _snake(operation: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()

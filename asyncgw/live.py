@@ -1,0 +1,80 @@
+"""What a stage serves: its OpenAPI export read back into modes, to compare with the current API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from asyncgw.models import ApiSnapshot, Integration, Method, Validator
+from asyncgw.modes import Mode, assess
+
+_VERBS = {"get", "put", "post", "delete", "options", "head", "patch"}
+ANY_METHOD = "x-amazon-apigateway-any-method"
+INTEGRATION = "x-amazon-apigateway-integration"
+VALIDATOR = "x-amazon-apigateway-request-validator"
+VALIDATORS = "x-amazon-apigateway-request-validators"
+_LOCATION = {"header": "header", "query": "querystring", "path": "path"}
+
+
+@dataclass(frozen=True)
+class Served:
+    """The mode of each method ('VERB /path') in the deployment a stage serves."""
+
+    stage: str
+    modes: dict[str, Mode] = field(default_factory=dict)
+    error: str | None = None
+
+    def differs(self, key: str, current: Mode) -> bool:
+        """True when the stage serves the method in another mode, or not at all."""
+        return self.error is None and self.modes.get(key) != current
+
+
+def served(stage: str, export: Mapping[str, Any], current: ApiSnapshot) -> Served:
+    """The modes in a GetExport (OpenAPI 3 or Swagger 2, extensions=apigateway) document.
+
+    The export names validators, not ids, so the deployed methods are assessed against
+    validators keyed by name [REC 3.3].
+    """
+    validators = {
+        name: Validator(id=name, name=name,
+                        validate_request_body=bool(flags.get("validateRequestBody")),
+                        validate_request_parameters=bool(flags.get("validateRequestParameters")))
+        for name, flags in export.get(VALIDATORS, {}).items()
+    }
+    default_validator = export.get(VALIDATOR)
+    methods = [
+        _method(path, verb, operation, operations.get("parameters", []), default_validator)
+        for path, operations in export.get("paths", {}).items()
+        for verb, operation in operations.items()
+        if verb in _VERBS or verb == ANY_METHOD
+    ]
+    deployed = ApiSnapshot(api=current.api, region=current.region, methods=tuple(methods),
+                           validators=tuple(validators.values()), stages=())
+    return Served(stage, {m.key: assess(m, deployed).mode for m in methods})
+
+
+def _method(path: str, verb: str, operation: Mapping[str, Any],
+            shared: list[Mapping[str, Any]], default_validator: str | None) -> Method:
+    raw = operation.get(INTEGRATION)
+    integration = None
+    if raw is not None:
+        integration = Integration(
+            type=str(raw.get("type", "")).upper(),
+            uri=raw.get("uri"),
+            http_method=raw.get("httpMethod"),
+            request_parameters=dict(raw.get("requestParameters", {})),
+        )
+    parameters = {
+        f"method.request.{_LOCATION[p['in']]}.{p['name']}": bool(p.get("required", False))
+        for p in [*shared, *operation.get("parameters", [])]
+        if p.get("in") in _LOCATION
+    }
+    return Method(
+        resource_id="",
+        path=path,
+        http_method="ANY" if verb == ANY_METHOD else verb.upper(),
+        request_parameters=parameters,
+        request_validator_id=operation.get(VALIDATOR, default_validator),
+        methodIntegration=integration,
+    )

@@ -19,6 +19,7 @@ from asyncgw.models import (
     PatchMethod,
     PatchOp,
     Plan,
+    SetPart,
     Step,
     new_validator_id,
 )
@@ -119,6 +120,15 @@ def _describe(step: Step) -> str:
             return f"updating CORS headers of {step.http_method} {step.path}"
         case ConfigureFunction():
             return f"setting the async configuration of {function_name(step.function)}"
+        case SetPart():
+            verb = "removing" if step.after is None else "putting"
+            return f"{verb} {_part_name(step)} of {step.http_method} {step.path}"
+
+
+def _part_name(step: SetPart) -> str:
+    return {"integration": "the integration",
+            "method-response": f"method response {step.status_code}",
+            "integration-response": f"integration response {step.status_code}"}[step.part]
 
 
 def _resolved(ops: Sequence[PatchOp], journal: _Journal) -> list[PatchOp]:
@@ -143,6 +153,13 @@ def _run(step: Step, api_id: str, gateway: Gateway, journal: _Journal) -> None:
         journal.validator_ids[step.name] = created
         journal.record(f"delete validator {step.name!r} ({created})",
                        lambda: gateway.delete_validator(api_id, created))
+        return
+    if isinstance(step, SetPart):
+        gateway.set_part(api_id, step.resource_id, step.http_method, step.part,
+                         step.status_code, step.after)
+        journal.record(f"{step.http_method} {step.path} {_part_name(step)}: put back",
+                       lambda: gateway.set_part(api_id, step.resource_id, step.http_method,
+                                                step.part, step.status_code, step.before))
         return
     if isinstance(step, ConfigureFunction):
         functions = journal.functions
@@ -178,10 +195,11 @@ def _verify(
 ) -> None:
     again = replan(read(base))
     if again.steps:
-        left = ", ".join([*again.changed_methods, *(
-            f"the async configuration of {function_name(step.function)}"
-            for step in again.steps if isinstance(step, ConfigureFunction))])
-        raise ApplyFailed(f"read-back shows {left} still not {plan.mode}")
+        methods = [f"{', '.join(again.changed_methods)} still not {plan.mode}"
+                   ] if again.changed_methods else []
+        functions = [f"the async configuration of {function_name(step.function)} not as asked"
+                     for step in again.steps if isinstance(step, ConfigureFunction)]
+        raise ApplyFailed(f"read-back shows {'; '.join(methods + functions)}")
 
 
 def _deploy(plan: Plan, gateway: Gateway, journal: _Journal, progress: Progress) -> str | None:
@@ -218,7 +236,10 @@ def _repaired(plan: Plan, base: ApiSnapshot, gateway: Gateway, read: Reader,
     progress("read-back differs from before: restoring from the snapshot")
     try:
         for step in restore(base, now):
-            if not isinstance(step, CreateValidator | ConfigureFunction):
+            if isinstance(step, SetPart):
+                gateway.set_part(plan.api_id, step.resource_id, step.http_method, step.part,
+                                 step.status_code, step.after)
+            elif not isinstance(step, CreateValidator | ConfigureFunction):
                 _send(step, plan.api_id, gateway, step.ops)
         _put_functions_back(base, now, functions)
         now = read(base)

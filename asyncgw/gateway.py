@@ -51,6 +51,11 @@ LAMBDA_CONFIG = Config(
     retries={"mode": "standard", "total_max_attempts": 8},
     user_agent_extra=f"asyncgw/{__version__}",
 )
+_PART_CALLS = {
+    "integration": ("PutIntegration", "DeleteIntegration"),
+    "method-response": ("PutMethodResponse", "DeleteMethodResponse"),
+    "integration-response": ("PutIntegrationResponse", "DeleteIntegrationResponse"),
+}
 _THROTTLED = {"TooManyRequestsException", "LimitExceededException"}
 _TRANSIENT_STATUS = {500, 502, 503, 504}
 _REST_API_ID = re.compile(r"^[a-z0-9]{10}$")
@@ -112,6 +117,7 @@ class Gateway:
         self.pacer = pacer
         self._session = session
         self._endpoint_url = endpoint_url
+        self._functions: Functions | None = None
 
     # Reads
 
@@ -178,16 +184,16 @@ class Gateway:
 
     def functions(self) -> Functions | None:
         """Lambda calls on the same session, or None when the gateway was built without one."""
-        if self._session is None:
-            return None
-        from asyncgw.functions import Functions
+        if self._functions is None and self._session is not None:
+            from asyncgw.functions import Functions
 
-        try:
-            client = self._session.client("lambda", endpoint_url=self._endpoint_url,
-                                          config=LAMBDA_CONFIG)
-        except (NoRegionError, ValueError) as error:
-            raise AwsSetupError(f"cannot create the Lambda client: {error}") from None
-        return Functions(client)
+            try:
+                client = self._session.client("lambda", endpoint_url=self._endpoint_url,
+                                              config=LAMBDA_CONFIG)
+            except (NoRegionError, ValueError) as error:
+                raise AwsSetupError(f"cannot create the Lambda client: {error}") from None
+            self._functions = Functions(client)
+        return self._functions
 
     # Writes
 
@@ -213,6 +219,19 @@ class Gateway:
         self._call("UpdateIntegrationResponse", restApiId=api_id, resourceId=resource_id,
                    httpMethod=http_method, statusCode=status_code,
                    patchOperations=[op.wire() for op in ops])
+
+    def set_part(self, api_id: str, resource_id: str, http_method: str, part: str,
+                 status_code: str | None, arguments: Mapping[str, object] | None) -> None:
+        """Put a whole integration, method response or integration response; None deletes it."""
+        where: dict[str, Any] = {"restApiId": api_id, "resourceId": resource_id,
+                                 "httpMethod": http_method}
+        if part != "integration":
+            where["statusCode"] = status_code
+        put, delete = _PART_CALLS[part]
+        if arguments is None:
+            self._call(delete, **where)
+        else:
+            self._call(put, **where, **arguments)
 
     def create_validator(self, api_id: str, name: str, body: bool, parameters: bool) -> str:
         """CreateRequestValidator; returns the new id."""

@@ -20,21 +20,41 @@ class Model(BaseModel):
 
 
 class IntegrationResponse(Model):
-    """One integration response: what asyncgw reads of it is its header mappings."""
+    """One integration response: the status it picks, and its header mappings and templates."""
 
     status_code: str
+    selection_pattern: str | None = None
     response_parameters: dict[str, str] = Field(default_factory=dict)
+    response_templates: dict[str, str | None] = Field(default_factory=dict)
+    content_handling: str | None = None
 
 
 class Integration(Model):
-    """The integration request of a method, as far as asyncgw reads it."""
+    """The integration request of a method: every field PutIntegration takes back."""
 
     type: str
     uri: str | None = None
     http_method: str | None = None
     request_parameters: dict[str, str] = Field(default_factory=dict)
-    request_templates: dict[str, str] = Field(default_factory=dict)
+    request_templates: dict[str, str | None] = Field(default_factory=dict)
+    passthrough_behavior: str | None = None
+    content_handling: str | None = None
+    timeout_in_millis: int | None = None
+    credentials: str | None = None
+    cache_namespace: str | None = None
+    cache_key_parameters: tuple[str, ...] = ()
+    connection_type: str | None = None
+    connection_id: str | None = None
+    tls_config: dict[str, object] | None = None
     integration_responses: dict[str, IntegrationResponse] = Field(default_factory=dict)
+
+
+class MethodResponse(Model):
+    """One method response: a status code and the headers and models it declares."""
+
+    status_code: str
+    response_parameters: dict[str, bool] = Field(default_factory=dict)
+    response_models: dict[str, str] = Field(default_factory=dict)
 
 
 class Method(Model):
@@ -47,6 +67,7 @@ class Method(Model):
     request_parameters: dict[str, bool] = Field(default_factory=dict)
     request_validator_id: str | None = None
     integration: Integration | None = Field(default=None, alias="methodIntegration")
+    method_responses: dict[str, MethodResponse] = Field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -275,9 +296,31 @@ class ConfigureFunction(Model):
     """The whole configuration before, or None when the function had none."""
 
 
+Part = Literal["integration", "method-response", "integration-response"]
+
+
+class SetPart(Model):
+    """Put a whole integration, method response or integration response, or delete one.
+
+    `after` and `before` are the arguments of PutIntegration, PutMethodResponse or
+    PutIntegrationResponse exactly as sent; None means the part is absent (deleted).
+    Undone by setting `before` again.
+    """
+
+    kind: Literal["set-part"] = "set-part"
+    resource_id: str
+    path: str
+    http_method: str
+    part: Part
+    status_code: str | None = None
+    changes: tuple[FieldChange, ...]
+    after: dict[str, object] | None
+    before: dict[str, object] | None
+
+
 Step = Annotated[
     CreateValidator | PatchMethod | PatchIntegration | PatchIntegrationResponse
-    | ConfigureFunction,
+    | ConfigureFunction | SetPart,
     Field(discriminator="kind"),
 ]
 

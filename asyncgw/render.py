@@ -15,11 +15,13 @@ from asyncgw.models import (
     ApiSnapshot,
     ConfigureFunction,
     CreateValidator,
+    FieldChange,
     Method,
     PatchIntegration,
     PatchIntegrationResponse,
     PatchMethod,
     Plan,
+    SetPart,
     Stage,
     Step,
 )
@@ -216,6 +218,14 @@ def _step_lines(step: Step) -> list[Text]:
                     detail = f"{name}: {change.before} -> {change.after}"
                 lines.append(marked(change.marker, detail, indent=6))
             return lines
+        case SetPart():
+            parts = {"integration": "integration request",
+                     "method-response": f"method response {step.status_code}",
+                     "integration-response": f"integration response {step.status_code}"}
+            marker = "+" if step.before is None else "-" if step.after is None else "~"
+            lines = [marked(marker, f"{step.http_method} {step.path}  {parts[step.part]}")]
+            lines += [marked(c.marker, _change_text(c), indent=6) for c in step.changes]
+            return lines
         case ConfigureFunction():
             lines = [marked("~", f"function {function_name(step.function)}  "
                                  "asynchronous invocation configuration")]
@@ -224,6 +234,14 @@ def _step_lines(step: Step) -> list[Text]:
                           else f"{change.field}: {change.before} -> {change.after}")
                 lines.append(marked(change.marker, detail, indent=6))
             return lines
+
+
+def _change_text(change: FieldChange) -> str:
+    if change.marker == "+":
+        return f"{change.field} = {change.after}"
+    if change.marker == "-":
+        return f"{change.field} = {change.before}"
+    return f"{change.field}: {change.before} -> {change.after}"
 
 
 def marked(marker: str, detail: str, indent: int = 2) -> Text:

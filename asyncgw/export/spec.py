@@ -172,7 +172,7 @@ def _after(
         request_parameters=dict(sorted(request.items())),
         validator=validators.get(validator_id) if validator_id else None,
         integration_request_parameters=dict(sorted(mapped.items())),
-        request_templates=dict(integration.request_templates),
+        request_templates={k: v or "" for k, v in integration.request_templates.items()},
         changes=tuple(changes),
     )
 

@@ -1,0 +1,144 @@
+"""The function side in the emulated account: status reads it, enable-* sets it, undo restores it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from asyncgw import intent
+from asyncgw.async_config import wanted
+from asyncgw.errors import ApplyFailed
+from asyncgw.executor import apply
+from asyncgw.gateway import Gateway
+from asyncgw.modes import Mode
+from asyncgw.sandbox.seed import Clients, SeededApi
+from tests.cli.runner import asyncgw
+from tests.faults import FaultInjector, inject
+
+QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders-failed"
+DONE = "arn:aws:sqs:us-east-1:123456789012:orders-done"
+
+
+def _config(account: Clients, function: str) -> dict[str, Any] | None:
+    """The function's async configuration as the Lambda API itself reports it."""
+    try:
+        found = account.lambda_.get_function_event_invoke_config(FunctionName=function)
+    except account.lambda_.exceptions.ResourceNotFoundException:
+        return None
+    return {k: found[k] for k in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds",
+                                  "DestinationConfig") if k in found}
+
+
+def _enable(gateway: Gateway, api: str, key: str, **flags: Any) -> None:
+    change = intent.mode_change(api, Mode.ASYNC, (key,), stage="prod",
+                                want=wanted(flags.get("on_failure"), flags.get("max_retries"),
+                                            flags.get("max_event_age"), "us-east-1"))
+    snapshot = change.read(gateway, intent.read(gateway, api))
+    apply(change.plan(snapshot), snapshot, gateway, change.plan)
+
+
+def test_enable_async_sets_the_asked_fields_on_the_target_function(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    _enable(gateway, orders.api_id, "GET /orders", on_failure=QUEUE, max_retries=0)
+    found = _config(account, "orders-api")
+    assert found is not None
+    assert found["MaximumRetryAttempts"] == 0
+    assert found["DestinationConfig"]["OnFailure"] == {"Destination": QUEUE}
+    assert not found["DestinationConfig"].get("OnSuccess")
+    snapshot = intent.read(gateway, orders.api_id)
+    assert next(m for m in snapshot.methods if m.key == "GET /orders").integration \
+        .request_parameters["integration.request.header.X-Amz-Invocation-Type"] == "'Event'"
+
+
+def test_an_existing_configuration_keeps_the_fields_not_asked_for(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    account.lambda_.put_function_event_invoke_config(
+        FunctionName="orders-jobs", MaximumEventAgeInSeconds=900,
+        DestinationConfig={"OnSuccess": {"Destination": DONE}})
+    _enable(gateway, orders.api_id, "POST /orders", on_failure=QUEUE)
+    found = _config(account, "orders-jobs")
+    assert found is not None
+    assert found["MaximumEventAgeInSeconds"] == 900
+    assert found["DestinationConfig"]["OnSuccess"] == {"Destination": DONE}
+    assert found["DestinationConfig"]["OnFailure"] == {"Destination": QUEUE}
+
+
+@pytest.mark.parametrize("existing", [None, {"MaximumRetryAttempts": 1,
+                                             "MaximumEventAgeInSeconds": 3600}])
+def test_a_failure_after_the_function_step_puts_the_configuration_back(
+    gateway: Gateway, orders: SeededApi, account: Clients, existing: dict[str, Any] | None
+) -> None:
+    if existing is not None:
+        account.lambda_.put_function_event_invoke_config(FunctionName="orders-api", **existing)
+    before = _config(account, "orders-api")
+    inject(gateway.client, FaultInjector({1}, watched=frozenset({"UpdateIntegration"})))
+    with pytest.raises(ApplyFailed):
+        _enable(gateway, orders.api_id, "GET /orders", on_failure=QUEUE, max_retries=0)
+    assert _config(account, "orders-api") == before
+
+
+def test_a_refused_function_write_changes_nothing(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    functions = gateway.functions()
+    assert functions is not None
+    injector = FaultInjector({1}, watched=frozenset({"PutFunctionEventInvokeConfig"}))
+    functions.client.meta.events.register_first("before-call.lambda", injector)
+    state = account.apigateway.get_stage(restApiId=orders.api_id, stageName="prod")
+    with pytest.raises(ApplyFailed):
+        _enable(gateway, orders.api_id, "GET /orders", on_failure=QUEUE)
+    assert injector.writes == ["PutFunctionEventInvokeConfig"]
+    assert _config(account, "orders-api") is None
+    after = account.apigateway.get_stage(restApiId=orders.api_id, stageName="prod")
+    assert after["deploymentId"] == state["deploymentId"]
+
+
+def test_status_reports_dropped_and_kept_failures(orders: SeededApi, account: Clients) -> None:
+    result = asyncgw("status", orders.api_id, "--output", "json")
+    data = json.loads(result.out)
+    functions = {f["function"].rsplit(":", 1)[-1]: f for f in data["functions"]}
+    assert set(functions) == {"orders-jobs"}  # the target of the async and switchable methods
+    assert functions["orders-jobs"]["failedEventsKept"] is False
+    assert functions["orders-jobs"]["maximumRetryAttempts"] == 2
+    post = next(m for m in data["methods"] if m["httpMethod"] == "POST" and m["path"] == "/orders")
+    assert post["failedEventsKept"] is False
+    assert any("--on-failure ARN" in w for w in post["warnings"])
+
+    account.lambda_.put_function_event_invoke_config(
+        FunctionName="orders-jobs", MaximumRetryAttempts=0,
+        DestinationConfig={"OnFailure": {"Destination": QUEUE}})
+    table = asyncgw("status", orders.api_id)
+    assert table.code == 0, table.err
+    row = next(line for line in table.out.splitlines() if line.startswith("orders-jobs"))
+    assert row.split()[:2] == ["orders-jobs", "0"]
+    assert "sqs:orders-failed" in row and "kept" in row
+    assert "failed async events are dropped" not in table.out
+
+
+def test_status_warns_about_reserved_concurrency_of_zero_and_a_dead_letter_queue_counts(
+    orders: SeededApi, account: Clients
+) -> None:
+    account.lambda_.put_function_concurrency(FunctionName="orders-jobs",
+                                             ReservedConcurrentExecutions=0)
+    account.lambda_.update_function_configuration(
+        FunctionName="orders-jobs", DeadLetterConfig={"TargetArn": QUEUE})
+    result = asyncgw("status", orders.api_id, "--output", "json")
+    data = json.loads(result.out)
+    side = data["functions"][0]
+    assert (side["reservedConcurrency"], side["deadLetterQueue"], side["failedEventsKept"]) == (
+        0, QUEUE, True)
+    post = next(m for m in data["methods"] if m["httpMethod"] == "POST" and m["path"] == "/orders")
+    assert any("reserved concurrency 0" in w for w in post["warnings"])
+
+
+def test_the_flags_are_checked_before_any_call(orders: SeededApi) -> None:
+    calls: list[str] = []
+    result = asyncgw("enable-async", orders.api_id, "-m", "GET /orders", "--on-failure",
+                     "arn:aws:sqs:eu-west-1:123456789012:q", "--yes", calls=calls)
+    assert result.code == 2
+    assert "use a destination in us-east-1" in result.last_error_line
+    assert "GetResources" not in calls

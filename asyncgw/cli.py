@@ -154,6 +154,13 @@ def function_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      "after a failed async invocation (Lambda's default: 2)."),
         click.option("--max-event-age", type=int, metavar="SECONDS", help="How long Lambda "
                      "keeps an event it cannot run yet, 60 to 21600 (default: 21600)."),
+        click.option("--convert-proxy", is_flag=True, help="Also take Lambda proxy methods: "
+                     "replace the proxy integration by a non-proxy one whose template "
+                     "rebuilds the proxy event, so the function's code is unchanged; disable "
+                     "puts the proxy integration back."),
+        click.option("--respond-202/--no-respond-202", default=None, help="Answer async "
+                     "calls with 202 Accepted and {\"requestId\": ...} instead of an empty 200 "
+                     "(default: keep what each method answers now)."),
     ]
     for option in reversed(options):
         command = option(command)

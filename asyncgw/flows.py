@@ -134,12 +134,17 @@ def change(target: Target, mode: Mode, options: dict[str, Any]) -> Prepared:
             raise UsageError("--on-failure, --max-retries and --max-event-age work on REST "
                              "APIs only; for an HTTP API set them with: aws lambda "
                              "put-function-event-invoke-config")
+        if options.get("convert_proxy") or options.get("respond_202") is not None:
+            raise UsageError("--convert-proxy and --respond-202 are for REST APIs; an HTTP "
+                             "API's forwarder already answers 202 with a request id")
         wanted = http_intent.mode_change(target.api, mode, *flags)
         snapshot = http_intent.read(target.http, target.api, for_change=True)
         return _http(target.http, snapshot, wanted.plan(snapshot), wanted.plan)
     from asyncgw import intent
 
-    rest_change = intent.mode_change(target.api, mode, *flags, want=want)
+    rest_change = intent.mode_change(target.api, mode, *flags, want=want,
+                                     convert_proxy=options.get("convert_proxy", False),
+                                     respond_202=options.get("respond_202"))
     rest_snapshot = rest_change.read(target.gateway, target.read())
     return _rest(target.gateway, rest_snapshot, rest_change.plan(rest_snapshot),
                  rest_change.plan)

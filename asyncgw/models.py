@@ -108,6 +108,7 @@ class RestApi(Model):
     description: str | None = None
     tags: dict[str, str] = Field(default_factory=dict)
     endpoint_configuration: dict[str, list[str]] = Field(default_factory=dict)
+    binary_media_types: tuple[str, ...] = ()
 
     @property
     def endpoint_types(self) -> tuple[str, ...]:

@@ -61,16 +61,24 @@ def function_name(function: str) -> str:
     return function
 
 
-def ineligibility(method: Method) -> str | None:
-    """Why a method cannot be made async, or None when it can."""
+def proxy_lambda(method: Method) -> bool:
+    """True for a Lambda proxy (AWS_PROXY) integration, which only a conversion makes async."""
+    integration = method.integration
+    return (integration is not None and integration.type == "AWS_PROXY"
+            and lambda_function(integration) is not None)
+
+
+def ineligibility(method: Method, convert_proxy: bool = False) -> str | None:
+    """Why a method cannot be made async, or None when it can (proxies only if converted)."""
     integration = method.integration
     if integration is None:
         return "no integration"
     function = lambda_function(integration)
-    if integration.type == "AWS_PROXY" and function is not None:
-        return (
+    if proxy_lambda(method):
+        return None if convert_proxy else (
             "Lambda proxy integration: API Gateway needs the function's response, "
-            "so it cannot invoke it asynchronously"
+            "so it cannot invoke it asynchronously; --convert-proxy makes it a non-proxy "
+            "integration that rebuilds the proxy event"
         )
     if integration.type != "AWS" or function is None:
         return f"{integration.type} integration, not a Lambda function"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from asyncgw import async_config, cors
+from asyncgw import async_config, conversion, cors
 from asyncgw.errors import UsageError
 from asyncgw.models import (
     ApiSnapshot,
@@ -33,6 +33,7 @@ from asyncgw.modes import (
     SELECTOR_PARAMETER,
     Mode,
     assess,
+    proxy_lambda,
     validates_parameters,
 )
 from asyncgw.selection import Selection
@@ -83,13 +84,16 @@ def plan(
     mode: Mode,
     stage: str | None,
     want: AsyncConfig | None = None,
+    respond_202: bool | None = None,
 ) -> Plan:
     """Steps that take every selected method to `mode`, then a deployment of `stage`.
 
     With `want`, the target functions' async configuration is set first, so that no
-    method goes async before its failed events have somewhere to go.
+    method goes async before its failed events have somewhere to go. `respond_202` turns
+    202 Accepted for async calls on or off (None keeps what each method does). Lambda proxy
+    methods in the selection are converted (the selection only holds them when asked to).
     """
-    pool = _ValidatorPool(snapshot)
+    pool = _ValidatorPool(snapshot, respond_202)
     steps: list[Step] = []
     changed: list[str] = []
     unchanged: list[MethodNote] = []
@@ -169,6 +173,7 @@ class _ValidatorPool:
     """Validators for switchable mode: reuse any with matching flags, create each at most once."""
 
     snapshot: ApiSnapshot
+    respond_202: bool | None = None
     created: list[CreateValidator] = field(default_factory=list)
 
     def parameters_validator(self, current: Validator | None) -> tuple[str, str]:
@@ -207,16 +212,23 @@ def _method_steps(
     mapping = method.integration.request_parameters.get(INVOCATION_TYPE_MAPPING)
     declared = method.request_parameters.get(SELECTOR_PARAMETER)
     validator = snapshot.validator(method.request_validator_id)
+    binary = snapshot.api.binary_media_types
     notes: list[str] = []
     if mode is Mode.SWITCHABLE:
-        edits = [_parameter(declared, True)]
-        if not validates_parameters(validator):
-            edits.append(_validator(validator, *pool.parameters_validator(validator)))
-        method_change = _method_patch(method, edits)
+        method_change = _switchable_method_patch(method, declared, validator, pool)
+        if proxy_lambda(method):
+            return _ordered(method_change, None, method_first=True) + list(conversion.convert(
+                method, mode, bool(pool.respond_202), SELECTOR_PARAMETER, binary)), notes
         integration_change = _integration_patch(method, mapping, SELECTOR_PARAMETER)
-        return _ordered(method_change, integration_change, method_first=True), notes
+        responses = conversion.respond(method, mode, pool.respond_202, binary)
+        return _ordered(method_change, integration_change, method_first=True) + list(
+            responses), notes
+    if mode is Mode.ASYNC and proxy_lambda(method):
+        return list(conversion.convert(method, mode, bool(pool.respond_202), EVENT, binary)), notes
+    converted = conversion.converted(method)
     wanted_mapping = EVENT if mode is Mode.ASYNC else _sync_mapping(mapping)
-    integration_change = _integration_patch(method, mapping, wanted_mapping)
+    integration_change = None if converted and mode is Mode.SYNC else _integration_patch(
+        method, mapping, wanted_mapping)
     method_change = None
     if declared is not None:
         if _selector_used_elsewhere(method):
@@ -226,11 +238,26 @@ def _method_steps(
             )
         else:
             method_change = _method_patch(method, [_parameter(declared, None)])
-    if validator is not None and (method_change or integration_change):
+    if validator is not None and (method_change or integration_change or converted):
         notes.append(
             f"{method.key}: validator {_validator_label(validator)} stays attached"
         )
-    return _ordered(method_change, integration_change, method_first=False), notes
+    if mode is Mode.ASYNC:
+        responses = conversion.respond(method, mode, pool.respond_202, binary)
+    elif converted:
+        responses = conversion.restore(method, converted)
+    else:
+        responses = conversion.undo_accepted(method)
+    return _ordered(method_change, integration_change, method_first=False, between=responses
+                    ), notes
+
+
+def _switchable_method_patch(method: Method, declared: bool | None, validator: Validator | None,
+                             pool: _ValidatorPool) -> PatchMethod | None:
+    edits = [_parameter(declared, True)]
+    if not validates_parameters(validator):
+        edits.append(_validator(validator, *pool.parameters_validator(validator)))
+    return _method_patch(method, edits)
 
 
 def _sync_mapping(mapping: str | None) -> str | None:
@@ -251,11 +278,13 @@ def _ordered(
     method_step: PatchMethod | None,
     integration_step: PatchIntegration | None,
     method_first: bool,
+    between: Sequence[Step] = (),
 ) -> list[Step]:
     # AWS rejects a mapping from an undeclared parameter: declare before mapping,
-    # unmap before undeclaring.
+    # unmap before undeclaring. Whole parts (`between`) go after the integration patch.
     pair: list[Step | None] = (
-        [method_step, integration_step] if method_first else [integration_step, method_step]
+        [method_step, integration_step, *between] if method_first
+        else [integration_step, *between, method_step]
     )
     return [step for step in pair if step is not None]
 
@@ -402,12 +431,14 @@ def restore(base: ApiSnapshot, now: ApiSnapshot) -> list[Step]:
             edits.append(_validator_back(now.validator(changed.request_validator_id),
                                          original.request_validator_id))
         method_step = _method_patch(changed, edits)
-        integration_step = _integration_patch(
+        whole_parts, whole_integration = conversion.repairs(original, changed)
+        integration_step = None if whole_integration else _integration_patch(
             changed,
             changed.integration.request_parameters.get(INVOCATION_TYPE_MAPPING),
             original.integration.request_parameters.get(INVOCATION_TYPE_MAPPING),
         )
-        steps += _ordered(method_step, integration_step, method_first=was is not None)
+        steps += _ordered(method_step, integration_step, method_first=was is not None,
+                          between=whole_parts)
     return steps + list(cors.restore_steps(base, now))
 
 

@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from asyncgw import function_report
+from asyncgw import conversion, function_report
 from asyncgw.models import (
     ApiSnapshot,
     ConfigureFunction,
@@ -100,7 +100,7 @@ def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableTy
         function = lambda_function(method.integration)
         table.add_row(
             method.key,
-            method.integration.type if method.integration else "-",
+            _type_cell(method),
             function_name(function) if function else "-",
             Text(found.mode, style=MODE_STYLE[found.mode]),
             _validator_cell(method, snapshot),
@@ -121,6 +121,14 @@ def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableTy
     if notes:
         parts += [Text("Notes:"), *notes]
     return Group(*parts)
+
+
+def _type_cell(method: Method) -> str:
+    if method.integration is None:
+        return "-"
+    if conversion.converted(method) is not None:
+        return f"{method.integration.type} (from proxy)"
+    return method.integration.type
 
 
 def _served_cell(stage: Served, key: str, current: Mode) -> Text:
@@ -160,6 +168,8 @@ def _method_json(method: Method, snapshot: ApiSnapshot,
         "httpMethod": method.http_method,
         "resourceId": method.resource_id,
         "integrationType": method.integration.type if method.integration else None,
+        "convertedFromProxy": conversion.converted(method) is not None,
+        "answers202": conversion.answers_202(method),
         "function": lambda_function(method.integration),
         "mode": str(found.mode),
         "reason": found.reason,

@@ -68,11 +68,16 @@ class Selection:
 
 
 def select(
-    snapshot: ApiSnapshot, patterns: Sequence[MethodPattern], everything: bool
+    snapshot: ApiSnapshot, patterns: Sequence[MethodPattern], everything: bool,
+    convert_proxy: bool = False,
 ) -> Selection:
-    """Resolve -m patterns or --all against the snapshot; raise UsageError for bad selections."""
+    """Resolve -m patterns or --all against the snapshot; raise UsageError for bad selections.
+
+    With `convert_proxy`, Lambda proxy methods are eligible too.
+    """
     if everything:
-        return _eligible(snapshot.methods, on_empty="the API has no Lambda non-proxy method")
+        return _eligible(snapshot.methods, convert_proxy,
+                         on_empty="the API has no Lambda non-proxy method")
     chosen: dict[str, Method] = {}
     skipped: dict[str, MethodNote] = {}
     for pattern in patterns:
@@ -80,10 +85,11 @@ def select(
         if not found:
             raise UsageError(_no_match_message(pattern, snapshot))
         if not pattern.is_glob:
-            reason = ineligibility(found[0])
+            reason = ineligibility(found[0], convert_proxy)
             if reason is not None:
                 raise UsageError(f"{found[0].key} is not eligible: {reason}")
-        part = _eligible(found, on_empty=f"-m {str(pattern)!r} matches no eligible method")
+        part = _eligible(found, convert_proxy,
+                         on_empty=f"-m {str(pattern)!r} matches no eligible method")
         chosen.update((m.key, m) for m in part.methods)
         skipped.update((n.method, n) for n in part.skipped)
     for key in chosen:
@@ -92,10 +98,10 @@ def select(
     return Selection(methods, tuple(skipped.values()))
 
 
-def _eligible(methods: Sequence[Method], on_empty: str) -> Selection:
+def _eligible(methods: Sequence[Method], convert_proxy: bool, on_empty: str) -> Selection:
     keep, skipped = [], []
     for method in methods:
-        reason = ineligibility(method)
+        reason = ineligibility(method, convert_proxy)
         if reason is None:
             keep.append(method)
         else:

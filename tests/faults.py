@@ -7,7 +7,8 @@ from typing import Any
 
 WRITES = frozenset({
     "CreateRequestValidator", "DeleteRequestValidator", "UpdateMethod", "UpdateIntegration",
-    "UpdateIntegrationResponse",
+    "UpdateIntegrationResponse", "PutIntegration", "PutMethodResponse", "PutIntegrationResponse",
+    "DeleteMethodResponse", "DeleteIntegrationResponse",
     "CreateDeployment", "UpdateStage",
 })
 

@@ -44,3 +44,14 @@ def test_an_ineligible_http_route_named_explicitly_is_exit_2(http: HttpClients) 
     result = asyncgw("enable-async", api.api_id, "-m", "GET /health", "--yes")
     assert result.code == 2
     assert result.last_error_line.startswith("Error: GET /health")
+
+
+def test_the_rest_only_options_are_refused_on_an_http_api(http: HttpClients) -> None:
+    api = seed_http_api(http, "events", (RouteSpec("POST /jobs", function="jobs"),))
+    before = account_state(http, api.api_id)
+    for flags in (("--convert-proxy",), ("--respond-202",),
+                  ("--on-failure", "arn:aws:sqs:us-east-1:123456789012:q")):
+        result = asyncgw("enable-async", api.api_id, "-m", "POST /jobs", "--yes", *flags)
+        assert result.code == 2, flags
+        assert "REST APIs" in result.last_error_line
+    assert account_state(http, api.api_id) == before

@@ -1,4 +1,4 @@
-"""The function side in the emulated account: status reads it, enable-* sets it, undo restores it."""
+"""The function side in the emulated account: status reads it, enable-* sets it, undo undoes it."""
 
 from __future__ import annotations
 

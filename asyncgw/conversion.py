@@ -1,0 +1,327 @@
+"""Proxy conversion and 202 Accepted: the whole parts a method needs, and how they are undone.
+
+What a conversion replaced is kept in the API itself, as a VTL comment on the first line of the
+template asyncgw writes (`## asyncgw:converted {...}` in the request template,
+`## asyncgw:accepted {...}` in the default integration response's), so that a later `disable`
+from any machine can put the method back exactly. A comment changes nothing a template renders.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel, Field
+
+from asyncgw import parts, proxy_templates
+from asyncgw.errors import UsageError
+from asyncgw.models import (
+    FieldChange,
+    Integration,
+    IntegrationResponse,
+    Method,
+    MethodResponse,
+    Model,
+    SetPart,
+)
+from asyncgw.modes import INVOCATION_TYPE_MAPPING, Mode, lambda_function
+
+CONVERTED = "## asyncgw:converted "
+ACCEPTED = "## asyncgw:accepted "
+ACCEPTED_STATUS = "202"
+SUCCESS_STATUS = "200"
+_JSON = proxy_templates.RESPONSE_CONTENT_TYPE
+
+
+class Converted(Model):
+    """The proxy integration a conversion replaced, and the method responses it added."""
+
+    proxy: dict[str, object]
+    """PutIntegration's arguments for the original AWS_PROXY integration."""
+    method_responses: tuple[str, ...] = ()
+
+
+class Accepted(Model):
+    """The default integration response 202 Accepted replaced, and the responses it added."""
+
+    original: dict[str, object] | None = Field(default=None)
+    """PutIntegrationResponse's arguments for the response before, None when there was none."""
+    status_code: str = SUCCESS_STATUS
+    method_responses: tuple[str, ...] = ()
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _marker(text: str | None, prefix: str, kind: type[_M]) -> _M | None:
+    if not text or not text.startswith(prefix):
+        return None
+    first = text.split("\n", 1)[0]
+    return kind.model_validate_json(first.removeprefix(prefix))
+
+
+def _line(prefix: str, payload: BaseModel) -> str:
+    return prefix + payload.model_dump_json(by_alias=True) + "\n"
+
+
+def converted(method: Method) -> Converted | None:
+    """What a conversion replaced, when the method is a converted proxy method."""
+    integration = method.integration
+    if integration is None or integration.type != "AWS":
+        return None
+    for text in integration.request_templates.values():
+        found = _marker(text, CONVERTED, Converted)
+        if found is not None:
+            return found
+    return None
+
+
+def default_response(method: Method) -> IntegrationResponse | None:
+    """The integration response a Lambda success picks: the one without a selection pattern."""
+    if method.integration is None:
+        return None
+    return next((r for r in method.integration.integration_responses.values()
+                 if not r.selection_pattern), None)
+
+
+def accepted(method: Method) -> Accepted | None:
+    """What 202 Accepted replaced on a non-proxy method, when it is set up."""
+    response = default_response(method)
+    if response is None:
+        return None
+    return _marker(response.response_templates.get(_JSON), ACCEPTED, Accepted)
+
+
+def answers_202(method: Method) -> bool:
+    """Whether async calls of this method get 202 Accepted with a request id."""
+    if accepted(method) is not None:
+        return True
+    response = default_response(method)
+    return bool(converted(method) and response and "responseOverride.status = 202" in
+                (response.response_templates.get(_JSON) or ""))
+
+
+def convert(method: Method, mode: Mode, respond_202: bool, mapping: str,
+            binary_media_types: tuple[str, ...]) -> list[SetPart]:
+    """Replace a Lambda proxy integration by an AWS one that rebuilds the proxy event."""
+    integration = method.integration
+    assert integration is not None
+    if integration.integration_responses:
+        raise UsageError(f"{method.key}: its proxy integration has integration responses, "
+                         "which asyncgw could not put back exactly; nothing was changed")
+    added = tuple(code for code in (SUCCESS_STATUS, ACCEPTED_STATUS)
+                  if code not in method.method_responses)
+    original = parts.integration_arguments(integration)
+    marker = _line(CONVERTED, Converted(proxy=original, method_responses=added))
+    templates = {content_type: marker + template for content_type, template in
+                 proxy_templates.request_templates(binary_media_types).items()}
+    new = {
+        **original,
+        "type": "AWS",
+        "integrationHttpMethod": "POST",
+        "requestParameters": {**integration.request_parameters, INVOCATION_TYPE_MAPPING: mapping},
+        "requestTemplates": templates,
+        "passthroughBehavior": proxy_templates.PASSTHROUGH_BEHAVIOR,
+        "contentHandling": proxy_templates.CONTENT_HANDLING,
+    }
+    steps = [_set(method, "integration", None, new, original, [
+        FieldChange(field="type", before=integration.type, after="AWS"),
+        FieldChange(field=f"requestParameters.{INVOCATION_TYPE_MAPPING}", before=None,
+                    after=mapping),
+        FieldChange(field="requestTemplates", before=_templates_label(original),
+                    after=f"proxy event (payload 1.0) for {len(templates)} content types"),
+        FieldChange(field="passthroughBehavior", before=integration.passthrough_behavior,
+                    after=proxy_templates.PASSTHROUGH_BEHAVIOR),
+        FieldChange(field="contentHandling", before=integration.content_handling,
+                    after=proxy_templates.CONTENT_HANDLING),
+    ])]
+    steps += [_add_method_response(method, code) for code in added]
+    steps.append(_response(method, mode, respond_202, proxy=True,
+                           binary_media_types=binary_media_types))
+    return steps
+
+
+def restore(method: Method, found: Converted) -> list[SetPart]:
+    """Put a converted method's proxy integration back and remove what conversion added."""
+    integration = method.integration
+    assert integration is not None
+    current = parts.integration_arguments(integration)
+    steps = [
+        _set(method, "integration-response", code,
+             None, parts.integration_response_arguments(response),
+             [FieldChange(field="responseTemplates", before="asyncgw's", after=None)])
+        for code, response in sorted(integration.integration_responses.items())
+    ]
+    steps.append(_set(method, "integration", None, found.proxy, current, [
+        FieldChange(field="type", before=integration.type, after=str(found.proxy["type"])),
+        FieldChange(field=f"requestParameters.{INVOCATION_TYPE_MAPPING}",
+                    before=integration.request_parameters.get(INVOCATION_TYPE_MAPPING),
+                    after=None),
+        FieldChange(field="requestTemplates", before="proxy event (asyncgw)",
+                    after=_templates_label(found.proxy)),
+    ]))
+    steps += [
+        _set(method, "method-response", code, None,
+             parts.method_response_arguments(method.method_responses[code]),
+             [FieldChange(field="statusCode", before=code, after=None)])
+        for code in found.method_responses if code in method.method_responses
+    ]
+    return steps
+
+
+def respond(method: Method, mode: Mode, respond_202: bool | None,
+            binary_media_types: tuple[str, ...]) -> list[SetPart]:
+    """The response steps of a method that stays (or becomes) async or switchable.
+
+    `respond_202` None keeps whatever the method answers now; a converted method's template
+    still follows the mode.
+    """
+    wanted = answers_202(method) if respond_202 is None else respond_202
+    if converted(method) is not None:
+        step = _response(method, mode, wanted, proxy=True,
+                         binary_media_types=binary_media_types)
+        return [] if step.after == step.before else [step]
+    if wanted:
+        return _accept(method, mode)
+    return undo_accepted(method)
+
+
+def undo_accepted(method: Method) -> list[SetPart]:
+    """Put a non-proxy method's default response back as it was before 202 Accepted."""
+    found = accepted(method)
+    response = default_response(method)
+    if found is None or response is None:
+        return []
+    steps = [_set(method, "integration-response", response.status_code, found.original,
+                  parts.integration_response_arguments(response),
+                  [FieldChange(field="202 Accepted for async calls", before="yes", after=None)])]
+    steps += [
+        _set(method, "method-response", code, None,
+             parts.method_response_arguments(method.method_responses[code]),
+             [FieldChange(field="statusCode", before=code, after=None)])
+        for code in found.method_responses if code in method.method_responses
+    ]
+    return steps
+
+
+def _accept(method: Method, mode: Mode) -> list[SetPart]:
+    response = default_response(method)
+    if response is None:
+        raise UsageError(f"{method.key} has no default integration response to answer 202 "
+                         "from; add one, or leave out --respond-202")
+    found = accepted(method)
+    original_args = found.original if found else parts.integration_response_arguments(response)
+    original = IntegrationResponse.model_validate(
+        {"statusCode": response.status_code, **(original_args or {})})
+    templates = original.response_templates
+    if templates and _JSON not in templates:
+        raise UsageError(f"{method.key}: its default response has templates only for "
+                         f"{', '.join(templates)}; 202 Accepted needs an {_JSON} one")
+    existing = templates.get(_JSON) or ""
+    added = found.method_responses if found else tuple(
+        code for code in (ACCEPTED_STATUS,) if code not in method.method_responses)
+    marker = Accepted(original=original_args, status_code=response.status_code,
+                      method_responses=added)
+    template = proxy_templates.response_template(_template_mode(mode), True, False,
+                                                 existing=existing)
+    after = {**(original_args or {}),
+             "responseTemplates": {**templates, _JSON: _line(ACCEPTED, marker) + template}}
+    current = parts.integration_response_arguments(response)
+    steps = []
+    if found is None:
+        steps += [_add_method_response(method, code) for code in added]
+    if after != current:
+        steps.append(_set(method, "integration-response", response.status_code, after, current,
+                          [FieldChange(field="202 Accepted for async calls",
+                                       before="yes" if found else None,
+                                       after=f"yes ({mode})")]))
+    return steps
+
+
+def _response(method: Method, mode: Mode, respond_202: bool, proxy: bool,
+              binary_media_types: tuple[str, ...]) -> SetPart:
+    template = proxy_templates.response_template(
+        _template_mode(mode), respond_202, proxy, binary_media_types=binary_media_types)
+    current = method.integration.integration_responses.get(SUCCESS_STATUS) if (
+        method.integration) else None
+    before = parts.integration_response_arguments(current) if current else None
+    # No selectionPattern: the default response, which a Lambda success picks [MODEL].
+    after: dict[str, object] = {"responseTemplates": {_JSON: template}}
+    label = ("202 Accepted for async calls" if respond_202 else "empty 200 for async calls")
+    return _set(method, "integration-response", SUCCESS_STATUS, after, before, [
+        FieldChange(field="responseTemplates", before="previous" if before else None,
+                    after=label + (", the function's proxy response for sync calls"
+                                   if mode is Mode.SWITCHABLE else ""))])
+
+
+def _template_mode(mode: Mode) -> proxy_templates.Mode:
+    return "switchable" if mode is Mode.SWITCHABLE else "async"
+
+
+def _add_method_response(method: Method, code: str) -> SetPart:
+    # A 202 declares the headers the 200 does (CORS ones included); their values come from
+    # the same integration response.
+    copied = method.method_responses.get(SUCCESS_STATUS) if code != SUCCESS_STATUS else None
+    response = MethodResponse(status_code=code,
+                              response_parameters=copied.response_parameters if copied else {})
+    return _set(method, "method-response", code, parts.method_response_arguments(response), None,
+                [FieldChange(field="statusCode", before=None, after=code)])
+
+
+def _set(method: Method, part: str, status_code: str | None, after: dict[str, object] | None,
+         before: dict[str, object] | None, changes: list[FieldChange]) -> SetPart:
+    return SetPart.model_validate({
+        "resource_id": method.resource_id, "path": method.path,
+        "http_method": method.http_method, "part": part, "status_code": status_code,
+        "changes": tuple(c for c in changes if c.before != c.after),
+        "after": after, "before": before,
+    })
+
+
+def _templates_label(arguments: dict[str, object]) -> str | None:
+    templates = arguments.get("requestTemplates")
+    if not isinstance(templates, dict) or not templates:
+        return None
+    return ", ".join(sorted(templates))
+
+
+def repairs(original: Method, changed: Method) -> tuple[list[SetPart], bool]:
+    """Whole-part steps that put `changed` back to `original`, and whether they include the
+    integration (then no patch of its mapping is needed): used after a failed apply."""
+    assert original.integration is not None and changed.integration is not None
+    was, now = original.integration, changed.integration
+    if lambda_function(was) is None:
+        return [], False  # a CORS preflight: cors.restore_steps puts its headers back
+    first: list[SetPart] = []
+    last: list[SetPart] = []
+    for code in sorted(now.integration_responses.keys() - was.integration_responses.keys()):
+        first.append(_set(changed, "integration-response", code, None,
+                          parts.integration_response_arguments(now.integration_responses[code]),
+                          []))
+    for code, declared in sorted(original.method_responses.items()):
+        if changed.method_responses.get(code) != declared:
+            current = changed.method_responses.get(code)
+            first.append(_set(changed, "method-response", code,
+                              parts.method_response_arguments(declared),
+                              parts.method_response_arguments(current) if current else None, []))
+    whole = _without_mapping(was) != _without_mapping(now)
+    if whole:
+        first.append(_set(changed, "integration", None, parts.integration_arguments(was),
+                          parts.integration_arguments(now), []))
+    for code, response in sorted(was.integration_responses.items()):
+        if whole or now.integration_responses.get(code) != response:
+            current_response = now.integration_responses.get(code)
+            first.append(_set(changed, "integration-response", code,
+                              parts.integration_response_arguments(response),
+                              parts.integration_response_arguments(current_response)
+                              if current_response else None, []))
+    for code in sorted(changed.method_responses.keys() - original.method_responses.keys()):
+        last.append(_set(changed, "method-response", code, None,
+                         parts.method_response_arguments(changed.method_responses[code]), []))
+    return first + last, whole
+
+
+def _without_mapping(integration: Integration) -> dict[str, object]:
+    arguments = parts.integration_arguments(integration.model_copy(update={
+        "request_parameters": {k: v for k, v in integration.request_parameters.items()
+                               if k != INVOCATION_TYPE_MAPPING}}))
+    return arguments

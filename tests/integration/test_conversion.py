@@ -1,0 +1,172 @@
+"""Proxy conversion and 202 Accepted in the emulated account: round trips, faults, refusals."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from asyncgw import conversion, intent
+from asyncgw.errors import ApplyFailed, UsageError
+from asyncgw.executor import apply
+from asyncgw.gateway import Gateway
+from asyncgw.modes import Mode, assess
+from asyncgw.sandbox.seed import Clients, SeededApi
+from tests.cli.runner import asyncgw
+from tests.faults import FaultInjector, inject
+from tests.state import full_state
+
+PROXY = "ANY /webhooks"
+NON_PROXY = "POST /orders/{id}/refund"
+
+
+def change(gateway: Gateway, api: str, mode: Mode, key: str, convert: bool = False,
+           respond_202: bool | None = None) -> None:
+    wanted = intent.mode_change(api, mode, (key,), stage="prod", convert_proxy=convert,
+                                respond_202=respond_202)
+    snapshot = intent.read(gateway, api)
+    apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan)
+
+
+def method_state(account: Clients, api: str, key: str) -> dict[str, Any]:
+    return full_state(account.apigateway, api)["methods"][key]
+
+
+def _method(gateway: Gateway, api: str, key: str) -> Any:
+    return next(m for m in intent.read(gateway, api).methods if m.key == key)
+
+
+@pytest.mark.parametrize(("mode", "respond_202"),
+                         list(itertools.product((Mode.ASYNC, Mode.SWITCHABLE), (False, True))))
+def test_a_proxy_method_converts_and_disable_restores_its_integration_exactly(
+    gateway: Gateway, orders: SeededApi, account: Clients, mode: Mode, respond_202: bool
+) -> None:
+    before = method_state(account, orders.api_id, PROXY)
+    change(gateway, orders.api_id, mode, PROXY, convert=True, respond_202=respond_202)
+
+    converted = _method(gateway, orders.api_id, PROXY)
+    snapshot = intent.read(gateway, orders.api_id)
+    assert assess(converted, snapshot).mode is mode
+    assert conversion.converted(converted) is not None
+    assert conversion.answers_202(converted) is respond_202
+    assert converted.integration.uri == before["methodIntegration"]["uri"]
+    assert set(converted.method_responses) == {"200", "202"}
+
+    change(gateway, orders.api_id, Mode.SYNC, PROXY)
+    after = method_state(account, orders.api_id, PROXY)
+    assert after["methodIntegration"] == before["methodIntegration"]
+    after.pop("requestValidatorId", None)  # disable leaves a validator attached, as for any method
+    assert after == before
+
+
+def test_switching_a_converted_method_between_modes_keeps_the_conversion(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    before = method_state(account, orders.api_id, PROXY)
+    change(gateway, orders.api_id, Mode.ASYNC, PROXY, convert=True, respond_202=True)
+    change(gateway, orders.api_id, Mode.SWITCHABLE, PROXY)  # no flags: keeps the 202
+    method = _method(gateway, orders.api_id, PROXY)
+    assert assess(method, intent.read(gateway, orders.api_id)).mode is Mode.SWITCHABLE
+    assert conversion.answers_202(method)
+    change(gateway, orders.api_id, Mode.SYNC, PROXY)
+    assert method_state(account, orders.api_id, PROXY)["methodIntegration"] == \
+        before["methodIntegration"]
+
+
+def test_a_second_run_with_the_same_flags_changes_nothing(
+    gateway: Gateway, orders: SeededApi
+) -> None:
+    change(gateway, orders.api_id, Mode.SWITCHABLE, PROXY, convert=True, respond_202=True)
+    wanted = intent.mode_change(orders.api_id, Mode.SWITCHABLE, (PROXY,), stage="prod",
+                                convert_proxy=True, respond_202=True)
+    assert wanted.plan(intent.read(gateway, orders.api_id)).is_empty
+
+
+def test_without_the_option_a_proxy_method_is_refused_with_the_hint(orders: SeededApi) -> None:
+    result = asyncgw("enable-async", orders.api_id, "-m", PROXY, "--stage", "prod", "--yes")
+    assert result.code == 2
+    assert "--convert-proxy" in result.last_error_line
+
+
+@pytest.mark.parametrize("mode", [Mode.ASYNC, Mode.SWITCHABLE])
+def test_a_failure_at_any_conversion_step_leaves_the_method_as_it_was(
+    gateway: Gateway, orders: SeededApi, account: Clients, mode: Mode
+) -> None:
+    wanted = intent.mode_change(orders.api_id, mode, (PROXY,), stage="prod", convert_proxy=True,
+                                respond_202=True)
+    writes = len(wanted.plan(intent.read(gateway, orders.api_id)).steps) + 1
+    before = full_state(account.apigateway, orders.api_id)
+    injector = inject(account.apigateway, FaultInjector(set()))
+    for position in range(1, writes + 1):
+        injector.writes.clear()
+        injector.fail_at = {position}
+        with pytest.raises(ApplyFailed, match="is as it was"):
+            change(gateway, orders.api_id, mode, PROXY, convert=True, respond_202=True)
+        assert full_state(account.apigateway, orders.api_id) == before, position
+
+
+def test_a_failure_at_any_restore_step_leaves_the_converted_method_as_it_was(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    change(gateway, orders.api_id, Mode.SWITCHABLE, PROXY, convert=True, respond_202=True)
+    wanted = intent.mode_change(orders.api_id, Mode.SYNC, (PROXY,), stage="prod")
+    writes = len(wanted.plan(intent.read(gateway, orders.api_id)).steps) + 1
+    before = full_state(account.apigateway, orders.api_id)
+    injector = inject(account.apigateway, FaultInjector(set()))
+    for position in range(1, writes + 1):
+        injector.writes.clear()
+        injector.fail_at = {position}
+        with pytest.raises(ApplyFailed, match="is as it was"):
+            change(gateway, orders.api_id, Mode.SYNC, PROXY)
+        assert full_state(account.apigateway, orders.api_id) == before, position
+
+
+def test_a_lost_answer_to_put_integration_is_repaired_from_the_snapshot(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    before = full_state(account.apigateway, orders.api_id)
+    lost: list[str] = []
+
+    def lose_the_response(model: object, **_: object) -> None:
+        if getattr(model, "name", None) == "PutIntegrationResponse" and not lost:
+            lost.append("once")
+            from botocore.exceptions import ReadTimeoutError
+
+            raise ReadTimeoutError(endpoint_url="https://apigateway.us-east-1.amazonaws.com")
+
+    account.apigateway.meta.events.register("after-call.api-gateway", lose_the_response)
+    with pytest.raises(ApplyFailed, match="is as it was"):
+        change(gateway, orders.api_id, Mode.ASYNC, PROXY, convert=True)
+    assert full_state(account.apigateway, orders.api_id) == before
+
+
+def test_202_on_a_non_proxy_method_wraps_its_response_and_disable_restores_it(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    before = method_state(account, orders.api_id, NON_PROXY)
+    change(gateway, orders.api_id, Mode.SWITCHABLE, NON_PROXY, respond_202=True)
+    method = _method(gateway, orders.api_id, NON_PROXY)
+    assert conversion.answers_202(method)
+    assert "202" in method.method_responses
+    change(gateway, orders.api_id, Mode.SWITCHABLE, NON_PROXY, respond_202=False)
+    assert method_state(account, orders.api_id, NON_PROXY) == before
+
+    change(gateway, orders.api_id, Mode.ASYNC, NON_PROXY, respond_202=True)
+    change(gateway, orders.api_id, Mode.SYNC, NON_PROXY)
+    after = method_state(account, orders.api_id, NON_PROXY)
+    assert after["methodIntegration"]["integrationResponses"] == \
+        before["methodIntegration"]["integrationResponses"]
+    assert after.get("methodResponses") == before.get("methodResponses")
+
+
+def test_a_proxy_method_with_integration_responses_is_refused(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    resource = orders.resource_ids["/webhooks"]
+    account.apigateway.put_method_response(restApiId=orders.api_id, resourceId=resource,
+                                           httpMethod="ANY", statusCode="200")
+    account.apigateway.put_integration_response(restApiId=orders.api_id, resourceId=resource,
+                                                httpMethod="ANY", statusCode="200")
+    with pytest.raises(UsageError, match="could not put back exactly"):
+        change(gateway, orders.api_id, Mode.ASYNC, PROXY, convert=True)

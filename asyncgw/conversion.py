@@ -100,6 +100,11 @@ def answers_202(method: Method) -> bool:
                 (response.response_templates.get(_JSON) or ""))
 
 
+def content_types(binary_media_types: tuple[str, ...]) -> list[str]:
+    """The request Content-Types a converted method has a template for."""
+    return list(proxy_templates.request_templates(binary_media_types))
+
+
 def convert(method: Method, mode: Mode, respond_202: bool, mapping: str,
             binary_media_types: tuple[str, ...]) -> list[SetPart]:
     """Replace a Lambda proxy integration by an AWS one that rebuilds the proxy event."""

@@ -217,6 +217,7 @@ def _method_steps(
     if mode is Mode.SWITCHABLE:
         method_change = _switchable_method_patch(method, declared, validator, pool)
         if proxy_lambda(method):
+            notes.append(_conversion_note(method, binary))
             return _ordered(method_change, None, method_first=True) + list(conversion.convert(
                 method, mode, bool(pool.respond_202), SELECTOR_PARAMETER, binary)), notes
         integration_change = _integration_patch(method, mapping, SELECTOR_PARAMETER)
@@ -224,6 +225,7 @@ def _method_steps(
         return _ordered(method_change, integration_change, method_first=True) + list(
             responses), notes
     if mode is Mode.ASYNC and proxy_lambda(method):
+        notes.append(_conversion_note(method, binary))
         return list(conversion.convert(method, mode, bool(pool.respond_202), EVENT, binary)), notes
     converted = conversion.converted(method)
     wanted_mapping = EVENT if mode is Mode.ASYNC else _sync_mapping(mapping)
@@ -250,6 +252,13 @@ def _method_steps(
         responses = conversion.undo_accepted(method)
     return _ordered(method_change, integration_change, method_first=False, between=responses
                     ), notes
+
+
+def _conversion_note(method: Method, binary: tuple[str, ...]) -> str:
+    types = ", ".join(conversion.content_types(binary))
+    return (f"{method.key}: converted, the function gets the same proxy event for requests "
+            f"with Content-Type {types} (or none); other types are refused with 415, as the "
+            "proxy integration did not")
 
 
 def _switchable_method_patch(method: Method, declared: bool | None, validator: Validator | None,

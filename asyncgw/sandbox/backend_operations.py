@@ -6,7 +6,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from asyncgw.sandbox.errors import VALIDATOR_NOT_FOUND, BadRequest, NotFound
+from asyncgw.sandbox.deployment_snapshot import deployed_snapshot
+from asyncgw.sandbox.errors import STAGE_NOT_FOUND, VALIDATOR_NOT_FOUND, BadRequest, NotFound
+from asyncgw.sandbox.export import EXPORT_TYPES, ExportRequest, render
 from asyncgw.sandbox.integration_patch import apply_integration_patch
 from asyncgw.sandbox.method_patch import apply_method_patch, check_method_parameters
 from asyncgw.sandbox.patch_document import read_operations
@@ -180,3 +182,17 @@ def update_request_validator(
     validator = find_validator(self, restapi_id, validator_id)
     apply_validator_patch(validator, operations)
     return validator
+
+
+def get_export(
+    self: Any, restapi_id: str, stage_name: str, export_type: str, extensions: frozenset[str]
+) -> dict[str, Any]:
+    """GetExport: the document of the deployment the stage serves, not the current API [MODEL]."""
+    api = self.apis.get(restapi_id)
+    stage = api.stages.get(stage_name) if api is not None else None
+    if stage is None:
+        raise NotFound(STAGE_NOT_FOUND)  # an unknown API gets the same error [UNVERIFIED]
+    if export_type not in EXPORT_TYPES:
+        raise BadRequest(f"No API exporter for type '{export_type}'")  # [UNVERIFIED] moto's text
+    request = ExportRequest(export_type, extensions, stage_name, self.region_name)
+    return render(deployed_snapshot(api, stage.deployment_id), request)

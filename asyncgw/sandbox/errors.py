@@ -14,6 +14,8 @@ METHOD_NOT_FOUND = "Invalid Method identifier specified"  # [REC A6, C1]
 INTEGRATION_NOT_FOUND = "Invalid Integration identifier specified"  # [REC C1]
 VALIDATOR_NOT_FOUND = "Invalid Request Validator identifier specified"  # [REC A13, B3, D3, D7]
 DEPLOYMENT_NOT_FOUND = "Invalid Deployment identifier specified"  # [UNVERIFIED] moto's text
+# [UNVERIFIED] moto's text; CloudFormation errors quoted in public docs read the same [COMM]
+STAGE_NOT_FOUND = "Invalid stage identifier specified"
 PARAMETER_NOT_FOUND = "Invalid parameter name specified"  # [REC I1] on MethodResponse
 CONTENT_TYPE_NOT_FOUND = "Content-Type specified was not found"  # [REC I1] on MethodResponse
 INVALID_AUTHORIZER = (  # [REC A14]

@@ -1,4 +1,4 @@
-"""Attaching the sandbox's API Gateway operations and fixes to moto's classes, once per process."""
+"""Attaching the sandbox's API Gateway and Lambda operations and fixes to moto's classes, once."""
 
 from __future__ import annotations
 
@@ -7,19 +7,24 @@ from typing import Any
 
 # Operations moto (>=5.1,<5.3) does not implement at all; `install` adds them to both the
 # backend and the response class. tests/sandbox checks that unpatched moto still lacks them.
-ADDED_OPERATIONS = ("update_method", "update_integration", "update_integration_response")
+ADDED_OPERATIONS = (
+    "update_method",
+    "update_integration",
+    "update_integration_response",
+    "test_invoke_method",
+)
 
 _lock = threading.Lock()
 _installed = False
 
 
 def install() -> None:
-    """Attach everything to moto's API Gateway classes; calling it again does nothing."""
+    """Attach everything to moto's API Gateway and Lambda classes; calling it again does nothing."""
     global _installed
     with _lock:
         if _installed:
             return
-        for owner, name, attribute in _attachments():
+        for owner, name, attribute in _attachments() + _lambda_attachments():
             setattr(owner, name, attribute)
         _installed = True
 
@@ -36,10 +41,11 @@ def _attachments() -> list[tuple[type, str, Any]]:
     from moto.apigateway.responses import APIGatewayResponse
 
     from asyncgw.sandbox import backend_operations as backend
-    from asyncgw.sandbox import import_fixes
+    from asyncgw.sandbox import import_fixes, invoke_method
     from asyncgw.sandbox import integration_response_patch as integration_responses
     from asyncgw.sandbox import model_fixes as models
     from asyncgw.sandbox import response_operations as handlers
+    from asyncgw.sandbox.deployment_snapshot import snapshotting_create_deployment
 
     return [
         (APIGatewayBackend, "update_method", backend.update_method),
@@ -72,7 +78,15 @@ def _attachments() -> list[tuple[type, str, Any]]:
         (APIGatewayBackend, "get_request_validator", backend.get_request_validator),
         (APIGatewayBackend, "delete_request_validator", backend.delete_request_validator),
         (APIGatewayBackend, "update_request_validator", backend.update_request_validator),
-        (RestAPI, "create_deployment", models.stage_keeping_deployment(RestAPI.create_deployment)),
+        (APIGatewayBackend, "test_invoke_method", invoke_method.test_invoke_method),
+        (APIGatewayBackend, "get_export", backend.get_export),
+        (
+            RestAPI,
+            "create_deployment",
+            snapshotting_create_deployment(
+                models.stage_keeping_deployment(RestAPI.create_deployment)
+            ),
+        ),
         (RestAPI, "get_deployment", models.get_deployment),
         (RestAPI, "delete_deployment", models.delete_deployment),
         (Method, "to_json", models.method_json(Method.to_json)),
@@ -86,6 +100,13 @@ def _attachments() -> list[tuple[type, str, Any]]:
             handlers.update_integration_response,
         ),
         (APIGatewayResponse, "get_resources", handlers.get_resources),
+        (APIGatewayResponse, "get_export", handlers.get_export),
+        (APIGatewayResponse, "test_invoke_method", handlers.test_invoke_method),
+        (
+            APIGatewayResponse,
+            "create_rest_api",
+            handlers.version_keeping_create_rest_api(APIGatewayResponse.create_rest_api),
+        ),
         (APIGatewayResponse, "get_stages", handlers.get_stages),
         (
             APIGatewayResponse,
@@ -97,4 +118,42 @@ def _attachments() -> list[tuple[type, str, Any]]:
             "put_integration",
             handlers.connection_keeping_put_integration(APIGatewayResponse.put_integration),
         ),
+    ]
+
+
+def _lambda_attachments() -> list[tuple[type, str, Any]]:
+    from moto.awslambda.models import LambdaBackend, LambdaFunction
+    from moto.awslambda.responses import LambdaResponse
+
+    from asyncgw.sandbox import lambda_function_fixes as functions
+    from asyncgw.sandbox import lambda_invoke_config as configs
+    from asyncgw.sandbox import lambda_responses as handlers
+
+    # moto appends event invoke configs to a list and reads back the first one; the sandbox
+    # replaces every operation on them, in the backend and in the request handler.
+    operations = [
+        (owner, name, getattr(module, name))
+        for owner, module in ((LambdaBackend, configs), (LambdaResponse, handlers))
+        for name in (
+            "put_function_event_invoke_config",
+            "update_function_event_invoke_config",
+            "get_function_event_invoke_config",
+            "delete_function_event_invoke_config",
+            "list_function_event_invoke_configs",
+        )
+    ]
+    return [
+        *operations,
+        (LambdaFunction, "__init__", functions.dead_letter_keeping_init(LambdaFunction.__init__)),
+        (
+            LambdaFunction,
+            "update_configuration",
+            functions.dead_letter_updating(LambdaFunction.update_configuration),
+        ),
+        (
+            LambdaFunction,
+            "get_configuration",
+            functions.dead_letter_reporting(LambdaFunction.get_configuration),
+        ),
+        (LambdaFunction, "get_code", functions.zero_concurrency_reporting(LambdaFunction.get_code)),
     ]

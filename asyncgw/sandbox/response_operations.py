@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from asyncgw.sandbox.errors import HTTP_METHODS, INVALID_HTTP_METHOD, BadRequest
+from asyncgw.sandbox.export import serialize
 
 # Functions here are bound as methods of APIGatewayResponse: `self` is moto's request handler,
 # whose `uri_match` holds the URI template fields of the operation botocore routed to.
@@ -61,6 +62,43 @@ def get_stages(self: Any) -> Response:
     stages = self.backend.get_stages(self.uri_match["restapi_id"])
     items = [s.to_json() for s in stages if deployment_id in (None, s.deployment_id)]
     return 200, {}, json.dumps({"item": items})
+
+
+def get_export(self: Any) -> Response:
+    """GET .../stages/{stage}/exports/{type}: the export as a file, JSON unless YAML is asked."""
+    match, query = self.uri_match, parse_qs(self.parsed_url.query)
+    extensions = frozenset(
+        part.strip() for value in query.get("extensions", []) for part in value.split(",")
+    )
+    document = self.backend.get_export(
+        match["restapi_id"], match["stage_name"], match["export_type"], extensions)
+    body, content_type, suffix = serialize(document, self.headers.get("Accept"))
+    filename = f"{match['export_type']}_{document['info']['version']}.{suffix}"  # [REC] json
+    return 200, {"Content-Type": content_type,
+                 "Content-Disposition": f'attachment; filename="{filename}"'}, body
+
+
+def test_invoke_method(self: Any) -> Response:
+    """POST .../methods/{verb}: 200 and the simulated invocation's result [REC F1, F3]."""
+    fields = json.loads(self.body) if self.body else {}
+    result = self.backend.test_invoke_method(*_method_address(self), fields)
+    return 200, {}, json.dumps(result)
+
+
+def version_keeping_create_rest_api(original: Handler) -> Handler:
+    """CreateRestApi keeping the `version` and `binaryMediaTypes` moto's handler drops."""
+
+    def create_rest_api(self: Any) -> Any:
+        status, headers, body = original(self)
+        version, media_types = self._get_param("version"), self._get_param("binaryMediaTypes")
+        if status != 200 or not (version or media_types):
+            return status, headers, body
+        api = self.backend.get_rest_api(json.loads(body)["id"])
+        api.version = version or api.version
+        api.binaryMediaTypes = list(media_types or api.binaryMediaTypes)
+        return status, headers, json.dumps(api.to_dict())
+
+    return create_rest_api
 
 
 def verb_checking_put_method(original: Handler) -> Handler:

@@ -139,6 +139,36 @@ def test_errors_keep_their_shape_over_http(jobs):
     assert response["message"].endswith("[Invalid mapping expression specified: Event]")
 
 
+def test_test_invoke_and_export_over_http(jobs):
+    c, api_id, resource_id = jobs
+    address = {"restApiId": api_id, "resourceId": resource_id, "httpMethod": "POST"}
+    c.apigateway.update_integration(**address, patchOperations=[
+        {"op": "add", "path": f"/requestParameters/{INVOCATION_TYPE}", "value": "'Event'"}])
+    invoked = c.apigateway.test_invoke_method(**address, body="{}")
+    assert invoked["status"] == 200
+    assert "Received response. Status: 202, " in invoked["log"]
+    exported = c.apigateway.get_export(restApiId=api_id, stageName="prod", exportType="oas30",
+                                       parameters={"extensions": "apigateway"})
+    integration = json.loads(exported["body"].read())["paths"]["/jobs"]["post"][
+        "x-amazon-apigateway-integration"]
+    assert "requestParameters" not in integration  # prod serves the deployment before the patch
+
+
+def test_event_invoke_config_over_http(jobs):
+    c, _, _ = jobs
+    c.lambda_.put_function_event_invoke_config(FunctionName="jobs", MaximumRetryAttempts=2,
+                                               MaximumEventAgeInSeconds=60)
+    c.lambda_.update_function_event_invoke_config(FunctionName="jobs", MaximumRetryAttempts=0)
+    found = c.lambda_.get_function_event_invoke_config(FunctionName="jobs")
+    assert (found["MaximumRetryAttempts"], found["MaximumEventAgeInSeconds"]) == (0, 60)
+    deleted = c.lambda_.delete_function_event_invoke_config(FunctionName="jobs")
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+    with pytest.raises(ClientError) as caught:
+        c.lambda_.get_function_event_invoke_config(FunctionName="jobs")
+    assert caught.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
 def test_aws_cli_reads_back_what_it_wrote(server, jobs):
     _, api_id, resource_id = jobs
     address = ["--rest-api-id", api_id, "--resource-id", resource_id, "--http-method", "POST"]

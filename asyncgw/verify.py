@@ -92,7 +92,8 @@ def judge(method: Method, mode: Mode, kind: str, result: Mapping[str, Any]) -> C
         return Check(method.key, mode, kind, True, detail, status, lambda_status)
     failed = _FAILED.search(log)
     if lambda_status is not None:
-        reason = f"Lambda answered {lambda_status}, not {expected}"
+        reason = f"Lambda answered {lambda_status}, not {expected}" + (
+            f": {failed.group(0)}" if failed else "")
     elif failed:
         reason = failed.group(0)
     else:

@@ -127,7 +127,7 @@ def plan(
         skipped=selection.skipped,
         warnings=_warnings(snapshot, deployment, not _only_functions(steps), stage),
         notes=tuple(notes),
-        advice=_advice(snapshot, mode) if changed else (),
+        advice=_advice(snapshot, mode, bool(want and want.on_failure)) if changed else (),
     )
 
 
@@ -408,15 +408,15 @@ def _warnings(
     return tuple(warnings)
 
 
-def _advice(snapshot: ApiSnapshot, mode: Mode) -> tuple[str, ...]:
+def _advice(snapshot: ApiSnapshot, mode: Mode, keeps_failures: bool) -> tuple[str, ...]:
     if mode is Mode.SYNC:
         return ()
     advice = [
         "async invocations take payloads up to 1 MB (synchronous: 6 MB, API Gateway: 10 MB); "
         "larger requests will fail at Lambda",
         "by default Lambda retries a failed async event twice, then drops it, and may deliver "
-        "an event more than once: make the function idempotent and give it an on-failure "
-        "destination",
+        "an event more than once: make the function idempotent" + (
+            "" if keeps_failures else " and give it an on-failure destination"),
     ]
     if {"REGIONAL", "PRIVATE"} & set(snapshot.api.endpoint_types):
         advice.append(

@@ -164,13 +164,7 @@ def restore(method: Method, found: Converted) -> list[SetPart]:
         FieldChange(field="requestTemplates", before="proxy event (asyncgw)",
                     after=_templates_label(found.proxy)),
     ]))
-    steps += [
-        _set(method, "method-response", code, None,
-             parts.method_response_arguments(method.method_responses[code]),
-             [FieldChange(field="statusCode", before=code, after=None)])
-        for code in found.method_responses if code in method.method_responses
-    ]
-    return steps
+    return steps + _remove_method_responses(method, found.method_responses)
 
 
 def respond(method: Method, mode: Mode, respond_202: bool | None,
@@ -199,13 +193,7 @@ def undo_accepted(method: Method) -> list[SetPart]:
     steps = [_set(method, "integration-response", response.status_code, found.original,
                   parts.integration_response_arguments(response),
                   [FieldChange(field="202 Accepted for async calls", before="yes", after=None)])]
-    steps += [
-        _set(method, "method-response", code, None,
-             parts.method_response_arguments(method.method_responses[code]),
-             [FieldChange(field="statusCode", before=code, after=None)])
-        for code in found.method_responses if code in method.method_responses
-    ]
-    return steps
+    return steps + _remove_method_responses(method, found.method_responses)
 
 
 def _accept(method: Method, mode: Mode) -> list[SetPart]:
@@ -256,6 +244,13 @@ def _response(method: Method, mode: Mode, respond_202: bool, proxy: bool,
         FieldChange(field="responseTemplates", before="previous" if before else None,
                     after=label + (", the function's proxy response for sync calls"
                                    if mode is Mode.SWITCHABLE else ""))])
+
+
+def _remove_method_responses(method: Method, codes: tuple[str, ...]) -> list[SetPart]:
+    return [_set(method, "method-response", code, None,
+                 parts.method_response_arguments(method.method_responses[code]),
+                 [FieldChange(field="statusCode", before=code, after=None)])
+            for code in codes if code in method.method_responses]
 
 
 def _template_mode(mode: Mode) -> proxy_templates.Mode:

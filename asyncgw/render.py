@@ -220,13 +220,8 @@ def _step_lines(step: Step) -> list[Text]:
             for change in step.changes:
                 name = change.field.removeprefix("requestParameters.").removeprefix(
                     "responseParameters.")
-                if change.marker == "+":
-                    detail = f"{name} = {change.after}"
-                elif change.marker == "-":
-                    detail = f"{name} = {change.before}"
-                else:
-                    detail = f"{name}: {change.before} -> {change.after}"
-                lines.append(marked(change.marker, detail, indent=6))
+                lines.append(marked(change.marker, _change_text(change.model_copy(
+                    update={"field": name})), indent=6))
             return lines
         case SetPart():
             parts = {"integration": "integration request",
@@ -239,10 +234,7 @@ def _step_lines(step: Step) -> list[Text]:
         case ConfigureFunction():
             lines = [marked("~", f"function {function_name(step.function)}  "
                                  "asynchronous invocation configuration")]
-            for change in step.changes:
-                detail = (f"{change.field} = {change.after}" if change.marker == "+"
-                          else f"{change.field}: {change.before} -> {change.after}")
-                lines.append(marked(change.marker, detail, indent=6))
+            lines += [marked(c.marker, _change_text(c), indent=6) for c in step.changes]
             return lines
 
 

@@ -335,9 +335,11 @@ def iam_policy(ctx: click.Context, /, api_id: str | None, region: str | None,
                account: str | None, rest_only: bool) -> None:
     """Print the IAM policy that lets asyncgw read and change one API (or any).
 
-    Makes no AWS call. Without API_ID the policy covers every API. The HTTP API part lets
-    asyncgw create forwarder functions and their role; leave it out with --rest-only when
-    you only change REST APIs.
+    Makes no AWS call. Without API_ID the policy covers every API. The REST part includes
+    reading (and, for --on-failure and friends, setting) the async configuration of any
+    Lambda function, since the targets are your functions. The HTTP API part lets asyncgw
+    create forwarder functions and their role; leave it out with --rest-only when you only
+    change REST APIs.
 
     \b
     Examples:

@@ -71,7 +71,8 @@ def warnings(method: Method, mode: Mode, snapshot: ApiSnapshot) -> list[str]:
     found = []
     if side.reserved_concurrency == 0:
         found.append(f"{name} has reserved concurrency 0: every async event is throttled and "
-                     f"dropped after {_age(side.event_age)}")
+                     "goes straight to its on-failure destination or dead-letter queue, "
+                     "or is dropped when it has neither")
     if not side.keeps_failures:
         command = "enable-async" if mode is Mode.ASYNC else "enable-switchable"
         found.append(

@@ -1,4 +1,5 @@
-"""The only module that talks to AWS: connect, read a REST API, patch it, deploy it."""
+"""The module that talks to API Gateway for REST APIs: connect, read, patch, deploy (Lambda calls
+are in functions.py)."""
 
 from __future__ import annotations
 
@@ -51,8 +52,8 @@ LAMBDA_CONFIG = Config(
     retries={"mode": "standard", "total_max_attempts": 8},
     user_agent_extra=f"asyncgw/{__version__}",
 )
-_PART_CALLS = {
-    "integration": ("PutIntegration", "DeleteIntegration"),
+_PART_CALLS: dict[str, tuple[str, str | None]] = {
+    "integration": ("PutIntegration", None),  # a replaced integration is put back, never deleted
     "method-response": ("PutMethodResponse", "DeleteMethodResponse"),
     "integration-response": ("PutIntegrationResponse", "DeleteIntegrationResponse"),
 }
@@ -229,6 +230,8 @@ class Gateway:
             where["statusCode"] = status_code
         put, delete = _PART_CALLS[part]
         if arguments is None:
+            if delete is None:
+                raise ValueError(f"asyncgw never deletes a whole {part}")
             self._call(delete, **where)
         else:
             self._call(put, **where, **arguments)

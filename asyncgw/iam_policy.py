@@ -1,5 +1,5 @@
-"""The least-privilege IAM policy for asyncgw: REST APIs from gateway.py's calls, HTTP APIs from
-asyncgw.forwarder's (apigatewayv2, Lambda, IAM and STS)."""
+"""The least-privilege IAM policy for asyncgw: REST APIs from gateway.py's and functions.py's
+calls, HTTP APIs from asyncgw.forwarder's (apigatewayv2, Lambda, IAM and STS)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,9 @@ PERMISSIONS: tuple[Permission, ...] = (
                f"/restapis/{API}/requestvalidators", "ReadApi"),
     Permission("GetStages", "apigateway", "GET", f"/restapis/{API}/stages", "ReadApi"),
     Permission("GetStage", "apigateway", "GET", f"/restapis/{API}/stages/*", "ReadApi"),
+    # status and verify: the mode each stage serves, from its OpenAPI export.
+    Permission("GetExport", "apigateway", "GET", f"/restapis/{API}/stages/*/exports/*",
+               "ReadDeployed"),
     # enable-async, enable-switchable, disable.
     Permission("UpdateMethod", "apigateway", "PATCH",
                f"/restapis/{API}/resources/*/methods/*", "ChangeMethods"),
@@ -56,6 +59,23 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission("DeleteRequestValidator", "apigateway", "DELETE",
                f"/restapis/{API}/requestvalidators/*", "UndoValidator"),
     Permission("UpdateStage", "apigateway", "PATCH", f"/restapis/{API}/stages/*", "UndoDeploy"),
+    # --convert-proxy and --respond-202 put whole parts; disable and undo put back what they
+    # replaced and delete what they added.
+    Permission("PutIntegration", "apigateway", "PUT",
+               f"/restapis/{API}/resources/*/methods/*/integration", "ReplaceParts"),
+    Permission("PutMethodResponse", "apigateway", "PUT",
+               f"/restapis/{API}/resources/*/methods/*/responses/*", "ReplaceParts"),
+    Permission("PutIntegrationResponse", "apigateway", "PUT",
+               f"/restapis/{API}/resources/*/methods/*/integration/responses/*",
+               "ReplaceParts"),
+    Permission("DeleteMethodResponse", "apigateway", "DELETE",
+               f"/restapis/{API}/resources/*/methods/*/responses/*", "RemoveParts"),
+    Permission("DeleteIntegrationResponse", "apigateway", "DELETE",
+               f"/restapis/{API}/resources/*/methods/*/integration/responses/*",
+               "RemoveParts"),
+    # verify: TestInvokeMethod runs a method's current configuration.
+    Permission("TestInvokeMethod", "apigateway", "POST",
+               f"/restapis/{API}/resources/*/methods/*", "Verify"),
 )
 """REST APIs; every command on an HTTP API starts with these reads too (flows.find)."""
 
@@ -96,13 +116,15 @@ FORWARDERS = "forwarders"
 """The functions asyncgw creates: asyncgw-async-* and asyncgw-switchable-*."""
 ROLE = "role"
 """The forwarders' IAM role, asyncgw-forwarder-REGION."""
+TARGETS = "targets"
+"""Any function: the functions a REST API's methods invoke are the user's, named anyhow."""
 ANY = "*"
 """No resource-level permissions (sts:GetCallerIdentity)."""
 
 
 @dataclass(frozen=True)
 class Grant:
-    """One Lambda, IAM or STS action the HTTP API commands need, and the call that needs it.
+    """One Lambda, IAM or STS action asyncgw needs, and the call that needs it.
 
     `action` is `service:operation` for the call itself; for an action AWS checks on behalf of
     another call (lambda:ListTags for GetFunction's tags, lambda:TagResource and iam:PassRole
@@ -119,6 +141,26 @@ class Grant:
     condition: tuple[tuple[str, str, str], ...] = ()
     """(operator, key, value) tests, all of which must hold."""
 
+
+FUNCTION_GRANTS: tuple[Grant, ...] = (
+    # status (and enable-* with the flags below): what Lambda does with failed async events.
+    Grant("lambda:GetFunctionConfiguration", "lambda", "GetFunctionConfiguration", TARGETS,
+          "ReadFunctions"),
+    Grant("lambda:GetFunctionEventInvokeConfig", "lambda", "GetFunctionEventInvokeConfig",
+          TARGETS, "ReadFunctions"),
+    Grant("lambda:GetFunctionConcurrency", "lambda", "GetFunctionConcurrency", TARGETS,
+          "ReadFunctions"),
+    # enable-* with --on-failure, --max-retries or --max-event-age, and undoing them. No grant
+    # on the destination: Lambda sends to it with the function's execution role [DOC
+    # invocation-async]; that it checks that role when the destination is set is [UNVERIFIED].
+    Grant("lambda:PutFunctionEventInvokeConfig", "lambda", "PutFunctionEventInvokeConfig",
+          TARGETS, "ConfigureFunctions"),
+    Grant("lambda:UpdateFunctionEventInvokeConfig", "lambda", "UpdateFunctionEventInvokeConfig",
+          TARGETS, "ConfigureFunctions"),
+    Grant("lambda:DeleteFunctionEventInvokeConfig", "lambda", "DeleteFunctionEventInvokeConfig",
+          TARGETS, "ConfigureFunctions"),
+)
+"""REST APIs: the Lambda calls asyncgw.functions makes on the functions methods invoke."""
 
 ONLY_APIGATEWAY = (("StringEquals", "lambda:Principal", APIGATEWAY_PRINCIPAL),)
 ONLY_TO_LAMBDA = (("StringEquals", "iam:PassedToService", LAMBDA_PRINCIPAL),)
@@ -159,6 +201,7 @@ GRANTS: tuple[Grant, ...] = (
     # The account id in the ARNs asyncgw builds; AWS allows this call to everyone anyway.
     Grant("sts:GetCallerIdentity", "sts", "GetCallerIdentity", ANY, "HttpAccount"),
 )
+"""HTTP APIs: the Lambda, IAM and STS calls of asyncgw.forwarder."""
 
 
 def policy(
@@ -169,12 +212,15 @@ def policy(
     The statements whose Sid starts with AsyncgwHttp serve HTTP APIs only: `http=False` leaves
     them out. They let the holder create Lambda functions named asyncgw-async-* and
     asyncgw-switchable-*, give them the asyncgw-forwarder-REGION role, and write that role's
-    inline policy. `account` narrows the Lambda and IAM ARNs (API Gateway's carry none).
+    inline policy. The REST statements include reading and setting the async invocation
+    configuration of any function. `account` narrows the Lambda and IAM ARNs (API Gateway's
+    carry none).
     """
     statements = _apigateway_statements(PERMISSIONS, api_id, region)
+    statements += _grant_statements(FUNCTION_GRANTS, region, account)
     if http:
         statements += _apigateway_statements(HTTP_PERMISSIONS, api_id, region)
-        statements += _grant_statements(region, account)
+        statements += _grant_statements(GRANTS, region, account)
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -186,6 +232,8 @@ def resources(kind: str, region: str | None, account: str | None) -> list[str]:
     if kind == ROLE:
         return [f"arn:{arn}:iam::{account or '*'}:role/{ROLE_PREFIX}{region or '*'}"]
     functions = f"arn:{arn}:lambda:{region or '*'}:{account or '*'}:function:"
+    if kind == TARGETS:
+        return [f"{functions}*"]
     if kind == FUNCTIONS:
         return [f"{functions}{PREFIX}*"]
     if kind == FORWARDERS:
@@ -212,9 +260,10 @@ def _apigateway_statements(
     return list(statements.values())
 
 
-def _grant_statements(region: str | None, account: str | None) -> list[dict[str, Any]]:
+def _grant_statements(grants: tuple[Grant, ...], region: str | None,
+                      account: str | None) -> list[dict[str, Any]]:
     statements: dict[str, dict[str, Any]] = {}
-    for grant in GRANTS:
+    for grant in grants:
         statement = statements.setdefault(grant.purpose, {
             "Sid": f"Asyncgw{grant.purpose}",
             "Effect": "Allow",

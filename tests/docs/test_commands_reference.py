@@ -79,7 +79,7 @@ def test_every_option_is_documented_under_its_command(path: str) -> None:
 
 def test_every_option_named_anywhere_on_the_page_exists() -> None:
     known = set().union(*(_options(ctx, command) for ctx, command in _commands().values()))
-    named = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*|-[a-z])\b", TEXT))
+    named = set(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*|-[a-z])\b", TEXT))
     assert named - known == set()
 
 

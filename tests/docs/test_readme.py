@@ -65,15 +65,28 @@ def test_exit_code_table_lists_every_exit_code(page: Path) -> None:
     assert sorted(documented) == sorted(code.value for code in ExitCode)
 
 
-# The IAM table and the sample policy cover every call gateway.py makes, and only those.
+# The IAM tables and the sample policy cover every call gateway.py and functions.py make, and
+# only those.
+
+
+def _operations(path: Path, service: str) -> list[str]:
+    """Every string literal in the module that names an operation of the service."""
+    source = path.read_text(encoding="utf-8")
+    names = botocore.session.get_session().get_service_model(service).operation_names
+    return sorted(set(re.findall(r'"(\w+)"', source)) & set(names))
 
 
 def _gateway_calls() -> dict[str, tuple[str, str]]:
-    """Operation name -> (HTTP verb, IAM resource path) for every AWS call in gateway.py."""
+    """Operation name -> (HTTP verb, IAM resource path) for every AWS call in gateway.py.
+
+    Operations are named as strings (self._call("GetStage", ...), the Put and Delete pairs of
+    set_part) or, for apigatewayv2, as v2 client methods.
+    """
     source = (ROOT / "asyncgw" / "gateway.py").read_text(encoding="utf-8")
     session = botocore.session.get_session()
     calls: dict[str, tuple[str, str]] = {}
-    wanted = [("apigateway", name) for name in re.findall(r'_(?:call|pages)\(\s*"(\w+)"', source)]
+    wanted = [("apigateway", name)
+              for name in _operations(ROOT / "asyncgw" / "gateway.py", "apigateway")]
     v2 = session.get_service_model("apigatewayv2")
     by_snake = {_snake(name): name for name in v2.operation_names}
     wanted += [("apigatewayv2", by_snake[s]) for s in re.findall(r"\bv2\.(\w+)\(", source)]
@@ -89,10 +102,15 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def _function_calls() -> list[str]:
+    """The Lambda operations functions.py calls on the functions REST API methods invoke."""
+    return _operations(ROOT / "asyncgw" / "functions.py", "lambda")
+
+
 def _rest_iam_text() -> str:
-    """The IAM section up to its HTTP API part."""
+    """The IAM section up to its first subsection (target functions, then HTTP APIs)."""
     iam = section(TEXT, "## IAM permissions")
-    return iam.split("\n### HTTP APIs\n", 1)[0]
+    return iam.split("\n### ", 1)[0]
 
 
 def test_iam_table_matches_the_calls_asyncgw_makes() -> None:
@@ -103,6 +121,21 @@ def test_iam_table_matches_the_calls_asyncgw_makes() -> None:
     assert set(documented) == set(calls), "IAM table rows differ from gateway.py's calls"
     for name, (verb, path) in calls.items():
         assert documented[name] == (f"`apigateway:{verb}`", f"`{path}`"), name
+
+
+def test_function_iam_table_matches_the_lambda_calls_asyncgw_makes() -> None:
+    calls = _function_calls()
+    assert {"GetFunctionEventInvokeConfig", "UpdateFunctionEventInvokeConfig"} <= set(calls)
+    text = section(TEXT, "### Target functions")
+    rows = table_rows(text)
+    documented = {row[1]: row[0] for row in rows}
+    assert set(documented) == set(calls), "the table differs from functions.py's Lambda calls"
+    assert all(documented[name] == f"`lambda:{name}`" for name in calls)
+    rest = policy("API_ID", "REGION", "ACCOUNT", http=False)["Statement"]
+    statements = [s for s in rest if any(a.startswith("lambda:") for a in s["Action"])]
+    assert {f"`{s['Sid']}`" for s in statements} <= set(re.findall(r"`Asyncgw\w+`", text))
+    assert all(s["Resource"] == ["arn:aws:lambda:REGION:ACCOUNT:function:*"] for s in statements)
+    assert "`arn:aws:lambda:REGION:ACCOUNT:function:*`" in text
 
 
 # The HTTP API table is the policy's AsyncgwHttp statements, which tests/export/test_iam_policy.py
@@ -153,17 +186,29 @@ def test_http_iam_table_is_the_policys_http_statements() -> None:
     assert "`AsyncgwHttp`" in http
 
 
+def _listed(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
+
+
 def test_sample_policy_allows_every_call() -> None:
     policy_block = next(b for b in blocks((DOCS / "index.md").read_text(encoding="utf-8"))
                         if b.info == "json")
     allowed = set()
+    functions = set()
     for statement in json.loads(policy_block.body)["Statement"]:
-        resources = statement["Resource"]
-        for resource in [resources] if isinstance(resources, str) else resources:
-            path = resource.split("::", 1)[1].replace("a1b2c3d4e5", "API_ID")
-            allowed.add((statement["Action"].removeprefix("apigateway:"), path))
+        for action in _listed(statement["Action"]):
+            for resource in _listed(statement["Resource"]):
+                if action.startswith("lambda:"):
+                    # Any function: the targets are the user's, named anyhow.
+                    assert resource.endswith(":function:*"), resource
+                    functions.add(action.removeprefix("lambda:"))
+                    continue
+                path = resource.split("::", 1)[1].replace("a1b2c3d4e5", "API_ID")
+                allowed.add((action.removeprefix("apigateway:"), path))
     missing = {name: call for name, call in _gateway_calls().items() if call not in allowed}
     assert not missing, f"docs/index.md's policy lacks {missing}"
+    lacking = set(_function_calls()) - functions
+    assert not lacking, f"docs/index.md's policy lacks lambda:{lacking}"
 
 
 # (d) The README's sandbox commands run as written.
@@ -222,6 +267,7 @@ def test_sandbox_block_runs(block: Block, server: Server, tmp_path: Path) -> Non
 _README_IDS = (
     (re.compile(r"\((\w{10})\)"), "(ID)"),
     (re.compile(r"(deployment|replacing) \w{10}\b"), r"\1 ID"),
+    (re.compile(r"(asyncgw [a-z-]+) \w{10}(?= )"), r"\1 ID"),  # commands the notes suggest
 )
 
 

@@ -1,4 +1,5 @@
-"""The IAM policy: valid JSON, and exactly the calls gateway.py and asyncgw.forwarder make."""
+"""The IAM policy: valid JSON, and exactly the calls gateway.py, functions.py and
+asyncgw.forwarder make."""
 
 from __future__ import annotations
 
@@ -14,23 +15,28 @@ import boto3
 import botocore.session
 import pytest
 from botocore import xform_name
+from botocore.exceptions import ClientError
 
 import asyncgw.forwarder
+import asyncgw.functions
 import asyncgw.gateway
 from asyncgw import iam_policy
 from asyncgw.forwarder import recipe, steps
 from asyncgw.forwarder.aws import HttpGateway
 from asyncgw.forwarder.models import Forwarder
+from asyncgw.functions import Functions
 from asyncgw.gateway import Gateway
 from asyncgw.iam_policy import (
     ANY,
     API,
     FORWARDERS,
+    FUNCTION_GRANTS,
     FUNCTIONS,
     GRANTS,
     HTTP_PERMISSIONS,
     PERMISSIONS,
     ROLE,
+    TARGETS,
     Grant,
     partition,
     policy,
@@ -38,7 +44,8 @@ from asyncgw.iam_policy import (
 )
 from asyncgw.modes import Mode
 
-VERB_ACTIONS = {"apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"}
+VERB_ACTIONS = {"apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH",
+                "apigateway:DELETE"}
 SERVICES = ("apigateway", "apigatewayv2")
 HTTP_SERVICES = ("apigatewayv2", "lambda", "iam", "sts")
 FORWARDER_SOURCES = ("aws.py", "steps.py", "executor.py")
@@ -80,6 +87,26 @@ def gateway_calls(source: str | None = None) -> set[tuple[str, str]]:
                 and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "self")):
             found |= {(s, methods[s][node.func.attr]) for s in SERVICES
                       if node.func.attr in methods[s]}
+    return found
+
+
+def function_calls(source: str | None = None) -> set[tuple[str, str]]:
+    """('lambda', operation) for every Lambda operation functions.py names, however it calls it.
+
+    Functions._call takes the operation's name as a string (self._call("GetFunctionConcurrency",
+    ...)); a client method (self.client.get_alias(...)) counts too.
+    """
+    tree = ast.parse(source or Path(asyncgw.functions.__file__).read_text())
+    operations = set(service_model("lambda").operation_names)
+    methods = {xform_name(op): op for op in operations}
+    found = set()
+    for node in ast.walk(tree):
+        name = _text(node)
+        if name in operations:
+            found.add(("lambda", name))
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in methods):
+            found.add(("lambda", methods[node.func.attr]))
     return found
 
 
@@ -203,6 +230,86 @@ def test_the_scan_finds_operations_in_either_spelling() -> None:
 def test_each_permission_is_the_verb_and_path_of_its_operation(permission: Any) -> None:
     assert iam_path(permission.service, permission.operation) == (
         permission.verb, permission.path)
+
+
+# REST APIs: functions.py, the async configuration of the functions methods invoke
+
+
+def test_functions_call_exactly_the_operations_the_function_grants_list() -> None:
+    calls = function_calls()
+    assert {("lambda", "GetFunctionEventInvokeConfig"),
+            ("lambda", "UpdateFunctionEventInvokeConfig")} <= calls
+    listed = {(g.service, g.operation) for g in FUNCTION_GRANTS}
+    assert calls - listed == set(), "functions.py calls operations the IAM policy does not allow"
+    assert listed - calls == set(), "the IAM policy allows operations functions.py never calls"
+
+
+def test_the_function_scan_finds_operations_in_either_spelling() -> None:
+    source = (
+        "class Functions:\n"
+        "    def read(self, name):\n"
+        "        self._call('ListAliases', FunctionName=name)\n"
+        "        self.client.get_alias(FunctionName=name, Name='live')\n"
+    )
+    assert function_calls(source) == {("lambda", "ListAliases"), ("lambda", "GetAlias")}
+
+
+def test_a_new_call_in_functions_would_be_caught() -> None:
+    source = Path(asyncgw.functions.__file__).read_text() + (
+        "\n\ndef reserve(functions, name):\n"
+        "    functions._call('PutFunctionConcurrency', FunctionName=name)\n")
+    listed = {(g.service, g.operation) for g in FUNCTION_GRANTS}
+    assert function_calls(source) - listed == {("lambda", "PutFunctionConcurrency")}
+
+
+@pytest.mark.parametrize("grant", FUNCTION_GRANTS, ids=lambda g: g.operation)
+def test_each_function_grant_is_the_action_of_its_call_on_any_function(grant: Grant) -> None:
+    assert grant.service == "lambda" and grant.action == f"lambda:{grant.operation}"
+    assert grant.operation in service_model("lambda").operation_names
+    assert grant.resource == TARGETS and not grant.condition
+    # Reads serve status; writes only the --on-failure, --max-retries and --max-event-age flags.
+    expected = "ReadFunctions" if grant.operation.startswith("Get") else "ConfigureFunctions"
+    assert grant.purpose == expected
+
+
+def _lambda_client() -> Any:
+    return boto3.client("lambda", region_name=REGION, aws_access_key_id="x",
+                        aws_secret_access_key="x")
+
+
+def test_every_denial_functions_can_report_is_allowed_by_the_rest_policy() -> None:
+    # Functions names the action and function IAM refused; the REST policy alone, without the
+    # HTTP statements, must allow each call on any function, an alias included.
+    functions = Functions(_lambda_client())
+    document = policy("a1b2c3d4e5", REGION, ACCOUNT, http=False)
+    for grant in FUNCTION_GRANTS:
+        denied = ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}},
+                             grant.operation)
+        message = functions._translate(grant.operation, denied, {"FunctionName": TARGET}).message
+        reported = re.search(r"IAM refused (\S+) on (\S+);", message)
+        assert reported is not None, message
+        action, resource = reported.groups()
+        assert (action, resource) == (grant.action, TARGET)
+        assert allowed(document, action, resource), message
+        assert allowed(document, action, f"{TARGET}:live")
+        assert not allowed(document, action, TARGET.replace(REGION, "us-east-1"))
+
+
+def test_the_function_statements_are_rest_statements() -> None:
+    rest = policy(None, REGION, ACCOUNT, http=False)
+    sids = {s["Sid"]: s for s in rest["Statement"]}
+    assert sids["AsyncgwReadFunctions"]["Action"] == [
+        "lambda:GetFunctionConfiguration", "lambda:GetFunctionEventInvokeConfig",
+        "lambda:GetFunctionConcurrency"]
+    assert sids["AsyncgwConfigureFunctions"]["Action"] == [
+        "lambda:PutFunctionEventInvokeConfig", "lambda:UpdateFunctionEventInvokeConfig",
+        "lambda:DeleteFunctionEventInvokeConfig"]
+    for sid in ("AsyncgwReadFunctions", "AsyncgwConfigureFunctions"):
+        assert sids[sid]["Resource"] == [f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:*"]
+    # The forwarders' statements never grant writes on functions other than asyncgw's own.
+    http = [s for s in policy(None, REGION, ACCOUNT)["Statement"]
+            if s["Sid"].startswith("AsyncgwHttp")]
+    assert not any(r.endswith(":function:*") for s in http for r in s["Resource"])
 
 
 # HTTP APIs: asyncgw.forwarder
@@ -382,8 +489,14 @@ def test_the_rest_policy_is_valid_json_with_verb_actions_only(api_id: str | None
     assert document["Version"] == "2012-10-17"
     sids = _sids(document)
     assert len(sids) == len(set(sids))
-    assert {s["Action"] for s in document["Statement"]} == VERB_ACTIONS
-    resources = [r for s in document["Statement"] for r in s["Resource"]]
+    functions = [s for s in document["Statement"] if s["Sid"].endswith("Functions")]
+    assert [s["Sid"] for s in functions] == ["AsyncgwReadFunctions", "AsyncgwConfigureFunctions"]
+    assert all(a.startswith("lambda:") for s in functions for a in s["Action"])
+    assert all(s["Resource"] == ["arn:aws:lambda:eu-west-1:123456789012:function:*"]
+               for s in functions)
+    apigateway = [s for s in document["Statement"] if s not in functions]
+    assert {s["Action"] for s in apigateway} == VERB_ACTIONS
+    resources = [r for s in apigateway for r in s["Resource"]]
     assert all(r.startswith("arn:aws:apigateway:eu-west-1::/") for r in resources)
     assert f"arn:aws:apigateway:eu-west-1::/restapis/{api_id or '*'}/deployments" in resources
     if api_id is not None:
@@ -416,6 +529,7 @@ def test_without_an_api_id_or_region_everything_is_a_wildcard() -> None:
     assert "arn:aws:apigateway:*::/apis" in resources
     assert "arn:aws:apigateway:*::/apis/*/integrations/*" in resources
     assert "arn:aws:lambda:*:*:function:asyncgw-*" in resources
+    assert "arn:aws:lambda:*:*:function:*" in resources
     assert "arn:aws:iam::*:role/asyncgw-forwarder-*" in resources
 
 
@@ -436,7 +550,8 @@ def test_every_denial_gateway_can_report_is_allowed_by_the_policy() -> None:
                           aws_secret_access_key="x")
     gateway = Gateway(client)
     params = {"restApiId": "a1b2c3d4e5", "resourceId": "r1", "httpMethod": "POST",
-              "stageName": "prod", "requestValidatorId": "v1"}
+              "stageName": "prod", "requestValidatorId": "v1", "statusCode": "202",
+              "exportType": "oas30"}
     document = policy("a1b2c3d4e5", "us-east-1", http=False)
     for permission in (p for p in PERMISSIONS if p.service == "apigateway"):
         reported = gateway._iam_action(permission.operation, params)

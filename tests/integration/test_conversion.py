@@ -170,3 +170,27 @@ def test_a_proxy_method_with_integration_responses_is_refused(
                                                 httpMethod="ANY", statusCode="200")
     with pytest.raises(UsageError, match="could not put back exactly"):
         change(gateway, orders.api_id, Mode.ASYNC, PROXY, convert=True)
+
+
+def test_202_carries_the_cors_headers_the_200_declares_and_maps(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    resource = orders.resource_ids["/orders/{id}/refund"]
+    origin = "method.response.header.Access-Control-Allow-Origin"
+    where = {"restApiId": orders.api_id, "resourceId": resource, "httpMethod": "POST"}
+    account.apigateway.put_method_response(**where, statusCode="200",
+                                           responseParameters={origin: False},
+                                           responseModels={"application/json": "Empty"})
+    account.apigateway.put_integration_response(**where, statusCode="200",
+                                                responseParameters={origin: "'*'"})
+    before = method_state(account, orders.api_id, NON_PROXY)
+
+    change(gateway, orders.api_id, Mode.SWITCHABLE, NON_PROXY, respond_202=True)
+    method = _method(gateway, orders.api_id, NON_PROXY)
+    assert method.method_responses["202"].response_parameters == {origin: False}
+    default = conversion.default_response(method)
+    assert default is not None
+    assert default.response_parameters == {origin: "'*'"}  # the mapping async calls go through
+
+    change(gateway, orders.api_id, Mode.SWITCHABLE, NON_PROXY, respond_202=False)
+    assert method_state(account, orders.api_id, NON_PROXY) == before

@@ -15,6 +15,7 @@ from asyncgw.models import (
     PatchIntegration,
     PatchMethod,
     PatchOp,
+    SetPart,
     new_validator_id,
 )
 from asyncgw.modes import Mode, ineligibility, lambda_function
@@ -96,6 +97,12 @@ def build(snapshot: ApiSnapshot, methods: Sequence[Method], mode: Mode) -> Expor
     """Apply asyncgw's own plan for `mode` to the methods, on paper, and describe the result."""
     _check(methods, mode)
     planned = plan(snapshot, Selection(tuple(methods), ()), mode, None)
+    whole = sorted({f"{s.http_method} {s.path}" for s in planned.steps if isinstance(s, SetPart)})
+    if whole:
+        raise UsageError(f"{', '.join(whole)}: converted from a proxy integration or answering "
+                         "202; export writes only the request mapping and validator, not whole "
+                         "integrations and responses, so it would not match; export the other "
+                         "methods")
     created = {
         new_validator_id(step.name): ValidatorState(
             step.name, step.validate_request_body, step.validate_request_parameters, None

@@ -93,3 +93,16 @@ def test_the_export_matches_what_applying_the_mode_leaves(
         validator = after.validator(live.request_validator_id)
         assert (validator.name if validator else None) == (
             state.validator.name if state.validator else None), state.key
+
+
+def test_a_converted_method_is_refused_rather_than_exported_half(
+    gateway: Gateway, orders: SeededApi
+) -> None:
+    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, ("ANY /webhooks",), stage="prod",
+                                convert_proxy=True)
+    before = intent.read(gateway, orders.api_id)
+    apply(wanted.plan(before), before, gateway, wanted.plan)
+    converted = intent.read(gateway, orders.api_id)
+    webhooks = [m for m in converted.methods if m.key == "ANY /webhooks"]
+    with pytest.raises(UsageError, match="converted from a proxy integration"):
+        build(converted, webhooks, Mode.SYNC)

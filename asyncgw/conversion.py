@@ -32,20 +32,24 @@ SUCCESS_STATUS = "200"
 _JSON = proxy_templates.RESPONSE_CONTENT_TYPE
 
 
+OWNED = ("type", "integrationHttpMethod", "requestTemplates", "passthroughBehavior",
+         "contentHandling")
+"""The integration fields a conversion replaces; every other field stays the user's."""
+
+
 class Converted(Model):
-    """The proxy integration a conversion replaced, and the method responses it added."""
+    """The proxy integration's fields a conversion replaced, and the method responses it added."""
 
     proxy: dict[str, object]
-    """PutIntegration's arguments for the original AWS_PROXY integration."""
+    """The OWNED fields of the original AWS_PROXY integration, as PutIntegration takes them."""
     method_responses: tuple[str, ...] = ()
 
 
 class Accepted(Model):
-    """The default integration response 202 Accepted replaced, and the responses it added."""
+    """The application/json template 202 Accepted wrapped, and the method responses it added."""
 
-    original: dict[str, object] | None = Field(default=None)
-    """PutIntegrationResponse's arguments for the response before, None when there was none."""
-    status_code: str = SUCCESS_STATUS
+    template: str | None = Field(default=None)
+    """The default response's application/json template before, None when it had none."""
     method_responses: tuple[str, ...] = ()
 
 
@@ -56,7 +60,26 @@ def _marker(text: str | None, prefix: str, kind: type[_M]) -> _M | None:
     if not text or not text.startswith(prefix):
         return None
     first = text.split("\n", 1)[0]
-    return kind.model_validate_json(first.removeprefix(prefix))
+    try:
+        return kind.model_validate_json(first.removeprefix(prefix))
+    except ValueError:  # a hand-edited marker: damaged() says so, nothing is restored from it
+        return None
+
+
+def damaged(method: Method) -> str | None:
+    """Why asyncgw cannot read its own marker on this method, or None."""
+    integration = method.integration
+    if integration is None:
+        return None
+    texts = [*integration.request_templates.values(),
+             *(t for r in integration.integration_responses.values()
+               for t in r.response_templates.values())]
+    for text in texts:
+        for prefix, kind in ((CONVERTED, Converted), (ACCEPTED, Accepted)):
+            if text and text.startswith(prefix) and _marker(text, prefix, kind) is None:
+                return (f"the first line of a template starts with {prefix.strip()!r} but cannot "
+                        "be read: asyncgw will not restore from it; fix or remove that line")
+    return None
 
 
 def _line(prefix: str, payload: BaseModel) -> str:
@@ -113,10 +136,15 @@ def convert(method: Method, mode: Mode, respond_202: bool, mapping: str,
     if integration.integration_responses:
         raise UsageError(f"{method.key}: its proxy integration has integration responses, "
                          "which asyncgw could not put back exactly; nothing was changed")
+    if integration.response_transfer_mode not in (None, "BUFFERED"):
+        raise UsageError(f"{method.key} streams its response "
+                         f"({integration.response_transfer_mode}); a converted integration "
+                         "cannot, so it is left as it is")
     added = tuple(code for code in (SUCCESS_STATUS, ACCEPTED_STATUS)
                   if code not in method.method_responses)
     original = parts.integration_arguments(integration)
-    marker = _line(CONVERTED, Converted(proxy=original, method_responses=added))
+    owned = {key: original[key] for key in OWNED if key in original}
+    marker = _line(CONVERTED, Converted(proxy=owned, method_responses=added))
     templates = {content_type: marker + template for content_type, template in
                  proxy_templates.request_templates(binary_media_types).items()}
     new = {
@@ -128,17 +156,7 @@ def convert(method: Method, mode: Mode, respond_202: bool, mapping: str,
         "passthroughBehavior": proxy_templates.PASSTHROUGH_BEHAVIOR,
         "contentHandling": proxy_templates.CONTENT_HANDLING,
     }
-    steps = [_set(method, "integration", None, new, original, [
-        FieldChange(field="type", before=integration.type, after="AWS"),
-        FieldChange(field=f"requestParameters.{INVOCATION_TYPE_MAPPING}", before=None,
-                    after=mapping),
-        FieldChange(field="requestTemplates", before=_templates_label(original),
-                    after=f"proxy event (payload 1.0) for {len(templates)} content types"),
-        FieldChange(field="passthroughBehavior", before=integration.passthrough_behavior,
-                    after=proxy_templates.PASSTHROUGH_BEHAVIOR),
-        FieldChange(field="contentHandling", before=integration.content_handling,
-                    after=proxy_templates.CONTENT_HANDLING),
-    ])]
+    steps = [_set(method, "integration", None, new, original, _diff(original, new))]
     steps += [_add_method_response(method, code) for code in added]
     steps.append(_response(method, mode, respond_202, proxy=True,
                            binary_media_types=binary_media_types))
@@ -146,24 +164,28 @@ def convert(method: Method, mode: Mode, respond_202: bool, mapping: str,
 
 
 def restore(method: Method, found: Converted) -> list[SetPart]:
-    """Put a converted method's proxy integration back and remove what conversion added."""
+    """Put a converted method's proxy integration back and remove what conversion added.
+
+    Only the fields the conversion owns come from the marker: a URI, role or timeout changed
+    since (by hand or by a stack) is kept as it is now.
+    """
     integration = method.integration
     assert integration is not None
     current = parts.integration_arguments(integration)
+    kept = {key: value for key, value in current.items() if key not in OWNED}
+    parameters = {k: v for k, v in integration.request_parameters.items()
+                  if k != INVOCATION_TYPE_MAPPING}
+    restored = {**kept, **found.proxy, "requestParameters": parameters}
+    if not parameters:
+        del restored["requestParameters"]
     steps = [
-        _set(method, "integration-response", code,
-             None, parts.integration_response_arguments(response),
-             [FieldChange(field="responseTemplates", before="asyncgw's", after=None)])
+        _set(method, "integration-response", code, None,
+             parts.integration_response_arguments(response),
+             [FieldChange(field="statusCode", before=code, after=None)])
         for code, response in sorted(integration.integration_responses.items())
     ]
-    steps.append(_set(method, "integration", None, found.proxy, current, [
-        FieldChange(field="type", before=integration.type, after=str(found.proxy["type"])),
-        FieldChange(field=f"requestParameters.{INVOCATION_TYPE_MAPPING}",
-                    before=integration.request_parameters.get(INVOCATION_TYPE_MAPPING),
-                    after=None),
-        FieldChange(field="requestTemplates", before="proxy event (asyncgw)",
-                    after=_templates_label(found.proxy)),
-    ]))
+    steps.append(_set(method, "integration", None, restored, current,
+                      _diff(current, restored)))
     return steps + _remove_method_responses(method, found.method_responses)
 
 
@@ -178,20 +200,26 @@ def respond(method: Method, mode: Mode, respond_202: bool | None,
     if converted(method) is not None:
         step = _response(method, mode, wanted, proxy=True,
                          binary_media_types=binary_media_types)
-        return [] if step.after == step.before else [step]
+        return [] if step.before is not None and same(step.after or {}, step.before) else [step]
     if wanted:
         return _accept(method, mode)
     return undo_accepted(method)
 
 
 def undo_accepted(method: Method) -> list[SetPart]:
-    """Put a non-proxy method's default response back as it was before 202 Accepted."""
+    """Put a non-proxy method's default response template back as it was before 202."""
     found = accepted(method)
     response = default_response(method)
     if found is None or response is None:
         return []
-    steps = [_set(method, "integration-response", response.status_code, found.original,
-                  parts.integration_response_arguments(response),
+    current = parts.integration_response_arguments(response)
+    templates = {k: v or "" for k, v in response.response_templates.items() if k != _JSON}
+    if found.template is not None:
+        templates[_JSON] = found.template
+    after = {k: v for k, v in current.items() if k != "responseTemplates"}
+    if templates:
+        after["responseTemplates"] = templates
+    steps = [_set(method, "integration-response", response.status_code, after, current,
                   [FieldChange(field="202 Accepted for async calls", before="yes", after=None)])]
     return steps + _remove_method_responses(method, found.method_responses)
 
@@ -202,27 +230,23 @@ def _accept(method: Method, mode: Mode) -> list[SetPart]:
         raise UsageError(f"{method.key} has no default integration response to answer 202 "
                          "from; add one, or leave out --respond-202")
     found = accepted(method)
-    original_args = found.original if found else parts.integration_response_arguments(response)
-    original = IntegrationResponse.model_validate(
-        {"statusCode": response.status_code, **(original_args or {})})
-    templates = original.response_templates
+    templates = {k: v or "" for k, v in response.response_templates.items()}
+    original = found.template if found else templates.get(_JSON)
     if templates and _JSON not in templates:
         raise UsageError(f"{method.key}: its default response has templates only for "
                          f"{', '.join(templates)}; 202 Accepted needs an {_JSON} one")
-    existing = templates.get(_JSON) or ""
     added = found.method_responses if found else tuple(
         code for code in (ACCEPTED_STATUS,) if code not in method.method_responses)
-    marker = Accepted(original=original_args, status_code=response.status_code,
-                      method_responses=added)
-    template = proxy_templates.response_template(_template_mode(mode), True, False,
-                                                 existing=existing)
-    after = {**(original_args or {}),
-             "responseTemplates": {**templates, _JSON: _line(ACCEPTED, marker) + template}}
+    marker = Accepted(template=original, method_responses=added)
+    wrapped = proxy_templates.response_template(_template_mode(mode), True, False,
+                                                existing=original or "")
     current = parts.integration_response_arguments(response)
+    after = {**current, "responseTemplates": {**templates,
+                                              _JSON: _line(ACCEPTED, marker) + wrapped}}
     steps = []
     if found is None:
         steps += [_add_method_response(method, code) for code in added]
-    if after != current:
+    if not same(after, current):
         steps.append(_set(method, "integration-response", response.status_code, after, current,
                           [FieldChange(field="202 Accepted for async calls",
                                        before="yes" if found else None,
@@ -237,8 +261,9 @@ def _response(method: Method, mode: Mode, respond_202: bool, proxy: bool,
     current = method.integration.integration_responses.get(SUCCESS_STATUS) if (
         method.integration) else None
     before = parts.integration_response_arguments(current) if current else None
-    # No selectionPattern: the default response, which a Lambda success picks [MODEL].
-    after: dict[str, object] = {"responseTemplates": {_JSON: template}}
+    # No selectionPattern: the default response, which a Lambda success picks [MODEL]. No
+    # template at all when there is nothing to render: Lambda's empty payload passes through.
+    after: dict[str, object] = {"responseTemplates": {_JSON: template}} if template else {}
     label = ("202 Accepted for async calls" if respond_202 else "empty 200 for async calls")
     return _set(method, "integration-response", SUCCESS_STATUS, after, before, [
         FieldChange(field="responseTemplates", before="previous" if before else None,
@@ -277,11 +302,52 @@ def _set(method: Method, part: str, status_code: str | None, after: dict[str, ob
     })
 
 
-def _templates_label(arguments: dict[str, object]) -> str | None:
-    templates = arguments.get("requestTemplates")
-    if not isinstance(templates, dict) or not templates:
+def same(left: dict[str, object], right: dict[str, object]) -> bool:
+    """Equal as AWS stores them: an empty template, a null one and none are alike.
+
+    That AWS reads an empty template back as null (or drops it) is [UNVERIFIED]; comparing
+    this way keeps a re-plan from finding a change that is not there either way.
+    """
+    return _normal(left) == _normal(right)
+
+
+def _normal(arguments: dict[str, object]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in arguments.items():
+        if isinstance(value, dict):
+            value = {k: v for k, v in value.items() if v not in (None, "")}
+        if value not in (None, "", {}, []):
+            out[key] = value
+    return out
+
+
+def _diff(before: dict[str, object], after: dict[str, object]) -> list[FieldChange]:
+    """Every field that differs, map entries one by one, templates summarised."""
+    changes = []
+    for key in sorted(before.keys() | after.keys()):
+        was, now = before.get(key), after.get(key)
+        if was == now:
+            continue
+        if isinstance(was, dict | None) and isinstance(now, dict | None) and (
+                isinstance(was, dict) or isinstance(now, dict)):
+            old_map, new_map = was or {}, now or {}
+            for entry in sorted(old_map.keys() | new_map.keys()):
+                if old_map.get(entry) != new_map.get(entry):
+                    changes.append(FieldChange(field=f"{key}.{entry}",
+                                               before=_shown(old_map.get(entry)),
+                                               after=_shown(new_map.get(entry))))
+        else:
+            changes.append(FieldChange(field=key, before=_shown(was), after=_shown(now)))
+    return changes
+
+
+def _shown(value: object) -> str | None:
+    if value is None:
         return None
-    return ", ".join(sorted(templates))
+    text = str(value)
+    if text.startswith(CONVERTED):
+        return "proxy event template (asyncgw)"
+    return text if len(text) <= 80 else f"template of {len(text)} characters"
 
 
 def repairs(original: Method, changed: Method) -> tuple[list[SetPart], bool]:

@@ -46,6 +46,8 @@ class Integration(Model):
     connection_type: str | None = None
     connection_id: str | None = None
     tls_config: dict[str, object] | None = None
+    response_transfer_mode: str | None = None
+    integration_target: str | None = None
     integration_responses: dict[str, IntegrationResponse] = Field(default_factory=dict)
 
 

@@ -22,6 +22,9 @@ def integration_arguments(integration: Integration) -> dict[str, object]:
         "connectionType": integration.connection_type,
         "connectionId": integration.connection_id,
         "tlsConfig": integration.tls_config,
+        # Newer PutIntegration fields, sent only when the integration has them.
+        "responseTransferMode": integration.response_transfer_mode,
+        "integrationTarget": integration.integration_target,
     }
     return {key: value for key, value in fields.items() if value is not None}
 

@@ -209,6 +209,9 @@ def _method_steps(
     method: Method, mode: Mode, snapshot: ApiSnapshot, pool: _ValidatorPool
 ) -> tuple[list[Step], list[str]]:
     assert method.integration is not None
+    broken = conversion.damaged(method)
+    if broken is not None:
+        raise UsageError(f"{method.key}: {broken}")
     mapping = method.integration.request_parameters.get(INVOCATION_TYPE_MAPPING)
     declared = method.request_parameters.get(SELECTOR_PARAMETER)
     validator = snapshot.validator(method.request_validator_id)

@@ -108,8 +108,10 @@ def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableTy
         )
         if found.reason:
             notes.append(Text(f"  {method.key}: not eligible, {found.reason}", style="dim"))
+        broken = conversion.damaged(method)
         warnings = [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
-                    *_not_live(snapshot, served, method.key, found.mode)]
+                    *_not_live(snapshot, served, method.key, found.mode),
+                    *([broken] if broken else [])]
         notes += [Text(f"  {method.key}: {w}", style="yellow") for w in warnings]
     parts: list[RenderableType] = [_header(snapshot)]
     parts.append(table if snapshot.methods else Text("The API has no methods."))
@@ -180,7 +182,8 @@ def _method_json(method: Method, snapshot: ApiSnapshot,
         "deployed": {stage.stage: (None if stage.error else stage.modes.get(method.key))
                      for stage in served},
         "warnings": [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
-                     *_not_live(snapshot, served, method.key, found.mode)],
+                     *_not_live(snapshot, served, method.key, found.mode),
+                     *filter(None, [conversion.damaged(method)])],
     }
 
 

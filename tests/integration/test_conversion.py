@@ -194,3 +194,61 @@ def test_202_carries_the_cors_headers_the_200_declares_and_maps(
 
     change(gateway, orders.api_id, Mode.SWITCHABLE, NON_PROXY, respond_202=False)
     assert method_state(account, orders.api_id, NON_PROXY) == before
+
+
+def test_disable_keeps_integration_fields_changed_after_the_conversion(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    change(gateway, orders.api_id, Mode.ASYNC, PROXY, convert=True)
+    resource = orders.resource_ids["/webhooks"]
+    account.apigateway.update_integration(
+        restApiId=orders.api_id, resourceId=resource, httpMethod="ANY",
+        patchOperations=[{"op": "replace", "path": "/timeoutInMillis", "value": "5000"}])
+    wanted = intent.mode_change(orders.api_id, Mode.SYNC, (PROXY,), stage="prod")
+    plan = wanted.plan(intent.read(gateway, orders.api_id))
+    shown = {c.field for step in plan.steps for c in step.changes}
+    assert "type" in shown and "timeoutInMillis" not in shown
+    change(gateway, orders.api_id, Mode.SYNC, PROXY)
+    restored = method_state(account, orders.api_id, PROXY)["methodIntegration"]
+    assert (restored["type"], restored["timeoutInMillis"]) == ("AWS_PROXY", 5000)
+
+
+def test_a_header_mapping_added_after_202_survives_a_rerun_and_disable(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    change(gateway, orders.api_id, Mode.ASYNC, NON_PROXY, respond_202=True)
+    resource = orders.resource_ids["/orders/{id}/refund"]
+    where = {"restApiId": orders.api_id, "resourceId": resource, "httpMethod": "POST",
+             "statusCode": "200"}
+    mapped = "method.response.header.X-Team"
+    response = account.apigateway.get_integration_response(**where)
+    account.apigateway.put_integration_response(
+        **where, responseTemplates=response["responseTemplates"],
+        responseParameters={mapped: "'jobs'"})
+    again = intent.mode_change(orders.api_id, Mode.ASYNC, (NON_PROXY,), stage="prod")
+    assert again.plan(intent.read(gateway, orders.api_id)).is_empty
+    change(gateway, orders.api_id, Mode.SYNC, NON_PROXY)
+    after = account.apigateway.get_integration_response(**where)
+    assert after["responseParameters"] == {mapped: "'jobs'"}
+    assert not conversion.answers_202(_method(gateway, orders.api_id, NON_PROXY))
+
+
+def test_a_damaged_marker_is_reported_and_never_restored_from(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    change(gateway, orders.api_id, Mode.ASYNC, PROXY, convert=True)
+    resource = orders.resource_ids["/webhooks"]
+    integration = account.apigateway.get_integration(restApiId=orders.api_id,
+                                                     resourceId=resource, httpMethod="ANY")
+    key = "application/json"
+    damaged = integration["requestTemplates"][key].replace('{"proxy"', '{"pro', 1)
+    account.apigateway.update_integration(
+        restApiId=orders.api_id, resourceId=resource, httpMethod="ANY",
+        patchOperations=[{"op": "replace", "path": "/requestTemplates/application~1json",
+                          "value": damaged}])
+    status = asyncgw("status", orders.api_id)
+    assert status.code == 0, status.err
+    assert "cannot be read" in status.out
+    result = asyncgw("disable", orders.api_id, "-m", PROXY, "--stage", "prod", "--yes")
+    assert result.code == 2
+    assert "cannot be read" in result.last_error_line

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.exceptions import ClientError
 
 from asyncgw.aws_errors import client_error, translated
-from asyncgw.errors import AccessDenied, AsyncgwError
+from asyncgw.errors import AsyncgwError
 from asyncgw.models import AsyncConfig, FunctionSide
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
 
+_T = TypeVar("_T")
 _NOT_FOUND = {"ResourceNotFoundException"}
 _THROTTLED = {"TooManyRequestsException", "ThrottlingException"}
 _QUALIFIED = re.compile(r"^(?P<base>arn:[^:]+:lambda:[^:]+:\d+:function:[^:]+):(?P<qualifier>.+)$")
@@ -56,19 +57,30 @@ class Functions:
         try:
             settings = self._call("GetFunctionConfiguration", FunctionName=name,
                                   **_qualifier(qualifier))
-            config = self.config(function)
-            concurrency = self._call("GetFunctionConcurrency", FunctionName=name)
         except _NotFound:
             return FunctionSide(function=function, error="function not found")
-        except AccessDenied as denied:
-            return FunctionSide(function=function, error=denied.message)
+        except AsyncgwError as failed:  # status reports what it could not read, and goes on
+            return FunctionSide(function=function, error=failed.message)
+        problems: list[str] = []
+        config = self._degrading(lambda: self.config(function), problems)
+        concurrency = self._degrading(
+            lambda: self._call("GetFunctionConcurrency", FunctionName=name), problems) or {}
         reserved = concurrency.get("ReservedConcurrentExecutions")
         return FunctionSide(
             function=function,
+            error="; ".join(problems) or None,
             config=config,
             dead_letter=settings.get("DeadLetterConfig", {}).get("TargetArn") or None,
             reserved_concurrency=int(reserved) if reserved is not None else None,
         )
+
+    @staticmethod
+    def _degrading(read: Callable[[], _T], problems: list[str]) -> _T | None:
+        try:
+            return read()
+        except AsyncgwError as failed:
+            problems.append(failed.message)
+            return None
 
     def read_all(self, functions: Iterable[str]) -> tuple[FunctionSide, ...]:
         """The function side of each distinct function, in a stable order."""

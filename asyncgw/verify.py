@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from asyncgw.models import ApiSnapshot, Method
-from asyncgw.modes import Mode, assess, function_name, lambda_function
+from asyncgw.modes import (
+    INVOCATION_TYPE_MAPPING,
+    SELECTOR_PARAMETER,
+    Mode,
+    assess,
+    function_name,
+    lambda_function,
+)
 
 PATH_VALUE = "asyncgw-verify"
 """Stands in for every path parameter in the test request."""
@@ -46,10 +53,13 @@ class Check:
     lambda_status: int | None = None
 
 
-def invocation_type(mode: Mode, invoke: bool) -> str | None:
+def invocation_type(mode: Mode, invoke: bool, method: Method | None = None) -> str | None:
     """The invocation a check of this mode sends, or None when it sends nothing."""
     if mode is Mode.SWITCHABLE:
-        return DRY_RUN  # proves the same wiring as Event, without running the function
+        # DryRun proves the same wiring as Event without running the function, but only when
+        # the InvocationType header is what API Gateway maps: through any other source the
+        # header would be ignored and the function would run.
+        return DRY_RUN if method is None or _header_chooses(method) else None
     if mode is Mode.ASYNC and invoke:
         return EVENT
     return None
@@ -59,9 +69,11 @@ def check(invoker: Invoker, snapshot: ApiSnapshot, method: Method, invoke: bool,
           stage_variables: Mapping[str, str], body: str = "{}") -> Check:
     """Run (or decline to run) the check of one method."""
     mode = assess(method, snapshot).mode
-    kind = invocation_type(mode, invoke)
+    kind = invocation_type(mode, invoke, method)
     if kind is None:
         reason = {
+            Mode.SWITCHABLE: "not tried: the invocation type is not chosen by the "
+                             "InvocationType header, so a DryRun could run the function",
             Mode.ASYNC: "not tried: an async method always runs its function; pass --invoke to "
                         "invoke it for real",
             Mode.SYNC: "not tried: synchronous, nothing asyncgw set up to prove",
@@ -107,11 +119,17 @@ def run(invoker: Invoker, snapshot: ApiSnapshot, methods: Sequence[Method], invo
     return [check(invoker, snapshot, m, invoke, stage_variables, body) for m in methods]
 
 
+def _header_chooses(method: Method) -> bool:
+    integration = method.integration
+    return integration is not None and integration.request_parameters.get(
+        INVOCATION_TYPE_MAPPING) == SELECTOR_PARAMETER
+
+
 def real_invocations(snapshot: ApiSnapshot, methods: Sequence[Method], invoke: bool) -> list[str]:
     """'POST /orders (orders-jobs)' for each method whose check runs its function for real."""
     out = []
     for method in methods:
-        if invocation_type(assess(method, snapshot).mode, invoke) == EVENT:
+        if invocation_type(assess(method, snapshot).mode, invoke, method) == EVENT:
             function = lambda_function(method.integration)
             out.append(f"{method.key} ({function_name(function) if function else '?'})")
     return out

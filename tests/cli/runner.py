@@ -46,6 +46,7 @@ def asyncgw(
     injector: FaultInjector | None = None,
     read_failure: Callable[..., object] | None = None,
     calls: list[str] | None = None,
+    lambda_failure: Callable[..., object] | None = None,
 ) -> Result:
     """Run `asyncgw ARGS` in this process; faults go onto the gateway's real client."""
     out, err = io.StringIO(), io.StringIO()
@@ -60,6 +61,9 @@ def asyncgw(
         if calls is not None:
             made.client.meta.events.register(
                 "before-call.api-gateway", lambda model, **_: calls.append(model.name))
+        functions = made.functions()
+        if lambda_failure is not None and functions is not None:
+            functions.client.meta.events.register_first("before-call.lambda", lambda_failure)
         return made
 
     runtime = Runtime(

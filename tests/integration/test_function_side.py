@@ -142,3 +142,17 @@ def test_the_flags_are_checked_before_any_call(orders: SeededApi) -> None:
     assert result.code == 2
     assert "use a destination in us-east-1" in result.last_error_line
     assert "GetResources" not in calls
+
+
+def test_status_reports_a_lambda_read_it_could_not_make_and_goes_on(
+    orders: SeededApi, account: Clients
+) -> None:
+    from tests.cli.runner import read_fault
+
+    result = asyncgw("status", orders.api_id, "--output", "json",
+                     lambda_failure=read_fault("GetFunctionConcurrency", 400,
+                                               "InvalidParameterValueException"))
+    assert result.code == 0, result.err
+    side = json.loads(result.out)["functions"][0]
+    assert "InvalidParameterValueException" in side["error"]
+    assert side["failedEventsKept"] is None

@@ -86,3 +86,15 @@ def test_sync_methods_are_not_tried() -> None:
     target = method("GET /orders")
     found = verify.check(Recorder(DRY_RUN_OK), snapshot([target]), target, True, {})
     assert (found.proven, found.mode) == (None, Mode.SYNC)
+
+
+def test_a_method_switched_by_another_parameter_is_not_sent_a_dry_run() -> None:
+    from tests.builders import lambda_integration
+
+    target = method("POST /orders", lambda_integration("method.request.querystring.mode"),
+                    {"method.request.querystring.mode": True}, "v-par")
+    invoker = Recorder(DRY_RUN_OK)
+    found = verify.check(invoker, snapshot([target]), target, False, {})
+    assert found.mode is Mode.SWITCHABLE
+    assert (found.proven, invoker.calls) == (None, [])
+    assert "could run the function" in found.detail

@@ -17,17 +17,44 @@ VALIDATORS = "x-amazon-apigateway-request-validators"
 _LOCATION = {"header": "header", "query": "querystring", "path": "path"}
 
 
+Wiring = tuple[str, str | None, tuple[tuple[str, str], ...], str]
+"""What decides how a method invokes its function: type, URI, mappings, default template."""
+
+
+def wiring(method: Method) -> Wiring:
+    """The parts of a method that decide how it invokes and answers, for comparing."""
+    integration = method.integration
+    if integration is None:
+        return ("", None, (), "")
+    default = next((r for r in integration.integration_responses.values()
+                    if not r.selection_pattern), None)
+    template = (default.response_templates.get("application/json") if default else None) or ""
+    return (integration.type, integration.uri, tuple(sorted(integration.request_parameters
+                                                            .items())), template)
+
+
 @dataclass(frozen=True)
 class Served:
-    """The mode of each method ('VERB /path') in the deployment a stage serves."""
+    """The mode and wiring of each method ('VERB /path') in the deployment a stage serves."""
 
     stage: str
     modes: dict[str, Mode] = field(default_factory=dict)
     error: str | None = None
+    wirings: dict[str, Wiring] = field(default_factory=dict)
 
     def differs(self, key: str, current: Mode) -> bool:
         """True when the stage serves the method in another mode, or not at all."""
         return self.error is None and self.modes.get(key) != current
+
+    def older(self, method: Method) -> bool:
+        """True when the stage serves the method's mode, but not its current wiring.
+
+        That GetExport reproduces mappings and templates verbatim is [UNVERIFIED] beyond
+        the recorded requestParameters [REC 3.3].
+        """
+        key = method.key
+        return (self.error is None and key in self.wirings
+                and self.wirings[key] != wiring(method))
 
 
 def served(stage: str, export: Mapping[str, Any], current: ApiSnapshot) -> Served:
@@ -51,7 +78,8 @@ def served(stage: str, export: Mapping[str, Any], current: ApiSnapshot) -> Serve
     ]
     deployed = ApiSnapshot(api=current.api, region=current.region, methods=tuple(methods),
                            validators=tuple(validators.values()), stages=())
-    return Served(stage, {m.key: assess(m, deployed).mode for m in methods})
+    return Served(stage, {m.key: assess(m, deployed).mode for m in methods},
+                  wirings={m.key: wiring(m) for m in methods})
 
 
 def _method(path: str, verb: str, operation: Mapping[str, Any],
@@ -59,12 +87,17 @@ def _method(path: str, verb: str, operation: Mapping[str, Any],
     raw = operation.get(INTEGRATION)
     integration = None
     if raw is not None:
-        integration = Integration(
-            type=str(raw.get("type", "")).upper(),
-            uri=raw.get("uri"),
-            http_method=raw.get("httpMethod"),
-            request_parameters=dict(raw.get("requestParameters", {})),
-        )
+        default = raw.get("responses", {}).get("default")
+        responses = {} if not default else {str(default.get("statusCode", "200")): {
+            "statusCode": str(default.get("statusCode", "200")),
+            "responseTemplates": default.get("responseTemplates", {})}}
+        integration = Integration.model_validate({
+            "type": str(raw.get("type", "")).upper(),
+            "uri": raw.get("uri"),
+            "httpMethod": raw.get("httpMethod"),
+            "requestParameters": dict(raw.get("requestParameters", {})),
+            "integrationResponses": responses,
+        })
     parameters = {
         f"method.request.{_LOCATION[p['in']]}.{p['name']}": bool(p.get("required", False))
         for p in [*shared, *operation.get("parameters", [])]

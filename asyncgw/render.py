@@ -104,13 +104,13 @@ def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableTy
             function_name(function) if function else "-",
             Text(found.mode, style=MODE_STYLE[found.mode]),
             _validator_cell(method, snapshot),
-            *(_served_cell(stage, method.key, found.mode) for stage in served),
+            *(_served_cell(stage, method, found.mode) for stage in served),
         )
         if found.reason:
             notes.append(Text(f"  {method.key}: not eligible, {found.reason}", style="dim"))
         broken = conversion.damaged(method)
         warnings = [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
-                    *_not_live(snapshot, served, method.key, found.mode),
+                    *_not_live(snapshot, served, method, found.mode),
                     *([broken] if broken else [])]
         notes += [Text(f"  {method.key}: {w}", style="yellow") for w in warnings]
     parts: list[RenderableType] = [_header(snapshot)]
@@ -133,29 +133,32 @@ def _type_cell(method: Method) -> str:
     return method.integration.type
 
 
-def _served_cell(stage: Served, key: str, current: Mode) -> Text:
+def _served_cell(stage: Served, method: Method, current: Mode) -> Text:
     if stage.error is not None:
         return Text("?", style="dim")
-    deployed = stage.modes.get(key)
+    deployed = stage.modes.get(method.key)
     if deployed is None:
         return Text("not deployed", style="yellow")
-    if deployed != current:
+    if deployed != current or stage.older(method):
         return Text(f"{deployed} *", style="yellow")
     return Text(str(deployed), style=MODE_STYLE[deployed])
 
 
-def _not_live(snapshot: ApiSnapshot, served: Sequence[Served], key: str,
+def _not_live(snapshot: ApiSnapshot, served: Sequence[Served], method: Method,
               current: Mode) -> list[str]:
     """'async, not yet deployed to prod (it serves sync)' for each stage that lags."""
     invoking = (Mode.ASYNC, Mode.SWITCHABLE)
-    return [
-        f"{current}, not yet deployed to {stage.stage} (it serves "
-        f"{stage.modes.get(key, 'no such method')}): asyncgw redeploy {snapshot.api.id} "
-        f"--stage {stage.stage}"
-        for stage in served
-        if stage.differs(key, current) and (current in invoking
-                                            or stage.modes.get(key) in invoking)
-    ]
+    key, notes = method.key, []
+    for stage in served:
+        deployed = stage.modes.get(key)
+        fix = f"asyncgw redeploy {snapshot.api.id} --stage {stage.stage}"
+        if stage.differs(key, current) and (current in invoking or deployed in invoking):
+            notes.append(f"{current}, not yet deployed to {stage.stage} (it serves "
+                         f"{deployed or 'no such method'}): {fix}")
+        elif current in invoking and stage.older(method):
+            notes.append(f"{current} on {stage.stage} too, but {stage.stage} serves an older "
+                         f"mapping or response template: {fix}")
+    return notes
 
 
 def _method_json(method: Method, snapshot: ApiSnapshot,
@@ -182,7 +185,7 @@ def _method_json(method: Method, snapshot: ApiSnapshot,
         "deployed": {stage.stage: (None if stage.error else stage.modes.get(method.key))
                      for stage in served},
         "warnings": [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
-                     *_not_live(snapshot, served, method.key, found.mode),
+                     *_not_live(snapshot, served, method, found.mode),
                      *filter(None, [conversion.damaged(method)])],
     }
 

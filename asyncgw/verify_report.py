@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from asyncgw.models import ApiSnapshot
+from asyncgw.models import ApiSnapshot, Method
 
 if TYPE_CHECKING:
     from asyncgw.live import Served
@@ -17,13 +17,15 @@ if TYPE_CHECKING:
 _VERDICT = {True: ("proven", "green"), False: ("FAILED", "bold red"), None: ("not tried", "dim")}
 
 
-def _live(check: Check, served: Sequence[Served]) -> str:
+def _live(check: Check, method: Method, served: Sequence[Served]) -> str:
     parts = []
     for stage in served:
         if stage.error is not None:
             parts.append(f"{stage.stage}: unknown")
-        elif stage.modes.get(check.method) == check.mode:
+        elif stage.modes.get(check.method) == check.mode and not stage.older(method):
             parts.append(f"live on {stage.stage}")
+        elif stage.modes.get(check.method) == check.mode:
+            parts.append(f"{stage.stage} serves this mode with an older mapping or template")
         else:
             parts.append(f"not yet deployed to {stage.stage} (it serves "
                          f"{stage.modes.get(check.method, 'no such method')})")
@@ -34,6 +36,7 @@ def text(snapshot: ApiSnapshot, checks: Sequence[Check],
          served: Sequence[Served]) -> RenderableType:
     """One block per method: verdict, what it rests on, and whether each stage serves it."""
     api = snapshot.api
+    methods = {m.key: m for m in snapshot.methods}
     lines: list[RenderableType] = [Text(f"Verifying {api.name or api.id} ({api.id}) in "
                                         f"{snapshot.region} (TestInvokeMethod runs the current "
                                         "configuration):")]
@@ -41,7 +44,7 @@ def text(snapshot: ApiSnapshot, checks: Sequence[Check],
         verdict, style = _VERDICT[check.proven]
         lines.append(Text.assemble("  ", (verdict, style), f"  {check.method} ({check.mode})"))
         lines.append(Text(f"      {check.detail}"))
-        live = _live(check, served)
+        live = _live(check, methods[check.method], served)
         if live:
             lines.append(Text(f"      {live}", style="dim"))
     counts = [sum(c.proven is value for c in checks) for value in (True, False, None)]

@@ -80,3 +80,24 @@ def test_verify_proves_a_converted_proxy_method(orders: SeededApi) -> None:
     assert result.code == 0, result.err
     (check,) = json.loads(result.out)["methods"]
     assert (check["proven"], check["lambdaStatus"]) == (True, 204)
+
+
+def test_a_change_that_keeps_the_mode_is_still_shown_as_not_live(orders: SeededApi) -> None:
+    assert asyncgw("enable-async", orders.api_id, "-m", "POST /orders", "--respond-202",
+                   "--no-deploy", "--yes").code == 0
+    data = json.loads(asyncgw("status", orders.api_id, "--stage", "prod",
+                              "--output", "json").out)
+    method = _method(data, "POST /orders")
+    assert method["deployed"] == {"prod": "async"}
+    warnings = method["warnings"]
+    assert isinstance(warnings, list)
+    assert any("prod serves an older mapping or response template" in w for w in warnings)
+    checked = asyncgw("verify", orders.api_id, "-m", "POST /orders", "--stage", "prod")
+    assert "prod serves this mode with an older mapping or template" in checked.out
+    assert asyncgw("redeploy", orders.api_id, "--stage", "prod", "--yes").code == 0
+    data = json.loads(asyncgw("status", orders.api_id, "--output", "json").out)
+    notes = _method(data, "POST /orders")["warnings"]
+    assert isinstance(notes, list)
+    assert [w for w in notes if "older" in w] == [
+        "async on dev too, but dev serves an older mapping or response template: "
+        f"asyncgw redeploy {orders.api_id} --stage dev"]

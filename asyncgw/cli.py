@@ -223,7 +223,8 @@ def verify(ctx: click.Context, /, api: str, **options: Any) -> int:
     """Prove that methods invoke their functions as their mode says, without side effects.
 
     Switchable methods are called with TestInvokeMethod and 'InvocationType: DryRun': Lambda
-    checks the permission and answers 204 without running the function. Async methods always
+    checks the permission and answers 204 without running the function (documented for
+    Invoke; not recorded through TestInvokeMethod, see docs/live.md). Async methods always
     run their function, so they are only proven with --invoke, which says what it will invoke
     and asks first. TestInvokeMethod runs the current configuration, so each result also says
     whether the stage serves it. Exits 1 when a check fails.

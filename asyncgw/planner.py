@@ -227,6 +227,8 @@ def _method_steps(
         responses = conversion.respond(method, mode, pool.respond_202, binary)
         return _ordered(method_change, integration_change, method_first=True) + list(
             responses), notes
+    if mode is Mode.SYNC and proxy_lambda(method):
+        return [], notes  # synchronous already, and none of its fields are asyncgw's
     if mode is Mode.ASYNC and proxy_lambda(method):
         notes.append(_conversion_note(method, binary))
         return list(conversion.convert(method, mode, bool(pool.respond_202), EVENT, binary)), notes

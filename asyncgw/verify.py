@@ -24,6 +24,8 @@ DRY_RUN, EVENT = "DryRun", "Event"
 EXPECTED = {DRY_RUN: 204, EVENT: 202}
 """Lambda's answer to each invocation type [MODEL lambda InvocationResponse.StatusCode]."""
 
+# The execution log line naming Lambda's answer: seen in published logs [COMM], not recorded.
+# Worded otherwise, no check passes: a missing line is a failure, never a proof.
 _RECEIVED = re.compile(r"Received response\. Status: (\d+)")
 _FAILED = re.compile(r"Execution failed[^\n]*")
 _PARAMETER = re.compile(r"\{[^}]+\}")

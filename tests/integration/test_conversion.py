@@ -89,37 +89,35 @@ def test_without_the_option_a_proxy_method_is_refused_with_the_hint(orders: Seed
     assert "--convert-proxy" in result.last_error_line
 
 
-@pytest.mark.parametrize("mode", [Mode.ASYNC, Mode.SWITCHABLE])
-def test_a_failure_at_any_conversion_step_leaves_the_method_as_it_was(
-    gateway: Gateway, orders: SeededApi, account: Clients, mode: Mode
-) -> None:
-    wanted = intent.mode_change(orders.api_id, mode, (PROXY,), stage="prod", convert_proxy=True,
-                                respond_202=True)
+def _fails_at_every_write(gateway: Gateway, orders: SeededApi, account: Clients,
+                          wanted: intent.ModeChange) -> None:
+    """Fail each write of the plan in turn: every time, the API must be as it was."""
     writes = len(wanted.plan(intent.read(gateway, orders.api_id)).steps) + 1
     before = full_state(account.apigateway, orders.api_id)
     injector = inject(account.apigateway, FaultInjector(set()))
     for position in range(1, writes + 1):
         injector.writes.clear()
         injector.fail_at = {position}
+        snapshot = intent.read(gateway, orders.api_id)
         with pytest.raises(ApplyFailed, match="is as it was"):
-            change(gateway, orders.api_id, mode, PROXY, convert=True, respond_202=True)
+            apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan)
         assert full_state(account.apigateway, orders.api_id) == before, position
+
+
+@pytest.mark.parametrize("mode", [Mode.ASYNC, Mode.SWITCHABLE])
+def test_a_failure_at_any_conversion_step_leaves_the_method_as_it_was(
+    gateway: Gateway, orders: SeededApi, account: Clients, mode: Mode
+) -> None:
+    _fails_at_every_write(gateway, orders, account, intent.mode_change(
+        orders.api_id, mode, (PROXY,), stage="prod", convert_proxy=True, respond_202=True))
 
 
 def test_a_failure_at_any_restore_step_leaves_the_converted_method_as_it_was(
     gateway: Gateway, orders: SeededApi, account: Clients
 ) -> None:
     change(gateway, orders.api_id, Mode.SWITCHABLE, PROXY, convert=True, respond_202=True)
-    wanted = intent.mode_change(orders.api_id, Mode.SYNC, (PROXY,), stage="prod")
-    writes = len(wanted.plan(intent.read(gateway, orders.api_id)).steps) + 1
-    before = full_state(account.apigateway, orders.api_id)
-    injector = inject(account.apigateway, FaultInjector(set()))
-    for position in range(1, writes + 1):
-        injector.writes.clear()
-        injector.fail_at = {position}
-        with pytest.raises(ApplyFailed, match="is as it was"):
-            change(gateway, orders.api_id, Mode.SYNC, PROXY)
-        assert full_state(account.apigateway, orders.api_id) == before, position
+    _fails_at_every_write(gateway, orders, account, intent.mode_change(
+        orders.api_id, Mode.SYNC, (PROXY,), stage="prod"))
 
 
 def test_a_lost_answer_to_put_integration_is_repaired_from_the_snapshot(

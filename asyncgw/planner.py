@@ -212,26 +212,19 @@ def _method_steps(
     broken = conversion.damaged(method)
     if broken is not None:
         raise UsageError(f"{method.key}: {broken}")
+    validator = snapshot.validator(method.request_validator_id)
+    if proxy_lambda(method):
+        return _proxy_steps(method, mode, snapshot, pool, validator)
     mapping = method.integration.request_parameters.get(INVOCATION_TYPE_MAPPING)
     declared = method.request_parameters.get(SELECTOR_PARAMETER)
-    validator = snapshot.validator(method.request_validator_id)
     binary = snapshot.api.binary_media_types
     notes: list[str] = []
     if mode is Mode.SWITCHABLE:
         method_change = _switchable_method_patch(method, declared, validator, pool)
-        if proxy_lambda(method):
-            notes.append(_conversion_note(method, binary))
-            return _ordered(method_change, None, method_first=True) + list(conversion.convert(
-                method, mode, bool(pool.respond_202), SELECTOR_PARAMETER, binary)), notes
         integration_change = _integration_patch(method, mapping, SELECTOR_PARAMETER)
         responses = conversion.respond(method, mode, pool.respond_202, binary)
         return _ordered(method_change, integration_change, method_first=True) + list(
             responses), notes
-    if mode is Mode.SYNC and proxy_lambda(method):
-        return [], notes  # synchronous already, and none of its fields are asyncgw's
-    if mode is Mode.ASYNC and proxy_lambda(method):
-        notes.append(_conversion_note(method, binary))
-        return list(conversion.convert(method, mode, bool(pool.respond_202), EVENT, binary)), notes
     converted = conversion.converted(method)
     wanted_mapping = EVENT if mode is Mode.ASYNC else _sync_mapping(mapping)
     integration_change = None if converted and mode is Mode.SYNC else _integration_patch(
@@ -257,6 +250,22 @@ def _method_steps(
         responses = conversion.undo_accepted(method)
     return _ordered(method_change, integration_change, method_first=False, between=responses
                     ), notes
+
+
+def _proxy_steps(method: Method, mode: Mode, snapshot: ApiSnapshot, pool: _ValidatorPool,
+                 validator: Validator | None) -> tuple[list[Step], list[str]]:
+    """A Lambda proxy method: converted for async or switchable, left alone for sync."""
+    if mode is Mode.SYNC:
+        return [], []  # synchronous already, and none of its fields are asyncgw's
+    binary = snapshot.api.binary_media_types
+    notes = [_conversion_note(method, binary)]
+    if mode is Mode.ASYNC:
+        return list(conversion.convert(method, mode, bool(pool.respond_202), EVENT,
+                                       binary)), notes
+    declared = method.request_parameters.get(SELECTOR_PARAMETER)
+    method_change = _switchable_method_patch(method, declared, validator, pool)
+    return _ordered(method_change, None, method_first=True) + list(conversion.convert(
+        method, mode, bool(pool.respond_202), SELECTOR_PARAMETER, binary)), notes
 
 
 def _conversion_note(method: Method, binary: tuple[str, ...]) -> str:

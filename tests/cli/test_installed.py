@@ -124,6 +124,34 @@ def test_switchable_then_async_then_disable_as_the_aws_cli_sees_it(
     assert deployment["description"] == "asyncgw: GET /orders -> sync"
 
 
+def test_a_proxy_conversion_and_its_restore_as_the_aws_cli_sees_it(
+    server: Server, env: dict[str, str], api: SeededApi
+) -> None:
+    where = ("--rest-api-id", api.api_id, "--resource-id", api.resource_ids["/webhooks"],
+             "--http-method", "ANY")
+    before = aws(server, env, "get-integration", *where)
+    target = ("-m", "ANY /webhooks", "--stage", "prod", "--yes")
+    done = asyncgw(server, env, "enable-switchable", api.api_id, *target, "--convert-proxy",
+                   "--respond-202")
+    assert done.returncode == 0, done.stderr
+    converted = aws(server, env, "get-integration", *where)
+    assert converted["type"] == "AWS"
+    templates = converted["requestTemplates"]
+    assert isinstance(templates, dict)
+    assert str(templates["application/json"]).startswith("## asyncgw:converted ")
+
+    proven = asyncgw(server, env, "verify", api.api_id, "-m", "ANY /webhooks", "--stage",
+                     "prod", "--output", "json")
+    assert proven.returncode == 0, proven.stderr
+    assert json.loads(proven.stdout)["methods"][0]["proven"] is True
+
+    done = asyncgw(server, env, "disable", api.api_id, *target)
+    assert done.returncode == 0, done.stderr
+    # AWS drops a map once it is empty [REC A3]; moto keeps the seeded empty ones.
+    assert aws(server, env, "get-integration", *where) == {
+        k: v for k, v in before.items() if v != {}}
+
+
 def test_no_terminal_and_no_yes_is_exit_2(server: Server, env: dict[str, str],
                                           api: SeededApi) -> None:
     done = asyncgw(server, env, "enable-async", api.api_id, "-m", "GET /orders",

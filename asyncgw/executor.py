@@ -155,11 +155,9 @@ def _run(step: Step, api_id: str, gateway: Gateway, journal: _Journal) -> None:
                        lambda: gateway.delete_validator(api_id, created))
         return
     if isinstance(step, SetPart):
-        gateway.set_part(api_id, step.resource_id, step.http_method, step.part,
-                         step.status_code, step.after)
+        _set(step, api_id, gateway, step.after)
         journal.record(f"{step.http_method} {step.path} {_part_name(step)}: put back",
-                       lambda: gateway.set_part(api_id, step.resource_id, step.http_method,
-                                                step.part, step.status_code, step.before))
+                       lambda: _set(step, api_id, gateway, step.before))
         return
     if isinstance(step, ConfigureFunction):
         functions = journal.functions
@@ -184,6 +182,13 @@ def _send(step: Patch, api_id: str, gateway: Gateway, ops: Sequence[PatchOp]) ->
         case PatchIntegrationResponse():
             gateway.update_integration_response(api_id, step.resource_id, step.http_method,
                                                 step.status_code, ops)
+
+
+def _set(step: SetPart, api_id: str, gateway: Gateway,
+         arguments: dict[str, object] | None) -> None:
+    """The one Put or Delete call of a whole-part step, with `after` or (to undo) `before`."""
+    gateway.set_part(api_id, step.resource_id, step.http_method, step.part, step.status_code,
+                     arguments)
 
 
 def _ops_text(ops: tuple[PatchOp, ...]) -> str:
@@ -237,8 +242,7 @@ def _repaired(plan: Plan, base: ApiSnapshot, gateway: Gateway, read: Reader,
     try:
         for step in restore(base, now):
             if isinstance(step, SetPart):
-                gateway.set_part(plan.api_id, step.resource_id, step.http_method, step.part,
-                                 step.status_code, step.after)
+                _set(step, plan.api_id, gateway, step.after)
             elif not isinstance(step, CreateValidator | ConfigureFunction):
                 _send(step, plan.api_id, gateway, step.ops)
         _put_functions_back(base, now, functions)

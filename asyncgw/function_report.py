@@ -8,6 +8,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from asyncgw import async_config
 from asyncgw.models import ApiSnapshot, FunctionSide, Method
 from asyncgw.modes import Mode, function_name, lambda_function
 
@@ -101,6 +102,5 @@ def function_json(side: FunctionSide) -> dict[str, Any]:
 
 def targets(snapshot: ApiSnapshot, modes: dict[str, Mode]) -> list[str]:
     """The functions of the methods that are async or switchable, as their URIs name them."""
-    found = {lambda_function(m.integration) for m in snapshot.methods
-             if modes.get(m.key) in (Mode.ASYNC, Mode.SWITCHABLE)}
-    return sorted(f for f in found if f is not None)
+    return async_config.targets(m for m in snapshot.methods
+                                if modes.get(m.key) in (Mode.ASYNC, Mode.SWITCHABLE))

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from asyncgw.aws_errors import client_error, translated
@@ -120,7 +121,7 @@ class Functions:
                        **_qualifier(qualifier), **before.wire())
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        method = getattr(self.client, _snake(operation))
+        method = getattr(self.client, xform_name(operation))
         with translated(operation, lambda error: self._translate(operation, error, params)):
             response: dict[str, Any] = method(**params)
         response.pop("ResponseMetadata", None)
@@ -136,6 +137,3 @@ class Functions:
 def _qualifier(qualifier: str | None) -> dict[str, str]:
     return {"Qualifier": qualifier} if qualifier else {}
 
-
-def _snake(operation: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -290,7 +291,7 @@ class Gateway:
                 raise NotARestApi(str(api.get("ApiId")), str(api.get("ProtocolType", "HTTP")))
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        call = getattr(self.client, _snake(operation))
+        call = getattr(self.client, xform_name(operation))
         with translated(operation, lambda error: self._translate(operation, error, params)):
             if self.pacer is None:
                 response: dict[str, Any] = call(**params)
@@ -353,6 +354,3 @@ def _seconds(value: object) -> float | None:
     except ValueError:
         return None
 
-
-def _snake(operation: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()

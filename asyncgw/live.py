@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from asyncgw.conversion import default_response
 from asyncgw.models import ApiSnapshot, Integration, Method, Validator
 from asyncgw.modes import Mode, assess
 
@@ -26,8 +27,7 @@ def wiring(method: Method) -> Wiring:
     integration = method.integration
     if integration is None:
         return ("", None, (), "")
-    default = next((r for r in integration.integration_responses.values()
-                    if not r.selection_pattern), None)
+    default = default_response(method)
     template = (default.response_templates.get("application/json") if default else None) or ""
     return (integration.type, integration.uri, tuple(sorted(integration.request_parameters
                                                             .items())), template)

@@ -109,13 +109,15 @@ class RestApi(Model):
     name: str = ""
     description: str | None = None
     tags: dict[str, str] = Field(default_factory=dict)
-    endpoint_configuration: dict[str, list[str]] = Field(default_factory=dict)
+    endpoint_configuration: dict[str, object] = Field(default_factory=dict)
+    """Passed through as received: AWS adds members (ipAddressType, a string) over time."""
     binary_media_types: tuple[str, ...] = ()
 
     @property
     def endpoint_types(self) -> tuple[str, ...]:
         """EDGE, REGIONAL or PRIVATE."""
-        return tuple(self.endpoint_configuration.get("types", []))
+        types = self.endpoint_configuration.get("types")
+        return tuple(str(t) for t in types) if isinstance(types, list) else ()
 
     @property
     def stack(self) -> str | None:

@@ -1,0 +1,16 @@
+"""LocalStack itself answers the reads asyncgw makes, so later failures are asyncgw's own."""
+
+from __future__ import annotations
+
+import boto3
+
+from tests.localstack.runtime import LocalStack
+
+
+def test_localstack_serves_api_gateway(localstack: LocalStack) -> None:
+    client = boto3.client("apigateway", endpoint_url=localstack.endpoint_url,
+                          region_name="us-east-1", aws_access_key_id="test",
+                          aws_secret_access_key="test")
+    created = client.create_rest_api(name="smoke")
+    assert created["endpointConfiguration"]["ipAddressType"] in ("ipv4", "dualstack")
+    assert [api["id"] for api in client.get_rest_apis()["items"]] == [created["id"]]

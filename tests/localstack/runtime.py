@@ -32,25 +32,31 @@ class LocalStackUnavailable(RuntimeError):
 
 
 def python313() -> str:
-    """A Python 3.13 interpreter: $ASYNCGW_LOCALSTACK_PYTHON, python3.13 on PATH, or pyenv's."""
+    """A working Python 3.13: $ASYNCGW_LOCALSTACK_PYTHON, pyenv's, or python3.13 on PATH."""
+    for candidate in _python313_candidates():
+        check = "import sys; assert sys.version_info[:2] == (3, 13)"
+        done = subprocess.run([candidate, "-c", check], capture_output=True, check=False)
+        if done.returncode == 0:  # pyenv's shim exists but fails unless 3.13 is selected
+            return candidate
+    raise LocalStackUnavailable(
+        "LocalStack needs Python 3.13: none on PATH or in pyenv (install one with "
+        "'pyenv install 3.13', or set ASYNCGW_LOCALSTACK_PYTHON)")
+
+
+def _python313_candidates() -> list[str]:
     explicit = os.environ.get("ASYNCGW_LOCALSTACK_PYTHON")
     if explicit:
-        return explicit
-    found = shutil.which("python3.13")
-    if found:
-        return found
-    pyenv = shutil.which("pyenv")
+        return [explicit]
     roots = [Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))]
+    pyenv = shutil.which("pyenv")
     if pyenv:
         done = subprocess.run([pyenv, "root"], capture_output=True, text=True, check=False)
         if done.returncode == 0 and done.stdout.strip():
             roots.insert(0, Path(done.stdout.strip()))
-    for root in roots:
-        for candidate in sorted((root / "versions").glob("3.13*/bin/python3.13"), reverse=True):
-            return str(candidate)
-    raise LocalStackUnavailable(
-        "LocalStack needs Python 3.13: none on PATH or in pyenv (install one with "
-        "'pyenv install 3.13', or set ASYNCGW_LOCALSTACK_PYTHON)")
+    found = [str(c) for root in roots
+             for c in sorted((root / "versions").glob("3.13*/bin/python3.13"), reverse=True)]
+    on_path = shutil.which("python3.13")
+    return found + ([on_path] if on_path else [])
 
 
 def venv_dir() -> Path:

@@ -60,7 +60,8 @@ def _runtime(ctx: click.Context) -> Runtime:
 
 
 def aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--region, --profile, --endpoint-url, --output and --debug, as in the AWS CLI."""
+    """--region, --profile, --endpoint-url, --output and --debug, as in the AWS CLI; --trace."""
+    command = _traced(command)
     options = [
         click.option("--region", metavar="REGION", help="AWS Region (default: from profile or "
                      "AWS_REGION)."),
@@ -72,10 +73,29 @@ def aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--max-rps", type=float, metavar="N", help="Use at most N of the account's "
                      "10 API Gateway requests per second (default: all 10)."),
         click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors."),
+        click.option("--trace", metavar="FILE", help="Write every AWS request and response "
+                     "to FILE as JSON lines, to attach to a bug report: account ids and "
+                     "resource names are kept; credentials are never written."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _traced(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The command, recording its AWS calls to the file --trace names, if any."""
+    import functools  # already imported by click: costs --help nothing
+
+    @functools.wraps(command)
+    def traced(*args: Any, trace: str | None = None, **options: Any) -> Any:
+        if trace is None:
+            return command(*args, **options)
+        from asyncgw import trace as tracing
+
+        with tracing.recording(trace, click.get_current_context().command_path, options):
+            return command(*args, **options)
+
+    return traced
 
 
 def change_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -22,7 +22,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from asyncgw import __version__
+from asyncgw import __version__, trace
 from asyncgw.aws_errors import client_error, translated
 from asyncgw.errors import (
     AmbiguousApiName,
@@ -92,6 +92,7 @@ def connect(
         raise AwsSetupError(
             "no AWS region: pass --region, set AWS_REGION, or run: aws configure"
         )
+    trace.attach(session)
     try:
         client = session.client("apigateway", endpoint_url=endpoint_url, config=CLIENT_CONFIG)
     except (NoRegionError, ValueError) as error:

@@ -14,7 +14,7 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 
-from asyncgw import __version__
+from asyncgw import __version__, trace
 from asyncgw.aws_errors import client_error, translated
 from asyncgw.errors import AsyncgwError, AwsCallFailed, AwsSetupError, UsageError
 from asyncgw.forwarder.models import (
@@ -73,6 +73,7 @@ def connect(
         ) from None
     if session.region_name is None:
         raise AwsSetupError("no AWS region: pass --region, set AWS_REGION, or run: aws configure")
+    trace.attach(session)
     return from_session(session, endpoint_url)
 
 

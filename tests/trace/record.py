@@ -1,0 +1,55 @@
+"""Re-record the regression traces on LocalStack: .venv/bin/pytest tests/trace/record.py
+
+Not collected by a plain `pytest` run (the name does not start with test_). It seeds the
+sample orders API (POST instead of ANY on /webhooks, see METHODS) on a fresh LocalStack, runs
+each case's command in order with --trace into tests/trace/cases/, keeps the command line,
+exit code and output next to it, and replays each trace at once, so a recording that does not
+replay cleanly is never kept.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+
+from rich.console import Console
+
+from asyncgw.cli import Runtime, run
+from asyncgw.sandbox.seed import ORDERS_METHODS, ORDERS_VALIDATORS, clients, seed_rest_api
+from tests.localstack import conftest as localstack_fixtures
+from tests.localstack.runtime import LocalStack
+from tests.trace.cases import CASES, CASES_DIR
+from tests.trace.replay import environment, replay
+
+localstack = localstack_fixtures.localstack
+REGION = "us-east-1"
+# The sample API with POST instead of ANY on /webhooks: LocalStack 2026.3.0's GetExport fails
+# on a stage with an ANY method ("One or more HTTP methods are invalid: any"), which would hide
+# what every stage serves in every case.
+METHODS = [replace(m, verb="POST") if m.verb == "ANY" else m for m in ORDERS_METHODS]
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+
+
+def test_record_every_case(localstack: LocalStack) -> None:
+    CASES_DIR.mkdir(exist_ok=True)
+    with environment(CREDENTIALS):
+        seed_rest_api(clients(REGION, localstack.endpoint_url), "orders", METHODS,
+                      ORDERS_VALIDATORS, stages=("dev", "prod"), tags={"team": "orders"})
+        for case in CASES:
+            args = [*case.args, "--region", REGION, "--endpoint-url", localstack.endpoint_url]
+            out, err = io.StringIO(), io.StringIO()
+            runtime = Runtime(out=_console(out), err=_console(err), interactive=lambda: False)
+            code = run([*args, "--trace", str(case.trace)], runtime)
+            recorded = {"args": args, "code": code, "out": out.getvalue(),
+                        "err": err.getvalue()}
+            replayed = replay(case.trace, args)
+            assert replayed.problems == [], case.name
+            assert (replayed.code, replayed.out, replayed.err) == (
+                code, recorded["out"], recorded["err"]), case.name
+            case.expected_path.write_text(json.dumps(recorded, indent=2) + "\n",
+                                          encoding="utf-8")
+
+
+def _console(stream: io.StringIO) -> Console:
+    return Console(file=stream, width=120, color_system=None, soft_wrap=True)

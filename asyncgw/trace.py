@@ -48,6 +48,10 @@ _SAFE_HEADERS = frozenset({"content-type", "retry-after", "x-amzn-errortype",
                            "x-amzn-requestid", "x-amz-request-id", "x-amz-apigw-id"})
 """Response headers worth keeping: none of them carries a credential."""
 
+_FORWARDER_VARIABLES = frozenset({"TARGET_FUNCTION_ARN", "MODE"})
+"""asyncgw.forwarder.recipe.forwarder_environment's names: the only values of a function's
+environment that are kept (a user's function may keep any secret in its own)."""
+
 Observer = Callable[["boto3.Session"], None]
 _observers: list[Observer] = []
 
@@ -182,6 +186,8 @@ def sanitized(value: Any, name: str = "") -> Any:
     if name and _secret(name, value):
         return REDACTED
     if isinstance(value, Mapping):
+        if name == "Environment" and isinstance(value.get("Variables"), Mapping):
+            value = {**value, "Variables": _environment(value["Variables"])}
         return {str(key): sanitized(item, str(key)) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [sanitized(item) for item in value]
@@ -207,6 +213,12 @@ def _secret(name: str, value: Any) -> bool:
     if _ACCESS_KEY_NAME.search(plain):
         return True
     return bool(_SECRET_NAME.search(plain)) and not _SETTING_NAME.search(plain)
+
+
+def _environment(variables: Mapping[str, Any]) -> dict[str, Any]:
+    """A Lambda function's environment with every value redacted but the forwarder's own."""
+    return {name: value if name in _FORWARDER_VARIABLES or str(value).startswith("arn:")
+            else REDACTED for name, value in variables.items()}
 
 
 def _without_headers(parsed: Mapping[str, Any]) -> dict[str, Any]:

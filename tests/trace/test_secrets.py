@@ -26,6 +26,7 @@ ACCOUNT = "123456789012"  # the sandbox's account id
 ACCESS_KEY = "TRACETESTACCESSKEYID"
 SECRET_KEY = "trace-test-secret-access-key-value"
 SESSION_TOKEN = "trace-test-session-token-FwoGZXIvYXdzEJr"
+DATABASE_PASSWORD = "hunter2-trace-db-password"
 SIGNING_HEADERS = ("Authorization", "X-Amz-Security-Token", "X-Amz-Date", "X-Amz-Signature",
                    "X-Amz-Credential", "X-Amz-Content-Sha256")
 
@@ -41,6 +42,9 @@ def seeded(server: Server) -> str:
     """The orders REST API and a 'jobs' HTTP API; returns the HTTP API's id."""
     base = clients("us-east-1", server.endpoint_url)
     seed_orders_api(base)
+    # A function's own secret, in a variable whose name does not say so.
+    base.lambda_.update_function_configuration(FunctionName="orders-jobs", Environment={
+        "Variables": {"DATABASE_URL": f"postgres://app:{DATABASE_PASSWORD}@db/orders"}})
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                             region_name="us-east-1")
     http = HttpClients(session.client("apigatewayv2", endpoint_url=server.endpoint_url),
@@ -68,7 +72,7 @@ def _traced(server: Server, path: Path, *args: str, code: int = 0) -> str:
 
 
 def _no_secret_in(text: str) -> None:
-    for secret in (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, SESSION_TOKEN[-12:]):
+    for secret in (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, SESSION_TOKEN[-12:], DATABASE_PASSWORD):
         assert secret not in text
     for header in SIGNING_HEADERS:
         # authorizationType is a method setting, not the header: whole words only.
@@ -89,6 +93,9 @@ def test_rest_api_commands_write_calls_but_no_credentials(server: Server, seeded
         assert ACCOUNT in text
     calls = [json.loads(line) for text in texts for line in text.splitlines()[1:]]
     operations = {call["operation"] for call in calls}
+    (configuration, *_) = [c for c in calls if c["operation"] == "GetFunctionConfiguration"]
+    assert configuration["response"]["Environment"]["Variables"] == {
+        "DATABASE_URL": trace.REDACTED}
     assert {"GetRestApis", "GetResources", "GetFunctionConfiguration", "UpdateMethod",
             "CreateDeployment", "TestInvokeMethod", "GetExport"} <= operations
     # The execution log lists the signed request's headers: the recorder takes them out.

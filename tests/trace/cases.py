@@ -1,4 +1,8 @@
-"""The recorded regression cases: one command line each, run in this order on one seeded API."""
+"""The recorded regression cases: one command line each, run in this order on one seeded API.
+
+CASES were recorded on LocalStack (someone else's emulator). LocalStack's free edition has no
+HTTP APIs, so HTTP_CASES were recorded on asyncgw's own sandbox server instead.
+"""
 
 from __future__ import annotations
 
@@ -49,3 +53,9 @@ CASES = (
     Case("status-json", ("status", "orders", "--output", "json")),
     Case("status-unknown-api", ("status", "no-such-api")),
 )
+HTTP_CASES = (
+    Case("http-enable-async", ("enable-async", "jobs", "-m", "POST /jobs", "--yes")),
+    Case("http-status", ("status", "jobs")),
+    Case("http-disable", ("disable", "jobs", "-m", "POST /jobs", "--yes")),
+)
+ALL_CASES = CASES + HTTP_CASES

@@ -1,10 +1,11 @@
-"""Re-record the regression traces on LocalStack: .venv/bin/pytest tests/trace/record.py
+"""Re-record the regression traces: .venv/bin/pytest tests/trace/record.py
 
 Not collected by a plain `pytest` run (the name does not start with test_). It seeds the
-sample orders API (POST instead of ANY on /webhooks, see METHODS) on a fresh LocalStack, runs
-each case's command in order with --trace into tests/trace/cases/, keeps the command line,
-exit code and output next to it, and replays each trace at once, so a recording that does not
-replay cleanly is never kept.
+sample orders API (POST instead of ANY on /webhooks, see METHODS) on a fresh LocalStack, and
+an HTTP API on the sandbox server (LocalStack's free edition has none), runs each case's
+command in order with --trace into tests/trace/cases/, keeps the command line, exit code and
+output next to it, and replays each trace at once, so a recording that does not replay
+cleanly is never kept.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ import io
 import json
 from dataclasses import replace
 
+import boto3
 from rich.console import Console
 
 from asyncgw.cli import Runtime, run
 from asyncgw.sandbox.seed import ORDERS_METHODS, ORDERS_VALIDATORS, clients, seed_rest_api
+from asyncgw.sandbox.server import start
+from tests.forwarder.seed import HttpClients, RouteSpec, seed_http_api
 from tests.localstack import conftest as localstack_fixtures
 from tests.localstack.runtime import LocalStack
-from tests.trace.cases import CASES, CASES_DIR
+from tests.trace.cases import CASES, CASES_DIR, HTTP_CASES, Case
 from tests.trace.replay import environment, replay
 
 localstack = localstack_fixtures.localstack
@@ -32,23 +36,36 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
 
 
 def test_record_every_case(localstack: LocalStack) -> None:
-    CASES_DIR.mkdir(exist_ok=True)
     with environment(CREDENTIALS):
         seed_rest_api(clients(REGION, localstack.endpoint_url), "orders", METHODS,
                       ORDERS_VALIDATORS, stages=("dev", "prod"), tags={"team": "orders"})
-        for case in CASES:
-            args = [*case.args, "--region", REGION, "--endpoint-url", localstack.endpoint_url]
-            out, err = io.StringIO(), io.StringIO()
-            runtime = Runtime(out=_console(out), err=_console(err), interactive=lambda: False)
-            code = run([*args, "--trace", str(case.trace)], runtime)
-            recorded = {"args": args, "code": code, "out": out.getvalue(),
-                        "err": err.getvalue()}
-            replayed = replay(case.trace, args)
-            assert replayed.problems == [], case.name
-            assert (replayed.code, replayed.out, replayed.err) == (
-                code, recorded["out"], recorded["err"]), case.name
-            case.expected_path.write_text(json.dumps(recorded, indent=2) + "\n",
-                                          encoding="utf-8")
+        _record(CASES, localstack.endpoint_url)
+
+
+def test_record_every_http_api_case() -> None:
+    with start(port=0) as server, environment(CREDENTIALS):
+        base = clients(REGION, server.endpoint_url)
+        session = boto3.Session(region_name=REGION)
+        http = HttpClients(session.client("apigatewayv2", endpoint_url=server.endpoint_url),
+                           base.lambda_, base.iam,
+                           session.client("sts", endpoint_url=server.endpoint_url), base)
+        seed_http_api(http, "jobs", [RouteSpec("POST /jobs"), RouteSpec("GET /jobs/{id}")])
+        _record(HTTP_CASES, server.endpoint_url)
+
+
+def _record(cases: tuple[Case, ...], endpoint_url: str) -> None:
+    CASES_DIR.mkdir(exist_ok=True)
+    for case in cases:
+        args = [*case.args, "--region", REGION, "--endpoint-url", endpoint_url]
+        out, err = io.StringIO(), io.StringIO()
+        runtime = Runtime(out=_console(out), err=_console(err), interactive=lambda: False)
+        code = run([*args, "--trace", str(case.trace)], runtime)
+        recorded = {"args": args, "code": code, "out": out.getvalue(), "err": err.getvalue()}
+        replayed = replay(case.trace, args)
+        assert replayed.problems == [], case.name
+        assert (replayed.code, replayed.out, replayed.err) == (
+            code, recorded["out"], recorded["err"]), case.name
+        case.expected_path.write_text(json.dumps(recorded, indent=2) + "\n", encoding="utf-8")
 
 
 def _console(stream: io.StringIO) -> Console:

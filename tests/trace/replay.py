@@ -4,7 +4,8 @@ The CLI runs in this process with its own connect() functions, so every boto3 se
 creates goes through asyncgw.trace.attach, the seam --trace records through; the replay hooks
 there instead. Each call's service, operation and parameters (sanitised as the recorder
 sanitises them) must equal the next recorded entry's; the answer is the recorded one, rebuilt
-into what botocore would have returned (datetimes, bytes, a streamed body). No request leaves
+into what botocore would have returned (datetimes, bytes, a streamed body, IAM's encoded
+policy documents). No request leaves
 the process: botocore's before-call event answers before anything is signed or sent.
 """
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import boto3
 import botocore.exceptions
@@ -203,6 +205,10 @@ def rebuilt(value: Any, shape: Any, streamed: str | None = None) -> Any:
                 else base64.b64decode(value["$base64"]))
         return data
     kind = getattr(shape, "type_name", None)
+    if kind == "string" and shape.name == "policyDocumentType" and isinstance(value, dict):
+        # The trace holds IAM's policy documents as botocore's after-call.iam handler decoded
+        # them; that handler runs again on the replayed answer and wants them as sent.
+        return quote(json.dumps(value))
     if isinstance(value, dict):
         members = getattr(shape, "members", {}) if kind == "structure" else {}
         answer = {}

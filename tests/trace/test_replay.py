@@ -1,4 +1,4 @@
-"""The recorded LocalStack runs, replayed: the CLI must send the same calls and print the same."""
+"""The recorded runs, replayed: the CLI must send the same calls and print the same."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from tests.trace.cases import CASES, Case
+from asyncgw import trace
+from tests.trace.cases import ALL_CASES, Case
 from tests.trace.replay import Trace, difference, replay
 
-BY_NAME = {case.name: case for case in CASES}
+BY_NAME = {case.name: case for case in ALL_CASES}
 WRITES = ("Create", "Update", "Put", "Delete")
 
 
@@ -29,7 +30,7 @@ def _args(case: Case, **changes: str) -> list[str]:
     return [changes.get(arg, arg) for arg in args]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+@pytest.mark.parametrize("case", ALL_CASES, ids=[case.name for case in ALL_CASES])
 def test_the_cli_sends_the_recorded_calls_and_prints_what_it_printed(case: Case) -> None:
     expected = case.expected()
     done = replay(case.trace, expected["args"])
@@ -107,6 +108,23 @@ def test_status_json_is_one_json_object() -> None:
     assert modes["POST /orders"] == "sync"
     # Only prod was deployed after the changes; dev was redeployed after all of them.
     assert deployed["POST /orders/{id}/refund"] == {"dev": "async", "prod": "async"}
+
+
+def test_an_http_api_forwarder_is_created_with_its_role_and_removed_with_it() -> None:
+    from asyncgw.forwarder.package import forwarder_zip
+
+    enable = BY_NAME["http-enable-async"]
+    services = [f"{c['service']} {c['operation']}" for c in Trace.load(enable.trace).calls]
+    order = [services.index(call) for call in ("iam CreateRole", "iam PutRolePolicy",
+                                               "lambda CreateFunction", "apigatewayv2 UpdateRoute")]
+    assert order == sorted(order)
+    (created,) = _calls(enable, "CreateFunction")
+    assert created["params"]["Code"]["ZipFile"] == trace.sanitized(forwarder_zip())
+    assert "asyncgw-async-jobs-" in BY_NAME["http-status"].expected()["out"]
+    disable = BY_NAME["http-disable"]
+    assert [c["operation"] for c in Trace.load(disable.trace).calls
+            if c["service"] == "iam" and c["operation"].startswith("Delete")] == [
+        "DeleteRolePolicy", "DeleteRole"]
 
 
 # The harness itself: each way a CLI can stray from the trace is caught and named.

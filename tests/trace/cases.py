@@ -52,6 +52,8 @@ CASES = (
     Case("verify", ("verify", "orders", "-m", SHIP, "--stage", "prod")),
     Case("status-json", ("status", "orders", "--output", "json")),
     Case("status-unknown-api", ("status", "no-such-api")),
+    Case("export", ("export", "orders", "-m", SHIP, "--mode", "switchable", "--format",
+                    "cloudformation")),
 )
 HTTP_CASES = (
     Case("http-enable-async", ("enable-async", "jobs", "-m", "POST /jobs", "--yes")),

@@ -127,6 +127,12 @@ def test_an_http_api_forwarder_is_created_with_its_role_and_removed_with_it() ->
         "DeleteRolePolicy", "DeleteRole"]
 
 
+def test_export_reads_the_api_and_writes_nothing() -> None:
+    case = BY_NAME["export"]
+    assert not [op for op in _operations(case) if op.startswith(WRITES)]
+    assert "InvocationType" in case.expected()["out"]
+
+
 # The harness itself: each way a CLI can stray from the trace is caught and named.
 
 def test_a_different_parameter_is_named_with_its_path() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import os
@@ -11,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from asyncgw import __version__
 from asyncgw.errors import UsageError
@@ -93,10 +94,11 @@ def recording(path: str, command: str, options: Mapping[str, Any]) -> Iterator[R
 class Recorder:
     """Writes one JSON line per AWS call: what was asked and what came back."""
 
-    def __init__(self, path: str, stream: IO[str]) -> None:
+    def __init__(self, path: str, descriptor: int) -> None:
         self.path = path
         self.failure: str | None = None
-        self._stream = stream
+        self._descriptor = descriptor
+        self._written = 0  # bytes of whole lines: a failed write is cut back to them
         self._lock = threading.Lock()
         self._count = 0
 
@@ -106,13 +108,11 @@ class Recorder:
         import botocore
 
         try:
-            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            # Line-buffered and open for the whole command: a crash still leaves every call.
-            stream = open(handle, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         except OSError as error:
             raise UsageError(f"cannot write the trace file {path}: "
                              f"{error.strerror or error}") from None
-        recorder = cls(path, stream)
+        recorder = cls(path, descriptor)
         recorder._write({"trace": FORMAT, "asyncgw": __version__,
                          "botocore": botocore.__version__, "started": _now(), **header})
         if recorder.failure is not None:
@@ -130,7 +130,7 @@ class Recorder:
     def close(self) -> None:
         """Close the file."""
         try:
-            self._stream.close()
+            os.close(self._descriptor)
         except OSError as error:
             self.failure = self.failure or (error.strerror or str(error))
 
@@ -174,11 +174,18 @@ class Recorder:
             if "service" in entry:
                 self._count += 1
                 entry = {"call": self._count, "at": _now(), **entry}
+            line = (json.dumps(entry) + "\n").encode("utf-8")
             try:
-                self._stream.write(json.dumps(entry, sort_keys=False) + "\n")
+                # Unbuffered, each line whole: a crash still leaves every call made before it.
+                done = 0
+                while done < len(line):
+                    done += os.write(self._descriptor, line[done:])
+                self._written += done
             except OSError as error:
                 # Not raised here: that would fail the AWS call, and an undo in progress with it.
                 self.failure = error.strerror or str(error)
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self._descriptor, self._written)
 
 
 def sanitized(value: Any, name: str = "") -> Any:

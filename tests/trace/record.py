@@ -44,6 +44,7 @@ def test_record_every_case(localstack: LocalStack) -> None:
 
 def test_record_every_http_api_case() -> None:
     with start(port=0) as server, environment(CREDENTIALS):
+        server.reset()  # the emulated account is one per process, shared with other servers
         base = clients(REGION, server.endpoint_url)
         session = boto3.Session(region_name=REGION)
         http = HttpClients(session.client("apigatewayv2", endpoint_url=server.endpoint_url),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -14,6 +16,8 @@ from pathlib import Path
 import click
 
 from asyncgw.cli import cli
+from asyncgw.sandbox.seed import clients, seed_orders_api
+from asyncgw.sandbox.server import start
 from tests.trace.replay import Trace, environment, replay
 
 BIN = Path(sys.executable).parent
@@ -21,13 +25,20 @@ AWS_COMMANDS = {"status", "enable-async", "enable-switchable", "disable", "verif
                 "export"}
 
 
-def _asyncgw(*args: str) -> subprocess.CompletedProcess[str]:
+def _asyncgw(*args: str, max_file_bytes: int | None = None
+             ) -> subprocess.CompletedProcess[str]:
     found = shutil.which("asyncgw", path=str(BIN))
     assert found, "asyncgw is not installed"
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+    def limit_file_size() -> None:
+        if max_file_bytes is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails, EFBIG
+            resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+
     return subprocess.run([found, *args], env=env, capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, preexec_fn=limit_file_size)
 
 
 def _closed_port() -> int:
@@ -76,6 +87,21 @@ def test_a_trace_file_that_cannot_be_written_is_exit_2_in_one_line() -> None:
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "Error: cannot write the trace file /dev/full: No space left on device"]
+
+
+def test_a_trace_file_that_fills_up_midway_is_exit_2_after_the_command(tmp_path: Path) -> None:
+    path = tmp_path / "trace.jsonl"
+    with start(port=0) as server:
+        server.reset()  # the emulated account is one per process, shared with other servers
+        seed_orders_api(clients("us-east-1", server.endpoint_url))
+        done = _asyncgw("status", "orders", "--region", "us-east-1", "--endpoint-url",
+                        server.endpoint_url, "--trace", str(path), max_file_bytes=4096)
+    assert done.returncode == 2
+    assert "POST /orders/{id}/ship" in done.stdout  # the command itself was not cut short
+    assert done.stderr.splitlines() == [
+        f"Error: cannot write the trace file {path}: File too large (the command itself ran "
+        "to its end)"]
+    assert Trace.load(path).header["command"] == "asyncgw status"
 
 
 def test_the_trace_is_readable_by_its_owner_only_and_says_what_ran(tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ def server() -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def seeded(server: Server) -> str:
     """The orders REST API and a 'jobs' HTTP API; returns the HTTP API's id."""
+    server.reset()  # the emulated account is one per process, shared with other servers
     base = clients("us-east-1", server.endpoint_url)
     seed_orders_api(base)
     # A function's own secret, in a variable whose name does not say so.

@@ -8,8 +8,9 @@ What it copies from AWS, and on what evidence (labels as in shared/reference/aws
   the proxy event's queryStringParameters do [REC test_lambda_aws_proxy_integration, 02-08-2024];
   a repeated header is assumed to do the same [UNVERIFIED]. Response templates see it too [REC
   test_mock_integration_response reads $input.params().path.id, 30-05-2024].
-- `$method.request.multivalueheader` / `.multivaluequerystring` map names to every value [COMM:
-  CDK code and a blog use multivaluequerystring in templates; the header one is UNVERIFIED].
+- There is no `$method` in templates: AWS documents `method.request.multivalueheader` and
+  `.multivaluequerystring` as parameter-mapping sources only [DOC request-response-data-mappings],
+  so a template sees one value per header and query key.
 - A null reference prints as "" (AWS printed null identity fields as "" [REC
   test_sqs_amz_json_protocol, 20-05-2025]); `strict=True` prints its source text instead, as plain
   Velocity does, so a test can prove a template never prints a null at all.
@@ -113,7 +114,18 @@ class JavaMap:
     """A java.util.LinkedHashMap: methods when called, entries when read as properties."""
 
     METHODS = frozenset(
-        {"get", "put", "keySet", "isEmpty", "containsKey", "size", "values", "keys", "toString"}
+        {
+            "get",
+            "put",
+            "putAll",
+            "keySet",
+            "isEmpty",
+            "containsKey",
+            "size",
+            "values",
+            "keys",
+            "toString",
+        }
     )
 
     def __init__(self, items: Mapping[str, Any] | None = None) -> None:
@@ -134,6 +146,10 @@ class JavaMap:
         previous = self.entries.get(key)
         self[key] = value
         return previous
+
+    def putAll(self, other: JavaMap) -> None:
+        for key, value in other.entries.items():
+            self.put(key, value)
 
     def keySet(self) -> JavaList:
         return JavaList(self.entries)
@@ -398,28 +414,6 @@ def params_of(request: Request) -> JavaMap:
     )
 
 
-def method_of(request: Request) -> JavaMap:
-    """$method: the method request's parameters, multi-valued ones included."""
-    params = params_of(request)
-    return JavaMap(
-        {
-            "request": JavaMap(
-                {
-                    "path": params.get("path"),
-                    "querystring": params.get("querystring"),
-                    "header": params.get("header"),
-                    "multivaluequerystring": JavaMap(
-                        {k: JavaList(v) for k, v in request.multi_query().items()}
-                    ),
-                    "multivalueheader": JavaMap(
-                        {k: JavaList(v) for k, v in request.multi_headers().items()}
-                    ),
-                }
-            )
-        }
-    )
-
-
 def context_of(request: Request) -> JavaMap:
     """$context for the request, with empty override maps to capture what templates set."""
     identity: dict[str, Any] = dict.fromkeys(IDENTITY_KEYS)
@@ -496,7 +490,6 @@ def render_request(
     request: Request,
     *,
     binary_media_types: Sequence[str] = (),
-    method_variables: bool = True,
     strict: bool = False,
 ) -> Rendered:
     """Render an integration request template for `request`."""
@@ -508,8 +501,6 @@ def render_request(
         if request.stage_variables is None
         else JavaMap(request.stage_variables),
     }
-    if method_variables:
-        namespace["method"] = method_of(request)
     return render(template, namespace, strict=strict)
 
 

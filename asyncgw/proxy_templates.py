@@ -36,8 +36,9 @@ BODYLESS_METHODS = ("GET", "HEAD", "OPTIONS", "DELETE")
 EVENT_DIFFERENCES = (
     "multiValueHeaders and multiValueQueryStringParameters hold one value per name (the one "
     "in headers and queryStringParameters), so repeated headers and query keys lose the others; "
-    'an empty body sent with a Content-Type arrives as "{}" instead of null, and a body of '
-    'exactly "{}" sent without one (or with GET, HEAD, OPTIONS or DELETE) as null'
+    'a POST, PUT or PATCH with an empty body and a Content-Type gets body "{}" instead of null, '
+    'and a body of exactly "{}" sent without a Content-Type, or with GET, HEAD, OPTIONS or '
+    "DELETE, gets null"
 )
 
 IDENTITY_FIELDS = (

@@ -261,7 +261,7 @@ def test_an_absent_body_is_null(
     assert event["body"] == expected == converted_event(request, ["image/png"])["body"]
     assert event["isBase64Encoded"] is False
     if expected != proxy_event(request, ["image/png"])["body"]:
-        assert 'arrives as "{}" instead of null' in EVENT_DIFFERENCES
+        assert 'empty body and a Content-Type gets body "{}" instead of null' in EVENT_DIFFERENCES
 
 
 def test_content_length_never_reaches_the_event() -> None:

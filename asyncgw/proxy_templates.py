@@ -27,9 +27,10 @@ PASSTHROUGH_BEHAVIOR = "NEVER"
 # base64 text, and every other body as UTF-8 text: exactly what the proxy event's body holds.
 CONTENT_HANDLING = "CONVERT_TO_TEXT"
 INVOCATION_TYPE_HEADER = "InvocationType"
-# $input.body is "{}" for an empty body as well as for a body of "{}", and API Gateway keeps
-# Content-Length from templates as from proxy events: a "{}" counts as no body for these methods,
-# and for any method when the request has no Content-Type (an empty POST rarely has one).
+# $input.body is "{}" for an empty body as well as for a body of "{}" [REC], and Content-Length,
+# absent from proxy events [REC], is absent from what LocalStack shows templates too [LS]. So a
+# "{}" counts as no body for these methods, and for any method when the request has no
+# Content-Type (an empty POST rarely has one, a JSON one always does).
 BODYLESS_METHODS = ("GET", "HEAD", "OPTIONS", "DELETE")
 # What the rebuilt event cannot copy from the proxy event: templates see one value per header and
 # query key, and $input.body cannot tell an empty body from "{}".

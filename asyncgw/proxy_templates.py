@@ -30,7 +30,7 @@ INVOCATION_TYPE_HEADER = "InvocationType"
 # $input.body is "{}" for an empty body as well as for a body of "{}" [REC], and Content-Length,
 # absent from proxy events [REC], is absent from what LocalStack shows templates too [LS]. So a
 # "{}" counts as no body for these methods, and for any method when the request has no
-# Content-Type (an empty POST rarely has one, a JSON one always does).
+# Content-Type (an empty POST rarely has one, a JSON body usually does).
 BODYLESS_METHODS = ("GET", "HEAD", "OPTIONS", "DELETE")
 # What the rebuilt event cannot copy from the proxy event: templates see one value per header and
 # query key, and $input.body cannot tell an empty body from "{}".

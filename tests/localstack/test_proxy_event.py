@@ -2,8 +2,9 @@
 
 LocalStack runs with our recording runtime executor (tests/localstack/recording_executor), so every
 Lambda invocation is written down as the function would receive it, and no Docker is needed. The
-same requests go through the deployed stage over HTTP before and after the installed `asyncgw
-enable-switchable --convert-proxy`; the two events must be equal field by field, except for what
+same requests go through the deployed stage over HTTP before the conversion, after the installed
+`asyncgw enable-switchable --convert-proxy` and after `asyncgw enable-async` (Event invocations);
+each converted event must equal the proxy one field by field, except for what
 differs from one request to the next (PER_REQUEST), what LocalStack adds to proxy events only
 (LOCALSTACK_PROXY_ONLY_HEADERS), and the differences proxy_templates.EVENT_DIFFERENCES states,
 which are asserted exactly as stated.
@@ -91,6 +92,7 @@ CALLS = {
     "get-path-parameters": Call("GET", "/users/42/files/a/b%2Bc.txt"),
     "delete-no-body": Call("DELETE", "/users/7/files/x"),
     "post-empty-body": Call("POST", "/items"),
+    "post-empty-binary": Call("POST", "/items", (("Content-Type", "image/png"),)),
     "post-empty-body-with-content-type": Call(
         "POST", "/items", (("Content-Type", "application/json"),), differs=frozenset({"body"})
     ),
@@ -282,10 +284,12 @@ def documented(proxy_event: dict[str, Any], call: Call) -> dict[str, Any]:
                           ("queryStringParameters", "multiValueQueryStringParameters")):
         if event[single] is not None:
             event[multi] = {name: [value] for name, value in event[single].items()}
-    content_type = any(name.lower() == "content-type" for name, _ in call.headers)
-    if event["body"] is None and content_type and call.method not in BODYLESS_METHODS:
+    types = [value for name, value in call.headers if name.lower() == "content-type"]
+    content_type, binary = bool(types), any(t in BINARY_MEDIA_TYPES for t in types)
+    bodyless = call.method in BODYLESS_METHODS
+    if event["body"] is None and content_type and not binary and not bodyless:
         event["body"] = "{}"
-    elif event["body"] == "{}" and (not content_type or call.method in BODYLESS_METHODS):
+    elif event["body"] == "{}" and (not content_type or bodyless):
         event["body"] = None
     return event
 

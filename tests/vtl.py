@@ -6,7 +6,9 @@ What it copies from AWS, and on what evidence (labels as in shared/reference/aws
   under CONVERT_TO_TEXT, other bodies as UTF-8 text [DOC api-gateway-payload-encodings-workflow].
 - `$input.params()` is {path, querystring, header}; a repeated query key keeps its last value, as
   the proxy event's queryStringParameters do [REC test_lambda_aws_proxy_integration, 02-08-2024];
-  a repeated header is assumed to do the same [UNVERIFIED]. Response templates see it too [REC
+  a repeated header is assumed to do the same [UNVERIFIED; LocalStack keeps the first]. There is
+  no Content-Length or Transfer-Encoding among the headers here unless a test passes one (LocalStack
+  drops both before templates [LS]). Response templates see it too [REC
   test_mock_integration_response reads $input.params().path.id, 30-05-2024].
 - There is no `$method` in templates: AWS documents `method.request.multivalueheader` and
   `.multivaluequerystring` as parameter-mapping sources only [DOC request-response-data-mappings],
@@ -20,7 +22,9 @@ What it copies from AWS, and on what evidence (labels as in shared/reference/aws
   [DOC mapping-template reference]; which Commons Lang version AWS runs is [UNVERIFIED].
 
 Importing this module registers Java's String methods (toLowerCase, trim, indexOf, ...) with
-airspeed, and rendering makes {} literals Java maps. Engine differences that stay: airspeed
+airspeed, and rendering makes {} literals Java maps. LocalStack's engine (airspeed with fewer
+String methods, and a header map that is no dict) is not copied here: tests/localstack runs the
+templates on it. Engine differences that stay: airspeed
 evaluates both sides of && and ||, reads backslash escapes in string literals, and looks a map's
 method names up as keys first (so the maps here refuse keys named like their methods when read as
 properties: $m.get reads no entry "get", $m.get("get") does).

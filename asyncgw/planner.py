@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from asyncgw import async_config, conversion, cors
+from asyncgw import async_config, conversion, cors, proxy_templates
 from asyncgw.errors import UsageError
 from asyncgw.models import (
     ApiSnapshot,
@@ -271,7 +271,8 @@ def _proxy_steps(method: Method, mode: Mode, snapshot: ApiSnapshot, pool: _Valid
 def _conversion_note(method: Method, binary: tuple[str, ...]) -> str:
     types = ", ".join(conversion.content_types(binary))
     return (f"{method.key}: converted, the function gets the same proxy event for requests "
-            f"with Content-Type {types} (or none); other types are refused with 415, as the "
+            f"with Content-Type {types} (or none), except that "
+            f"{proxy_templates.EVENT_DIFFERENCES}; other types are refused with 415, as the "
             "proxy integration did not")
 
 

@@ -27,8 +27,20 @@ PASSTHROUGH_BEHAVIOR = "NEVER"
 # base64 text, and every other body as UTF-8 text: exactly what the proxy event's body holds.
 CONTENT_HANDLING = "CONVERT_TO_TEXT"
 INVOCATION_TYPE_HEADER = "InvocationType"
-# $input.body is "{}" for an empty body as well as for a body of "{}": these methods settle it.
+# $input.body is "{}" for an empty body as well as for a body of "{}" [REC], and Content-Length,
+# absent from proxy events [REC], is absent from what LocalStack shows templates too [LS]. So a
+# "{}" counts as no body for these methods, and for any method when the request has no
+# Content-Type (an empty POST rarely has one, a JSON body usually does).
 BODYLESS_METHODS = ("GET", "HEAD", "OPTIONS", "DELETE")
+# What the rebuilt event cannot copy from the proxy event: templates see one value per header and
+# query key, and $input.body cannot tell an empty body from "{}".
+EVENT_DIFFERENCES = (
+    "multiValueHeaders and multiValueQueryStringParameters hold one value per name (the one "
+    "in headers and queryStringParameters), so repeated headers and query keys lose the others; "
+    'a POST, PUT or PATCH with an empty body and a Content-Type gets body "{}" instead of null, '
+    'and a body of exactly "{}" sent without a Content-Type, or with GET, HEAD, OPTIONS or '
+    "DELETE, gets null"
+)
 
 IDENTITY_FIELDS = (
     "cognitoIdentityPoolId",
@@ -59,10 +71,25 @@ CONTEXT_FIELDS = (
 _CLIENT_CERT_FIELDS = ("clientCertPem", "subjectDN", "issuerDN", "serialNumber")
 _MEDIA_TYPE = re.compile(r"[a-z0-9!&^_.+*-]+/[a-z0-9!&^_.+*-]+")
 
+# The templates run on API Gateway's Velocity (Java objects) and on emulators built on airspeed
+# (Python objects), so they call only what both offer: Map get/put/putAll/keySet on maps they
+# made themselves, and String length/startsWith/substring/matches/replace/replaceAll. The maps
+# $input.params() hands out need not be Java-like (LocalStack's header map has no keySet), hence
+# the copy into a {} literal; toLowerCase, trim and indexOf have no common form, hence the regexes
+# and the letter-by-letter lower-casing.
+
 # $util.escapeJavaScript turns ' into \', which JSON rejects. AWS documents undoing it with
 # replaceAll("\\'","'"), but backslashes in VTL string literals are read differently by Velocity
 # and other engines; asking escapeJavaScript for the escaped quote itself avoids literals entirely.
 _QUOTE = '#set($escapedQuote = $util.escapeJavaScript("\'"))'
+_LOWER = (
+    "#set($toLower = {"
+    + ", ".join(f'"{c}": "{c.lower()}"' for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    + "})"
+)
+_HEADERS = "#set($headerValues = {})#set($discard = $headerValues.putAll($input.params().header))"
+# Whitespace around a media type: a space or a tab, written as itself to keep backslashes out.
+_BLANK = "[ \t]"
 _INTERNAL_ERROR = '#set($context.responseOverride.status = 502){"message": "Internal server error"}'
 _ACCEPTED = '#set($context.responseOverride.status = 202){"requestId": "$context.requestId"}'
 
@@ -71,7 +98,7 @@ def request_template(binary_media_types: Sequence[str] = ()) -> str:
     """The request template that renders the Lambda proxy event (payload format 1.0) as JSON."""
     return "\n".join(
         (
-            _QUOTE,
+            _QUOTE + _LOWER + _HEADERS,
             _header_facts(),
             _binary_check("mediaType", "binary", binary_media_types),
             _body_facts(),
@@ -80,11 +107,11 @@ def request_template(binary_media_types: Sequence[str] = ()) -> str:
             '"resource": ' + _string("context.resourcePath") + ",",
             '"path": ' + _string("path", '""') + ",",
             '"httpMethod": ' + _string("context.httpMethod") + ",",
-            '"headers": ' + _string_map("input.params().header") + ",",
-            '"multiValueHeaders": ' + _list_map("header", "multivalueheader") + ",",
+            '"headers": ' + _string_map("headerValues", "headerNames") + ",",
+            '"multiValueHeaders": ' + _list_map("headerValues", "headerNames") + ",",
             '"queryStringParameters": ' + _string_map("input.params().querystring") + ",",
             '"multiValueQueryStringParameters": '
-            + _list_map("querystring", "multivaluequerystring")
+            + _list_map("input.params().querystring")
             + ",",
             '"pathParameters": ' + _string_map("input.params().path") + ",",
             '"stageVariables": ' + _string_map("stageVariables") + ",",
@@ -126,7 +153,8 @@ def response_template(
         return _ACCEPTED if accepted else existing
     sync = _sync_result(binary_media_types) if proxy else (existing or "$input.body")
     return (
-        _invocation_type()
+        _HEADERS
+        + _header_value("invocationType", INVOCATION_TYPE_HEADER)
         + _is_async(proxy)
         + (_ACCEPTED if accepted else "")
         + "#{else}"
@@ -137,12 +165,14 @@ def response_template(
 
 def _escaped(ref: str) -> str:
     """VTL printing reference `ref` (written without `$`) as JSON string content."""
-    return "$util.escapeJavaScript($" + ref + ').replace($escapedQuote, "\'")'
+    # The leading x keeps the argument from being blank: LocalStack escapes "" and " " as "{}".
+    return (
+        '$util.escapeJavaScript("x$!{' + ref + '}").substring(1).replace($escapedQuote, "\'")'
+    )
 
 
 def _string(ref: str, empty: str = "null") -> str:
     """VTL printing `ref` as a JSON string, or `empty` when it is null or ''."""
-    # escapeJavaScript is never handed an empty string: LocalStack renders that as "{}".
     return '#if("$!{' + ref + '}" == "")' + empty + '#{else}"' + _escaped(ref) + '"#end'
 
 
@@ -152,13 +182,17 @@ def _count(ref: str) -> str:
     return "#set($count = 0)#foreach($counted in $" + ref + ")#set($count = $count + 1)#end"
 
 
-def _string_map(ref: str) -> str:
-    """VTL printing map `ref` as a JSON object of strings, or null when it is null or empty."""
+def _string_map(ref: str, names: str = "") -> str:
+    """VTL printing map `ref` as a JSON object of strings, or null when it is null or empty.
+
+    `names` is a list of the keys to print, when not all of them.
+    """
+    keys = names or ref + ".keySet()"
     return (
-        _count(ref + ".keySet()")
+        _count(keys)
         + "#if($count == 0)null#{else}{#foreach($key in $"
-        + ref
-        + '.keySet())"'
+        + keys
+        + ')"'
         + _escaped("key")
         + '": '
         + _string(ref + ".get($key)", '""')
@@ -166,58 +200,64 @@ def _string_map(ref: str) -> str:
     )
 
 
-def _list_map(kind: str, multivalue: str) -> str:
-    """VTL printing $input.params().<kind> as a JSON object of string arrays, or null."""
-    # $method.request.multivalue* is [UNVERIFIED] for headers; a name it lacks gets [single value].
-    single = "input.params()." + kind
-    values = "method.request." + multivalue + ".get($key)"
+def _list_map(ref: str, names: str = "") -> str:
+    """VTL printing map `ref` as a JSON object of one-string arrays, or null when it is empty."""
+    # Templates see one value per header or query key: AWS documents the multi-value ones
+    # (method.request.multivalue*) as parameter-mapping sources only, never as template variables.
+    keys = names or ref + ".keySet()"
     return (
-        _count(single + ".keySet()")
+        _count(keys)
         + "#if($count == 0)null#{else}{#foreach($key in $"
-        + single
-        + '.keySet())#set($more = $foreach.hasNext)"'
+        + keys
+        + ')"'
         + _escaped("key")
         + '": ['
-        + _count(values)
-        + "#if($count == 0)"
-        + _string(single + ".get($key)", '""')
-        + "#{else}#foreach($value in $"
-        + values
-        + ")"
-        + _string("value", '""')
-        + "#if($foreach.hasNext),#end#end#end]#if($more),#end#end}#end"
+        + _string(ref + ".get($key)", '""')
+        + "]#if($foreach.hasNext),#end#end}#end"
+    )
+
+
+def _matches_name(var: str, name: str) -> str:
+    """VTL condition: header name $<var> is `name` in any case (`name` is letters and dashes)."""
+    return f'${var}.matches("(?i){name}")'
+
+
+def _header_value(var: str, name: str) -> str:
+    """VTL setting $<var> to the value of request header `name`, whatever its case; '' if absent."""
+    return (
+        f'#set(${var} = "")#foreach($headerName in $headerValues.keySet())'
+        f"#if({_matches_name('headerName', name)})"
+        f'#set(${var} = "$!{{headerValues.get($headerName)}}")#end#end'
     )
 
 
 def _header_facts() -> str:
-    """VTL reading Content-Type, Content-Length and Transfer-Encoding, whatever their case."""
-    found = {
-        "contentType": "content-type",
-        "contentLength": "content-length",
-        "transferEncoding": "transfer-encoding",
-    }
-    reads = "".join(
-        f'#if($lowerName == "{name}")'
-        f'#set(${var} = "$!{{input.params().header.get($headerName)}}")#end'
-        for var, name in found.items()
-    )
+    """VTL reading Content-Type, Content-Length and Transfer-Encoding, and the names to print."""
+    # Proxy events carry no Content-Length [REC]; should a template see one, it is left out too.
     return (
-        "".join(f'#set(${var} = "")' for var in found)
-        + "#foreach($headerName in $input.params().header.keySet())"
-        + "#set($lowerName = $headerName.toLowerCase())"
-        + reads
-        + "#end\n"
+        _header_value("contentType", "Content-Type")
+        + _header_value("contentLength", "Content-Length")
+        + _header_value("transferEncoding", "Transfer-Encoding")
+        + "#set($headerNames = [])#foreach($headerName in $headerValues.keySet())"
+        + f"#if(!{_matches_name('headerName', 'Content-Length')})"
+        + "#set($discard = $headerNames.add($headerName))#end#end\n"
         + _media_type("mediaType", "$contentType")
+    )
+
+
+def _lower(var: str) -> str:
+    """VTL lower-casing the ASCII letters of $<var> in place."""
+    return (
+        "#foreach($letter in $toLower.keySet())"
+        f"#set(${var} = ${var}.replace($letter, $toLower.get($letter)))#end"
     )
 
 
 def _media_type(var: str, source: str) -> str:
     """VTL setting $<var> to the lower-case type/subtype of header value `source`."""
     return (
-        f"#set(${var} = {source}.toLowerCase())"
-        f'#set($cut = ${var}.indexOf(";"))'
-        f"#if($cut >= 0)#set(${var} = ${var}.substring(0, $cut))#end"
-        f"#set(${var} = ${var}.trim())"
+        f'#set(${var} = "{source}")'
+        f'#set(${var} = ${var}.replaceAll(";.*", "").replaceAll("{_BLANK}", ""))' + _lower(var)
     )
 
 
@@ -259,11 +299,12 @@ def _body_facts() -> str:
     return (
         '#set($body = "$!input.body")#set($hasBody = true)'
         '#if($body == "")#set($hasBody = false)'
-        '#elseif($body == "{}" && $binary)#set($hasBody = false)'
-        '#elseif($body == "{}" && $contentLength == "0")#set($hasBody = false)'
-        '#elseif($body == "{}" && $contentLength == "" && $transferEncoding == "")'
-        "#if(" + bodyless + ")#set($hasBody = false)#end"
-        "#end"
+        '#elseif($body == "{}")'
+        "#if($binary)#set($hasBody = false)"  # base64 never reads "{}"
+        '#elseif($contentLength != "")#if($contentLength == "0")#set($hasBody = false)#end'
+        '#elseif($transferEncoding == "" && ($contentType == "" || ' + bodyless + "))"
+        "#set($hasBody = false)"
+        "#end#end"
     )
 
 
@@ -353,16 +394,6 @@ def _authorizer() -> str:
     )
 
 
-def _invocation_type() -> str:
-    """VTL setting $invocationType from the method request's InvocationType header, any case."""
-    return (
-        '#set($invocationType = "")'
-        "#foreach($headerName in $input.params().header.keySet())"
-        f'#if($headerName.toLowerCase() == "{INVOCATION_TYPE_HEADER.lower()}")'
-        '#set($invocationType = "$!{input.params().header.get($headerName)}")#end#end'
-    )
-
-
 def _is_async(proxy: bool) -> str:
     """VTL opening the #if branch taken for an asynchronous (Event) invocation's empty reply."""
     # The header says which call it was; should it not be readable here, an empty payload is what
@@ -391,10 +422,11 @@ def _sync_result(binary_media_types: Sequence[str]) -> str:
 def _result_headers() -> str:
     """VTL overriding response headers from multiValueHeaders (joined with ", "), then headers."""
     # An override may be set once only, so names are merged case-insensitively first.
-    unseen = '#if("$!{seenHeaders.get($name.toLowerCase())}" == "")'
-    seen = "#set($discard = $seenHeaders.put($name.toLowerCase(), $name))"
+    lower = '#set($lowerName = "$name")' + _lower("lowerName")
+    unseen = lower + '#if("$!{seenHeaders.get($lowerName)}" == "")'
+    seen = "#set($discard = $seenHeaders.put($lowerName, $name))"
     return (
-        "#set($responseHeaders = {})#set($seenHeaders = {})"
+        _LOWER + "#set($responseHeaders = {})#set($seenHeaders = {})"
         "#foreach($name in $result.multiValueHeaders.keySet())"
         + unseen
         + '#set($joined = "")#foreach($value in $result.multiValueHeaders.get($name))'
@@ -416,15 +448,9 @@ def _result_body(binary_media_types: Sequence[str]) -> str:
     if not binary_media_types:
         return "$!{result.body}"
     # With a binary Accept API Gateway base64-decodes the output; text must be encoded to survive.
-    accept = (
-        '#set($accept = "")#foreach($headerName in $input.params().header.keySet())'
-        '#if($headerName.toLowerCase() == "accept")'
-        '#set($accept = "$!{input.params().header.get($headerName)}")#end#end'
-        '#set($comma = $accept.indexOf(","))'
-        "#if($comma >= 0)#set($accept = $accept.substring(0, $comma))#end"
-    )
     return (
-        accept
+        _header_value("accept", "Accept")
+        + '#set($accept = $accept.replaceAll(",.*", ""))'
         + _media_type("acceptType", "$accept")
         + _binary_check("acceptType", "binaryAccept", binary_media_types)
         + "#if($result.isBase64Encoded != true && $binaryAccept)"

@@ -6,10 +6,13 @@ What it copies from AWS, and on what evidence (labels as in shared/reference/aws
   under CONVERT_TO_TEXT, other bodies as UTF-8 text [DOC api-gateway-payload-encodings-workflow].
 - `$input.params()` is {path, querystring, header}; a repeated query key keeps its last value, as
   the proxy event's queryStringParameters do [REC test_lambda_aws_proxy_integration, 02-08-2024];
-  a repeated header is assumed to do the same [UNVERIFIED]. Response templates see it too [REC
+  a repeated header is assumed to do the same [UNVERIFIED; LocalStack keeps the first]. There is
+  no Content-Length or Transfer-Encoding among the headers here unless a test passes one (LocalStack
+  drops both before templates [LS]). Response templates see it too [REC
   test_mock_integration_response reads $input.params().path.id, 30-05-2024].
-- `$method.request.multivalueheader` / `.multivaluequerystring` map names to every value [COMM:
-  CDK code and a blog use multivaluequerystring in templates; the header one is UNVERIFIED].
+- There is no `$method` in templates: AWS documents `method.request.multivalueheader` and
+  `.multivaluequerystring` as parameter-mapping sources only [DOC request-response-data-mappings],
+  so a template sees one value per header and query key.
 - A null reference prints as "" (AWS printed null identity fields as "" [REC
   test_sqs_amz_json_protocol, 20-05-2025]); `strict=True` prints its source text instead, as plain
   Velocity does, so a test can prove a template never prints a null at all.
@@ -19,7 +22,9 @@ What it copies from AWS, and on what evidence (labels as in shared/reference/aws
   [DOC mapping-template reference]; which Commons Lang version AWS runs is [UNVERIFIED].
 
 Importing this module registers Java's String methods (toLowerCase, trim, indexOf, ...) with
-airspeed, and rendering makes {} literals Java maps. Engine differences that stay: airspeed
+airspeed, and rendering makes {} literals Java maps. LocalStack's engine (airspeed with fewer
+String methods, and a header map that is no dict) is not copied here: tests/localstack runs the
+templates on it. Engine differences that stay: airspeed
 evaluates both sides of && and ||, reads backslash escapes in string literals, and looks a map's
 method names up as keys first (so the maps here refuse keys named like their methods when read as
 properties: $m.get reads no entry "get", $m.get("get") does).
@@ -113,7 +118,18 @@ class JavaMap:
     """A java.util.LinkedHashMap: methods when called, entries when read as properties."""
 
     METHODS = frozenset(
-        {"get", "put", "keySet", "isEmpty", "containsKey", "size", "values", "keys", "toString"}
+        {
+            "get",
+            "put",
+            "putAll",
+            "keySet",
+            "isEmpty",
+            "containsKey",
+            "size",
+            "values",
+            "keys",
+            "toString",
+        }
     )
 
     def __init__(self, items: Mapping[str, Any] | None = None) -> None:
@@ -134,6 +150,10 @@ class JavaMap:
         previous = self.entries.get(key)
         self[key] = value
         return previous
+
+    def putAll(self, other: JavaMap) -> None:
+        for key, value in other.entries.items():
+            self.put(key, value)
 
     def keySet(self) -> JavaList:
         return JavaList(self.entries)
@@ -398,28 +418,6 @@ def params_of(request: Request) -> JavaMap:
     )
 
 
-def method_of(request: Request) -> JavaMap:
-    """$method: the method request's parameters, multi-valued ones included."""
-    params = params_of(request)
-    return JavaMap(
-        {
-            "request": JavaMap(
-                {
-                    "path": params.get("path"),
-                    "querystring": params.get("querystring"),
-                    "header": params.get("header"),
-                    "multivaluequerystring": JavaMap(
-                        {k: JavaList(v) for k, v in request.multi_query().items()}
-                    ),
-                    "multivalueheader": JavaMap(
-                        {k: JavaList(v) for k, v in request.multi_headers().items()}
-                    ),
-                }
-            )
-        }
-    )
-
-
 def context_of(request: Request) -> JavaMap:
     """$context for the request, with empty override maps to capture what templates set."""
     identity: dict[str, Any] = dict.fromkeys(IDENTITY_KEYS)
@@ -496,7 +494,6 @@ def render_request(
     request: Request,
     *,
     binary_media_types: Sequence[str] = (),
-    method_variables: bool = True,
     strict: bool = False,
 ) -> Rendered:
     """Render an integration request template for `request`."""
@@ -508,8 +505,6 @@ def render_request(
         if request.stage_variables is None
         else JavaMap(request.stage_variables),
     }
-    if method_variables:
-        namespace["method"] = method_of(request)
     return render(template, namespace, strict=strict)
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 VERSION = "2026.3.0"
+# Our own LocalStack plugin: a Lambda runtime executor that records events instead of running code.
+RECORDING_EXECUTOR = Path(__file__).parent / "recording_executor"
 PACKAGES = (
     f"localstack-core[runtime]=={VERSION}",
     # LocalStack 2026.3.0 breaks with the newest releases of these.
@@ -21,6 +23,7 @@ PACKAGES = (
     "pyopenssl<25",
     "cryptography<45",
     "service_identity",
+    str(RECORDING_EXECUTOR),
 )
 SERVICES = "apigateway,lambda,iam,sts,logs"
 READY_SECONDS = 120
@@ -64,9 +67,20 @@ def venv_dir() -> Path:
     explicit = os.environ.get("ASYNCGW_LOCALSTACK_VENV")
     if explicit:
         return Path(explicit)
-    key = hashlib.sha256("\n".join(PACKAGES).encode()).hexdigest()[:12]
+    key = hashlib.sha256("\n".join(map(_pin, PACKAGES)).encode()).hexdigest()[:12]
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     return cache / "asyncgw-tests" / f"localstack-{VERSION}-{key}"
+
+
+def _pin(package: str) -> str:
+    """A package as the cache key sees it: a local folder by its sources, wherever it lies."""
+    folder = Path(package)
+    if not folder.is_dir():
+        return package
+    digest = hashlib.sha256()
+    for path in sorted([*folder.glob("pyproject.toml"), *folder.glob("*/*.py")]):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return f"{folder.name}@{digest.hexdigest()[:12]}"
 
 
 def ensure_venv() -> Path:

@@ -116,6 +116,15 @@ def test_java_string_methods() -> None:
     )
 
 
+def test_map_literals_copy_maps_with_put_all() -> None:
+    request = Request(headers=[("X-A", "1"), ("x-b", "2")])
+    template = (
+        "#set($m = {})#set($d = $m.putAll($input.params().header))"
+        '#set($d = $m.put("X-C", "3"))#foreach($k in $m.keySet())$k=$m.get($k);#end'
+    )
+    assert render_request(template, request).output == "X-A=1;x-b=2;X-C=3;"
+
+
 def test_overrides_are_captured_and_final() -> None:
     template = (
         "#set($context.responseOverride.status = 418)"

@@ -37,6 +37,7 @@ def _attachments() -> list[tuple[type, str, Any]]:
         Integration,
         Method,
         RestAPI,
+        Stage,
     )
     from moto.apigateway.responses import APIGatewayResponse
 
@@ -45,6 +46,7 @@ def _attachments() -> list[tuple[type, str, Any]]:
     from asyncgw.sandbox import integration_response_patch as integration_responses
     from asyncgw.sandbox import model_fixes as models
     from asyncgw.sandbox import response_operations as handlers
+    from asyncgw.sandbox import stage_canary as canary
     from asyncgw.sandbox.deployment_snapshot import snapshotting_create_deployment
 
     return [
@@ -87,6 +89,9 @@ def _attachments() -> list[tuple[type, str, Any]]:
                 models.stage_keeping_deployment(RestAPI.create_deployment)
             ),
         ),
+        (APIGatewayBackend, "update_stage", canary.canary_update_stage(
+            APIGatewayBackend.update_stage)),
+        (Stage, "to_json", canary.stage_json(Stage.to_json)),
         (RestAPI, "get_deployment", models.get_deployment),
         (RestAPI, "delete_deployment", models.delete_deployment),
         (Method, "to_json", models.method_json(Method.to_json)),
@@ -108,6 +113,16 @@ def _attachments() -> list[tuple[type, str, Any]]:
             handlers.version_keeping_create_rest_api(APIGatewayResponse.create_rest_api),
         ),
         (APIGatewayResponse, "get_stages", handlers.get_stages),
+        (
+            APIGatewayResponse,
+            "create_deployment",
+            canary.canary_create_deployment(APIGatewayResponse.create_deployment),
+        ),
+        (
+            APIGatewayResponse,
+            "create_stage",
+            canary.canary_create_stage(APIGatewayResponse.create_stage),
+        ),
         (
             APIGatewayResponse,
             "put_method",

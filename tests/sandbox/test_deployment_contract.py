@@ -78,10 +78,6 @@ def test_e4_get_stages_filtered_by_deployment(c, api_id):
     assert stage_names(deploymentId=second) == ["stage2"]
 
 
-@pytest.mark.xfail(
-    reason="moto's CreateDeployment ignores canarySettings and re-points the stage itself",
-    strict=True,
-)
 def test_e5_canary_deployment_onto_an_existing_stage(c, api_id):
     first = c.apigateway.create_deployment(restApiId=api_id)["id"]
     c.apigateway.create_stage(
@@ -103,7 +99,6 @@ def test_e5_canary_deployment_onto_an_existing_stage(c, api_id):
     }
 
 
-@pytest.mark.xfail(reason="moto's CreateDeployment ignores canarySettings", strict=True)
 @pytest.mark.parametrize(
     ("stage", "message"),
     [

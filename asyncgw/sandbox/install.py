@@ -11,6 +11,7 @@ ADDED_OPERATIONS = (
     "update_method",
     "update_integration",
     "update_integration_response",
+    "update_method_response",
     "test_invoke_method",
 )
 
@@ -44,6 +45,7 @@ def _attachments() -> list[tuple[type, str, Any]]:
     from asyncgw.sandbox import backend_operations as backend
     from asyncgw.sandbox import import_fixes, invoke_method
     from asyncgw.sandbox import integration_response_patch as integration_responses
+    from asyncgw.sandbox import method_response_patch as method_responses
     from asyncgw.sandbox import model_fixes as models
     from asyncgw.sandbox import response_operations as handlers
     from asyncgw.sandbox import stage_canary as canary
@@ -56,6 +58,11 @@ def _attachments() -> list[tuple[type, str, Any]]:
             APIGatewayBackend,
             "update_integration_response",
             integration_responses.update_integration_response,
+        ),
+        (
+            APIGatewayBackend,
+            "update_method_response",
+            method_responses.update_method_response,
         ),
         (APIGatewayBackend, "get_resource", backend.get_resource),
         (APIGatewayBackend, "get_integration", backend.get_integration),
@@ -104,6 +111,7 @@ def _attachments() -> list[tuple[type, str, Any]]:
             "update_integration_response",
             handlers.update_integration_response,
         ),
+        (APIGatewayResponse, "update_method_response", handlers.update_method_response),
         (APIGatewayResponse, "get_resources", handlers.get_resources),
         (APIGatewayResponse, "get_export", handlers.get_export),
         (APIGatewayResponse, "test_invoke_method", handlers.test_invoke_method),

@@ -34,7 +34,7 @@ def update_integration_response(
     # Bound as a method of moto's APIGatewayBackend. The paths and ops are AWS's table [DOC
     # patch-operations]; `replace /selectionPattern` is [REC api.snapshot
     # test_lifecycle_integration_response]. The map-entry errors follow the ones recorded for
-    # MethodResponse [REC I1]; here they are [UNVERIFIED].
+    # MethodResponse [REC I1]; here they are [UNVERIFIED], as is all-or-nothing.
     operations = read_operations(patch_operations, "updateIntegrationResponseInput")
     integration = find_integration(self, function_id, resource_id, method_type)
     response = (integration.integration_responses or {}).get(status_code)

@@ -29,6 +29,7 @@ def update_method_response(
 ) -> Any:
     """Patch responseParameters and responseModels [REC I1, I2], all together or not at all."""
     # Bound as a method of moto's APIGatewayBackend, which has no UpdateMethodResponse.
+    # All-or-nothing is [UNVERIFIED], as for UpdateMethod.
     more = [] if STATUS_CODE.match(status_code) else [  # [REC update-method-response-invalid-*]
         f"Value '{status_code}' at 'statusCode' failed to satisfy constraint: Member must "
         "satisfy regular expression pattern: [1-5]\\d\\d"]

@@ -83,6 +83,7 @@ def get_deployment(self: Any, deployment_id: str) -> Any:
 
 def delete_deployment(self: Any, deployment_id: str) -> Any:
     """RestAPI.delete_deployment: refused while any stage points at it [REC E3]."""
+    # A deployment that only a stage's canary serves can be deleted [UNVERIFIED].
     deployment = get_deployment(self, deployment_id)
     if any(stage.deployment_id == deployment_id for stage in self.stages.values()):
         raise BadRequest("Active stages pointing to this deployment must be moved or deleted")

@@ -97,7 +97,7 @@ def test_invoke_method(self: Any) -> Response:
 
 
 def version_keeping_create_rest_api(original: Handler) -> Handler:
-    """CreateRestApi keeping the `version` and `binaryMediaTypes` moto's handler drops."""
+    """CreateRestApi keeping the `version` and `binaryMediaTypes` moto drops [MODEL RestApi]."""
 
     def create_rest_api(self: Any) -> Any:
         status, headers, body = original(self)
@@ -124,7 +124,7 @@ def verb_checking_put_method(original: Handler) -> Handler:
 
 
 def connection_keeping_put_integration(original: Handler) -> Handler:
-    """PutIntegration that keeps the `connectionId` moto's backend does not take."""
+    """PutIntegration keeping the `connectionId` moto's backend does not take [REC C2]."""
 
     def put_integration(self: Any) -> Any:
         answer = original(self)

@@ -54,6 +54,24 @@ def deployment_json(original: JsonOf) -> JsonOf:
     return to_json
 
 
+def stage_json(original: JsonOf) -> JsonOf:
+    """Stage.to_json shaped as GetStage(s) answers [REC E2, canary.snapshot get-stage]."""
+
+    def to_json(self: Any) -> dict[str, Any]:
+        document = original(self)
+        # Without a cache AWS says NOT_AVAILABLE, and tracingEnabled false; an empty
+        # description or variables map is left out, and moto's null accessLogSettings too.
+        if not document.get("cacheClusterEnabled"):
+            document["cacheClusterStatus"] = "NOT_AVAILABLE"
+        document.setdefault("tracingEnabled", False)
+        for key in ("description", "variables", "accessLogSettings"):
+            if not document.get(key):
+                document.pop(key, None)
+        return document
+
+    return to_json
+
+
 def stage_keeping_deployment(original: Callable[..., Any]) -> Callable[..., Any]:
     """RestAPI.create_deployment that re-points an existing stage instead of replacing it."""
 

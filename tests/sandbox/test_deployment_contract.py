@@ -185,3 +185,13 @@ def test_get_resources_pages_with_limit_and_position(c):
         restApiId=seeded.api_id, PaginationConfig={"PageSize": 7}
     )
     assert sum(len(page["items"]) for page in pages) == 31
+
+
+def test_e2_a_stage_reads_back_in_aws_shape(c, api_id):
+    # [REC E2 get-stages]: no empty description or variables, the cache NOT_AVAILABLE.
+    c.apigateway.create_deployment(restApiId=api_id, stageName="s1")
+    stage = c.apigateway.get_stages(restApiId=api_id)["item"][0]
+    assert {k: v for k, v in stage.items() if k not in ("deploymentId", "createdDate",
+                                                         "lastUpdatedDate")} == {
+        "cacheClusterEnabled": False, "cacheClusterStatus": "NOT_AVAILABLE",
+        "methodSettings": {}, "stageName": "s1", "tracingEnabled": False}

@@ -108,10 +108,9 @@ def _step(function: str, before: AsyncConfig | None,
         if "maximumRetryAttempts" in changed else None,
         maximum_event_age_in_seconds=want.maximum_event_age_in_seconds
         if "maximumEventAgeInSeconds" in changed else None,
+        # Only what changes: Functions.update sends the on-success destination along, as
+        # Lambda has it just before the write.
         on_failure=want.on_failure if "onFailure" in changed else None,
-        # Sent with OnFailure so that an update replacing DestinationConfig as a whole keeps
-        # it: the Lambda model does not say whether it merges [UNVERIFIED].
-        on_success=current.on_success if "onFailure" in changed else None,
     )
     return ConfigureFunction(function=function, changes=tuple(changes), update=update,
                              before=before)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NoReturn, Protocol
 
+from asyncgw.aws_errors import refused
 from asyncgw.errors import ApplyFailed, AsyncgwError, Interrupted, UndoFailed
 
 
@@ -49,12 +50,22 @@ def deploy(
     description: str,
 ) -> str:
     """Deploy a stage, journal pointing it back, and check it serves the new deployment."""
-    if previous:
-        # Journaled before the call: a deployment whose response is lost still moved the stage.
-        journal.record(f"point stage {stage} back at deployment {previous}",
-                       lambda: gateway.point_stage(api_id, stage, previous))
+
+    def point_back() -> None:
+        if previous:
+            journal.record(f"point stage {stage} back at deployment {previous}",
+                           lambda: gateway.point_stage(api_id, stage, previous))
+
     journal.wrote = True
-    new_id = gateway.create_deployment(api_id, stage, description)
+    try:
+        new_id = gateway.create_deployment(api_id, stage, description)
+    except BaseException as failure:
+        # A deployment whose answer was lost may still have moved the stage; one AWS refused
+        # (a 4xx, such as a stage with a canary release) deployed nothing to point back from.
+        if not refused(failure):
+            point_back()
+        raise
+    point_back()
     served = gateway.stage(api_id, stage).deployment_id
     if served != new_id:
         raise ApplyFailed(f"stage {stage} serves deployment {served}, not the new {new_id}")

@@ -206,11 +206,11 @@ class ApiSnapshot(Model):
 
     @property
     def fingerprint(self) -> str:
-        """A digest of the parts a plan depends on: methods, validators, stage deployments."""
+        """A digest of what a plan depends on: methods, validators, stage deployments, canaries."""
         parts: dict[str, object] = {
             "methods": [m.model_dump(mode="json") for m in self.methods],
             "validators": [v.model_dump(mode="json") for v in self.validators],
-            "stages": {s.stage_name: s.deployment_id for s in self.stages},
+            "stages": {s.stage_name: [s.deployment_id, s.canary_settings] for s in self.stages},
         }
         if self.functions:
             parts["functions"] = [f.model_dump(mode="json") for f in self.functions]

@@ -68,6 +68,36 @@ def choose_stage(
     )
 
 
+REMOVE_CANARY = '[{"op":"remove","path":"/canarySettings"}]'
+"""UpdateStage patch that turns a canary release off [DOC delete-canary-deployment]."""
+
+
+def refuse_canary(snapshot: ApiSnapshot, stage: str, offer_no_deploy: bool) -> None:
+    """Raise UsageError when `stage` has a canary release: AWS refuses to deploy onto it.
+
+    A CreateDeployment without canary settings on such a stage is a 400 [DOC canary-release;
+    COMM the AWS error quoted in serverless/serverless#11518], so asyncgw stops before its
+    first write rather than apply the change and undo it when the deployment fails.
+    """
+    current = snapshot.stage(stage)
+    canary = current.canary_settings if current else None
+    if canary is None:
+        return
+    percent = canary.get("percentTraffic")
+    serving = f"deployment {canary.get('deploymentId', '?')}" + (
+        f", {percent:g}% of traffic" if isinstance(percent, int | float) else "")
+    remove = (f"aws apigateway update-stage --rest-api-id {snapshot.api.id} --stage-name "
+              f"{stage} --patch-operations '{REMOVE_CANARY}'")
+    raise UsageError(
+        f"stage {stage} has a canary release ({serving}) and AWS refuses a deployment "
+        "without canary settings onto it; asyncgw does not deploy into a canary yet: promote "
+        f"the canary if its deployment should stay, then remove it ({remove})"
+        + (", or pass --no-deploy and redeploy once the canary is gone" if offer_no_deploy
+           else "")
+        + "; nothing was changed"
+    )
+
+
 def refuse_managed(snapshot: ApiSnapshot) -> None:
     """Raise UsageError when a CloudFormation stack owns the API (for --refuse-managed)."""
     if snapshot.api.stack:
@@ -148,12 +178,12 @@ def _switchable_after(snapshot: ApiSnapshot, selection: Selection, mode: Mode) -
 
 def plan_redeploy(snapshot: ApiSnapshot, stage: str, description: str | None) -> Plan:
     """A plan that only creates a new deployment of `stage`."""
+    refuse_canary(snapshot, stage, offer_no_deploy=False)
     current = snapshot.stage(stage)
     deployment = Deployment(
         stage=stage,
         previous_deployment_id=current.deployment_id if current else None,
         description=description or "asyncgw: redeploy",
-        canary=bool(current and current.canary_settings),
     )
     return Plan(
         api_id=snapshot.api.id,
@@ -390,6 +420,7 @@ def _deployment(
 ) -> Deployment | None:
     if stage is None:
         return None
+    refuse_canary(snapshot, stage, offer_no_deploy=True)
     current = snapshot.stage(stage)
     shown = ", ".join(changed[:3])
     if len(changed) > 3:
@@ -398,7 +429,6 @@ def _deployment(
         stage=stage,
         previous_deployment_id=current.deployment_id if current else None,
         description=f"asyncgw: {shown} -> {mode}",
-        canary=bool(current and current.canary_settings),
     )
 
 
@@ -411,11 +441,6 @@ def _warnings(
         warnings.append(
             f"API is managed by CloudFormation stack {stack!r}: the next stack update "
             "may revert this change; make it in the template too"
-        )
-    if deployment is not None and deployment.canary:
-        warnings.append(
-            f"stage {deployment.stage} has a canary release; how a new full deployment "
-            "treats it is not documented by AWS, check the canary afterwards"
         )
     if writes and stage is None:
         warnings.append("--no-deploy: nothing is live until the stage is redeployed "

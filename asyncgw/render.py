@@ -152,6 +152,10 @@ def _not_live(snapshot: ApiSnapshot, served: Sequence[Served], method: Method,
     for stage in served:
         deployed = stage.modes.get(key)
         fix = f"asyncgw redeploy {snapshot.api.id} --stage {stage.stage}"
+        settings = snapshot.stage(stage.stage)
+        if settings is not None and settings.canary_settings is not None:
+            # AWS refuses a full deployment onto a stage with a canary [DOC canary-release].
+            fix = f"remove the canary release of {stage.stage} first, then {fix}"
         if stage.differs(key, current) and (current in invoking or deployed in invoking):
             notes.append(f"{current}, not yet deployed to {stage.stage} (it serves "
                          f"{deployed or 'no such method'}): {fix}")

@@ -170,7 +170,7 @@ def delete_request_validator(self: Any, restapi_id: str, validator_id: str) -> N
     """DeleteRequestValidator: 404 for an unknown API or validator [REC D7]."""
     find_validator(self, restapi_id, validator_id)
     # Deleting a validator a method still uses is refused by AWS [COMM] with an unrecorded
-    # error; like moto (and LocalStack) the sandbox allows it.
+    # error [UNVERIFIED]; like moto (and LocalStack) the sandbox allows it, so it differs.
     del self.apis[restapi_id].request_validators[validator_id]
 
 

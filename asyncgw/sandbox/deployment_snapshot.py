@@ -148,7 +148,7 @@ def deployed_snapshot(api: Any, deployment_id: str) -> ApiSnapshot:
     snapshot: ApiSnapshot | None = getattr(deployment, SNAPSHOT, None)
     if snapshot is None:
         # A deployment made before `install`, or a stage moto let point at no deployment: the
-        # best available stand-in is the API as it is now.
+        # best available stand-in is the API as it is now [UNVERIFIED: an emulator detail].
         snapshot = take_snapshot(api)
         if deployment is not None:
             setattr(deployment, SNAPSHOT, snapshot)

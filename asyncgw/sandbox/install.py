@@ -11,6 +11,7 @@ ADDED_OPERATIONS = (
     "update_method",
     "update_integration",
     "update_integration_response",
+    "update_method_response",
     "test_invoke_method",
 )
 
@@ -37,14 +38,17 @@ def _attachments() -> list[tuple[type, str, Any]]:
         Integration,
         Method,
         RestAPI,
+        Stage,
     )
     from moto.apigateway.responses import APIGatewayResponse
 
     from asyncgw.sandbox import backend_operations as backend
     from asyncgw.sandbox import import_fixes, invoke_method
     from asyncgw.sandbox import integration_response_patch as integration_responses
+    from asyncgw.sandbox import method_response_patch as method_responses
     from asyncgw.sandbox import model_fixes as models
     from asyncgw.sandbox import response_operations as handlers
+    from asyncgw.sandbox import stage_canary as canary
     from asyncgw.sandbox.deployment_snapshot import snapshotting_create_deployment
 
     return [
@@ -54,6 +58,11 @@ def _attachments() -> list[tuple[type, str, Any]]:
             APIGatewayBackend,
             "update_integration_response",
             integration_responses.update_integration_response,
+        ),
+        (
+            APIGatewayBackend,
+            "update_method_response",
+            method_responses.update_method_response,
         ),
         (APIGatewayBackend, "get_resource", backend.get_resource),
         (APIGatewayBackend, "get_integration", backend.get_integration),
@@ -87,6 +96,9 @@ def _attachments() -> list[tuple[type, str, Any]]:
                 models.stage_keeping_deployment(RestAPI.create_deployment)
             ),
         ),
+        (APIGatewayBackend, "update_stage", canary.canary_update_stage(
+            APIGatewayBackend.update_stage)),
+        (Stage, "to_json", canary.stage_json(models.stage_json(Stage.to_json))),
         (RestAPI, "get_deployment", models.get_deployment),
         (RestAPI, "delete_deployment", models.delete_deployment),
         (Method, "to_json", models.method_json(Method.to_json)),
@@ -99,6 +111,7 @@ def _attachments() -> list[tuple[type, str, Any]]:
             "update_integration_response",
             handlers.update_integration_response,
         ),
+        (APIGatewayResponse, "update_method_response", handlers.update_method_response),
         (APIGatewayResponse, "get_resources", handlers.get_resources),
         (APIGatewayResponse, "get_export", handlers.get_export),
         (APIGatewayResponse, "test_invoke_method", handlers.test_invoke_method),
@@ -108,6 +121,16 @@ def _attachments() -> list[tuple[type, str, Any]]:
             handlers.version_keeping_create_rest_api(APIGatewayResponse.create_rest_api),
         ),
         (APIGatewayResponse, "get_stages", handlers.get_stages),
+        (
+            APIGatewayResponse,
+            "create_deployment",
+            canary.canary_create_deployment(APIGatewayResponse.create_deployment),
+        ),
+        (
+            APIGatewayResponse,
+            "create_stage",
+            canary.canary_create_stage(APIGatewayResponse.create_stage),
+        ),
         (
             APIGatewayResponse,
             "put_method",

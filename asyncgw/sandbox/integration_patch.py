@@ -58,7 +58,7 @@ def _apply(
     if len(segments) == 2 and segments[0] == "requestParameters":
         _patch_parameter(draft.request_parameters, operation, segments[1], declared)
     elif len(segments) == 2 and segments[0] == "requestTemplates":
-        operation.require(*MAP_OPS)  # add [REC C6]; remove and replace [COMM terraform]
+        operation.require(*MAP_OPS)  # add [REC C6]; remove and replace [DOC patch-operations]
         patch_map_entry(
             draft.request_templates,
             operation,
@@ -67,18 +67,20 @@ def _apply(
             CONTENT_TYPE_NOT_FOUND,
         )
     elif set_scalar is not None:
-        operation.require("replace")  # [REC C2]; other ops refused by analogy with A7 [UNVERIFIED]
+        operation.require("replace")  # [REC C2; DOC]; the text for other ops as A7 [UNVERIFIED]
         set_scalar(draft, operation.value)
     else:
-        # Deliberately conservative: /type, /httpMethod, /passthroughBehavior, /credentials and
-        # /cacheKeyParameters are refused although AWS may take some of them [UNVERIFIED].
+        # AWS's table has no op for /type and lists no /credentials [DOC patch-operations].
+        # /httpMethod, /passthroughBehavior, /cacheKeyParameters, /integrationTarget and
+        # /responseTransferMode, which it lists, are refused too: the sandbox is narrower than
+        # AWS here, deliberately (asyncgw never patches them), and so differs.
         raise invalid_patch_path(operation.path)
 
 
 def _patch_parameter(
     parameters: dict[str, str], operation: PatchOperation, key: str, declared: Mapping[str, bool]
 ) -> None:
-    operation.require(*MAP_OPS)  # [COMM terraform integration.go]
+    operation.require(*MAP_OPS)  # [DOC patch-operations; COMM terraform integration.go]
     if operation.op != "remove":
         if not INTEGRATION_PARAMETER.match(key):
             raise invalid_mapping_expression(key)  # [UNVERIFIED] text for a bad key
@@ -104,7 +106,7 @@ def _set_insecure_skip_verification(draft: IntegrationDraft, value: str | None) 
     draft.tls_config["insecureSkipVerification"] = as_flag(value)
 
 
-# Scalar paths Terraform patches with replace [COMM terraform]; /connectionId also [REC C2].
+# Scalar paths AWS replaces [DOC patch-operations; COMM terraform]; /connectionId [REC C2].
 SCALAR_PATHS: Mapping[str, Callable[[IntegrationDraft, str | None], None]] = {
     "/uri": _setter("uri"),
     "/timeoutInMillis": _set_timeout,

@@ -14,8 +14,12 @@ from asyncgw.sandbox.errors import (
 from asyncgw.sandbox.patch_document import MAP_OPS, patch_map_entry, read_operations
 from asyncgw.sandbox.targets import find_integration
 
-RESPONSE_NOT_FOUND = "Invalid Response status code specified"  # [UNVERIFIED] text
+# [REC api.snapshot TestApigatewayIntegrationResponse get-integration-response-wrong-status-code,
+# TestApigatewayMethodResponse update-method-response-wrong-statuscode]
+RESPONSE_NOT_FOUND = "Invalid Response status code specified"
 RESPONSE_PARAMETER = re.compile(r"^method\.response\.header\.[^.]+$")
+# Scalar fields UpdateIntegrationResponse replaces [DOC patch-operations], as model attributes.
+SCALARS = {"selectionPattern": "selection_pattern", "contentHandling": "content_handling"}
 
 
 def update_integration_response(
@@ -26,9 +30,11 @@ def update_integration_response(
     status_code: str,
     patch_operations: Any,
 ) -> Any:
-    """Patch responseParameters and responseTemplates, all together or not at all."""
-    # Bound as a method of moto's APIGatewayBackend. Which paths AWS accepts here is
-    # [UNVERIFIED] beyond the map-entry rules recorded for MethodResponse [REC I1].
+    """Patch mappings, templates, selectionPattern and contentHandling; all or nothing."""
+    # Bound as a method of moto's APIGatewayBackend. The paths and ops are AWS's table [DOC
+    # patch-operations]; `replace /selectionPattern` is [REC api.snapshot
+    # test_lifecycle_integration_response]. The map-entry errors follow the ones recorded for
+    # MethodResponse [REC I1]; here they are [UNVERIFIED], as is all-or-nothing.
     operations = read_operations(patch_operations, "updateIntegrationResponseInput")
     integration = find_integration(self, function_id, resource_id, method_type)
     response = (integration.integration_responses or {}).get(status_code)
@@ -36,9 +42,15 @@ def update_integration_response(
         raise NotFound(RESPONSE_NOT_FOUND)
     parameters = dict(response.response_parameters or {})
     templates = dict(response.response_templates or {})
+    scalars: dict[str, str | None] = {}
     for operation in operations:
         segments = operation.segments
-        if len(segments) == 2 and segments[0] == "responseParameters":
+        if len(segments) == 1 and segments[0] in SCALARS:
+            operation.require("replace")
+            # Any contentHandling value is stored; AWS's answer to one outside
+            # CONVERT_TO_BINARY and CONVERT_TO_TEXT [MODEL] is [UNVERIFIED].
+            scalars[SCALARS[segments[0]]] = operation.value
+        elif len(segments) == 2 and segments[0] == "responseParameters":
             operation.require(*MAP_OPS)
             if not RESPONSE_PARAMETER.match(segments[1]):
                 raise BadRequest(f"Invalid patch path {operation.path}")
@@ -52,4 +64,6 @@ def update_integration_response(
             raise BadRequest(f"Invalid patch path {operation.path}")
     response.response_parameters = parameters or None
     response.response_templates = templates or None
+    for attribute, value in scalars.items():
+        setattr(response, attribute, value)
     return response

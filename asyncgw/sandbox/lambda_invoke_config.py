@@ -109,7 +109,8 @@ def list_function_event_invoke_configs(
     if target.function is None:
         raise resource_not_found(FUNCTION_NOT_FOUND)  # [REC list_function_doesnotexist]
     configs = [c.to_wire() for c in _configs(target.function).values()]
-    # The marker is the FunctionArn of the first item of the next page; AWS's is opaque.
+    # The marker is the FunctionArn of the first item of the next page [UNVERIFIED]: AWS's is
+    # opaque.
     start = next((i for i, c in enumerate(configs) if c["FunctionArn"] == marker), 0)
     size = max_items or MAX_ITEMS
     page: dict[str, Any] = {"FunctionEventInvokeConfigs": configs[start : start + size]}

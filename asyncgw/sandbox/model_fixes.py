@@ -54,6 +54,24 @@ def deployment_json(original: JsonOf) -> JsonOf:
     return to_json
 
 
+def stage_json(original: JsonOf) -> JsonOf:
+    """Stage.to_json shaped as GetStage(s) answers [REC E2, canary.snapshot get-stage]."""
+
+    def to_json(self: Any) -> dict[str, Any]:
+        document = original(self)
+        # Without a cache AWS says NOT_AVAILABLE, and tracingEnabled false; an empty
+        # description or variables map is left out, and moto's null accessLogSettings too.
+        if not document.get("cacheClusterEnabled"):
+            document["cacheClusterStatus"] = "NOT_AVAILABLE"
+        document.setdefault("tracingEnabled", False)
+        for key in ("description", "variables", "accessLogSettings"):
+            if not document.get(key):
+                document.pop(key, None)
+        return document
+
+    return to_json
+
+
 def stage_keeping_deployment(original: Callable[..., Any]) -> Callable[..., Any]:
     """RestAPI.create_deployment that re-points an existing stage instead of replacing it."""
 
@@ -83,6 +101,7 @@ def get_deployment(self: Any, deployment_id: str) -> Any:
 
 def delete_deployment(self: Any, deployment_id: str) -> Any:
     """RestAPI.delete_deployment: refused while any stage points at it [REC E3]."""
+    # A deployment that only a stage's canary serves can be deleted [UNVERIFIED].
     deployment = get_deployment(self, deployment_id)
     if any(stage.deployment_id == deployment_id for stage in self.stages.values()):
         raise BadRequest("Active stages pointing to this deployment must be moved or deleted")

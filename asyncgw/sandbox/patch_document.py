@@ -35,9 +35,13 @@ class PatchOperation:
 
 
 def read_operations(
-    raw: Sequence[Mapping[str, Any]] | None, input_name: str
+    raw: Sequence[Mapping[str, Any]] | None, input_name: str, more: Sequence[str] = ()
 ) -> list[PatchOperation]:
-    """Parse the wire list, raising AWS's ValidationException for ops outside the enum [REC I2]."""
+    """Parse the wire list, raising AWS's ValidationException for ops outside the enum [REC I2].
+
+    `more` holds the operation's other constraint violations, reported after the ops' [REC
+    update-method-response-invalid-statuscode-and-wrong-op].
+    """
     operations = [
         PatchOperation(op=str(item.get("op")), path=item.get("path"), value=item.get("value"))
         for item in raw or ()
@@ -47,7 +51,7 @@ def read_operations(
         f"satisfy constraint: Member must satisfy enum value set: [{', '.join(OP_ENUM)}]"
         for index, operation in enumerate(operations, start=1)
         if operation.op not in OP_ENUM
-    ]
+    ] + list(more)
     if violations:
         noun = "error" if len(violations) == 1 else "errors"
         # [REC I2] for one violation; joining several with "; " is [UNVERIFIED].

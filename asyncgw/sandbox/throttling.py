@@ -39,7 +39,7 @@ class Throttle:
                                             OPERATION_QUOTAS[operation]))
             wait = max(bucket.wait(now) for bucket in buckets)
             if wait > 0:
-                self.refused[operation] += 1  # a refused call takes no token, as on AWS
+                self.refused[operation] += 1  # a refused call takes no token [UNVERIFIED]
                 return wait
             for bucket in buckets:
                 bucket.take(now)

@@ -18,6 +18,7 @@ VALIDATOR_PATHS = {
 
 def apply_validator_patch(validator: Any, operations: Sequence[PatchOperation]) -> None:
     """Apply `operations` to `validator` all together, or raise and change nothing."""
+    # All-or-nothing is [UNVERIFIED], as for UpdateMethod.
     changes: dict[str, Any] = {}
     for operation in operations:
         attribute, value = _change(operation)

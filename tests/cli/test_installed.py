@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -194,3 +195,30 @@ def test_help_does_not_import_boto3_or_moto() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_stage_with_a_canary_is_exit_2_and_the_given_way_out_works(
+        server: Server, env: dict[str, str], api: SeededApi) -> None:
+    aws(server, env, "create-deployment", "--rest-api-id", api.api_id, "--stage-name", "prod",
+        "--canary-settings", "percentTraffic=10")
+    before = [aws(server, env, "get-resources", "--rest-api-id", api.api_id, "--embed", "methods"),
+              aws(server, env, "get-stages", "--rest-api-id", api.api_id)]
+    for command in (["enable-async", api.api_id, "-m", "GET /orders", "--stage", "prod"],
+                    ["redeploy", api.api_id, "--stage", "prod"]):
+        done = asyncgw(server, env, *command, "--yes")
+        assert done.returncode == 2, done.stderr
+        message = done.stderr.strip()
+        assert "\n" not in message and "Traceback" not in message
+        assert "stage prod has a canary release" in message
+        assert message.endswith("nothing was changed")
+    assert [aws(server, env, "get-resources", "--rest-api-id", api.api_id, "--embed", "methods"),
+            aws(server, env, "get-stages", "--rest-api-id", api.api_id)] == before
+    # The removal command the message gives, run as printed.
+    removal = shlex.split(message[message.index("aws apigateway update-stage"):].split(")")[0])
+    subprocess.run([_tool("aws"), *removal[1:], "--endpoint-url", server.endpoint_url],
+                   env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert "canarySettings" not in aws(server, env, "get-stage", "--rest-api-id", api.api_id,
+                                       "--stage-name", "prod")
+    done = asyncgw(server, env, "enable-async", api.api_id, "-m", "GET /orders", "--stage",
+                   "prod", "--yes")
+    assert done.returncode == 0, done.stderr

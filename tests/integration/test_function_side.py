@@ -12,6 +12,7 @@ from asyncgw.async_config import wanted
 from asyncgw.errors import ApplyFailed
 from asyncgw.executor import apply
 from asyncgw.gateway import Gateway
+from asyncgw.models import AsyncConfig
 from asyncgw.modes import Mode
 from asyncgw.sandbox.seed import Clients, SeededApi
 from tests.cli.runner import asyncgw
@@ -67,8 +68,14 @@ def test_an_existing_configuration_keeps_the_fields_not_asked_for(
     assert found["DestinationConfig"]["OnFailure"] == {"Destination": QUEUE}
 
 
-@pytest.mark.parametrize("existing", [None, {"MaximumRetryAttempts": 1,
-                                             "MaximumEventAgeInSeconds": 3600}])
+@pytest.mark.parametrize("existing", [
+    None,
+    {"MaximumRetryAttempts": 1, "MaximumEventAgeInSeconds": 3600},
+    # A configuration with no settings: AWS refuses a Put of nothing [REC], so the undo must
+    # put it back as an empty OnSuccess, which AWS accepts [REC].
+    {"DestinationConfig": {"OnSuccess": {}}},
+    {"DestinationConfig": {"OnSuccess": {"Destination": DONE}}},
+], ids=["none", "retries-and-age", "no-settings", "on-success"])
 def test_a_failure_after_the_function_step_puts_the_configuration_back(
     gateway: Gateway, orders: SeededApi, account: Clients, existing: dict[str, Any] | None
 ) -> None:
@@ -79,6 +86,60 @@ def test_a_failure_after_the_function_step_puts_the_configuration_back(
     with pytest.raises(ApplyFailed):
         _enable(gateway, orders.api_id, "GET /orders", on_failure=QUEUE, max_retries=0)
     assert _config(account, "orders-api") == before
+
+
+def test_a_configuration_with_no_settings_round_trips_through_a_failed_run(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    account.lambda_.put_function_event_invoke_config(
+        FunctionName="orders-api", DestinationConfig={"OnSuccess": {}})
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    def record(model: Any, params: dict[str, Any], **_: Any) -> None:
+        calls.append((model.name, json.loads(params["body"] or b"{}")))
+
+    functions = gateway.functions()
+    assert functions is not None
+    functions.client.meta.events.register("before-call.lambda", record)
+    inject(gateway.client, FaultInjector({1}, watched=frozenset({"CreateDeployment"})))
+    with pytest.raises(ApplyFailed, match="is as it was"):
+        _enable(gateway, orders.api_id, "GET /orders", max_retries=0)
+    writes = [(name, body) for name, body in calls if not name.startswith("Get")]
+    assert writes == [
+        ("UpdateFunctionEventInvokeConfig", {"MaximumRetryAttempts": 0}),
+        ("PutFunctionEventInvokeConfig", {"DestinationConfig": {"OnSuccess": {}}}),
+    ]
+    assert _config(account, "orders-api") == {
+        "DestinationConfig": {"OnSuccess": {}, "OnFailure": {}}}
+
+
+def test_an_update_of_one_destination_sends_both_as_lambda_has_them_now(
+    gateway: Gateway, orders: SeededApi, account: Clients
+) -> None:
+    account.lambda_.put_function_event_invoke_config(
+        FunctionName="orders-api", MaximumRetryAttempts=1,
+        DestinationConfig={"OnSuccess": {"Destination": DONE}})
+    sent: list[dict[str, Any]] = []
+
+    def record(model: Any, params: dict[str, Any], **_: Any) -> None:
+        if model.name == "UpdateFunctionEventInvokeConfig":
+            sent.append(json.loads(params["body"]))
+
+    functions = gateway.functions()
+    assert functions is not None
+    functions.client.meta.events.register("before-call.lambda", record)
+    # The on-success destination changed since the plan was made: the fresh read carries it.
+    later = "arn:aws:sqs:us-east-1:123456789012:orders-done-later"
+    account.lambda_.update_function_event_invoke_config(
+        FunctionName="orders-api", DestinationConfig={
+            "OnSuccess": {"Destination": later}, "OnFailure": {}})
+    functions.update("orders-api", AsyncConfig(on_failure=QUEUE), exists=True)
+    assert sent == [{"DestinationConfig": {"OnSuccess": {"Destination": later},
+                                           "OnFailure": {"Destination": QUEUE}}}]
+    assert _config(account, "orders-api") == {
+        "MaximumRetryAttempts": 1,
+        "DestinationConfig": {"OnSuccess": {"Destination": later},
+                              "OnFailure": {"Destination": QUEUE}}}
 
 
 def test_a_refused_function_write_changes_nothing(

@@ -78,10 +78,6 @@ def test_e4_get_stages_filtered_by_deployment(c, api_id):
     assert stage_names(deploymentId=second) == ["stage2"]
 
 
-@pytest.mark.xfail(
-    reason="moto's CreateDeployment ignores canarySettings and re-points the stage itself",
-    strict=True,
-)
 def test_e5_canary_deployment_onto_an_existing_stage(c, api_id):
     first = c.apigateway.create_deployment(restApiId=api_id)["id"]
     c.apigateway.create_stage(
@@ -103,7 +99,6 @@ def test_e5_canary_deployment_onto_an_existing_stage(c, api_id):
     }
 
 
-@pytest.mark.xfail(reason="moto's CreateDeployment ignores canarySettings", strict=True)
 @pytest.mark.parametrize(
     ("stage", "message"),
     [
@@ -190,3 +185,13 @@ def test_get_resources_pages_with_limit_and_position(c):
         restApiId=seeded.api_id, PaginationConfig={"PageSize": 7}
     )
     assert sum(len(page["items"]) for page in pages) == 31
+
+
+def test_e2_a_stage_reads_back_in_aws_shape(c, api_id):
+    # [REC E2 get-stages]: no empty description or variables, the cache NOT_AVAILABLE.
+    c.apigateway.create_deployment(restApiId=api_id, stageName="s1")
+    stage = c.apigateway.get_stages(restApiId=api_id)["item"][0]
+    assert {k: v for k, v in stage.items() if k not in ("deploymentId", "createdDate",
+                                                         "lastUpdatedDate")} == {
+        "cacheClusterEnabled": False, "cacheClusterStatus": "NOT_AVAILABLE",
+        "methodSettings": {}, "stageName": "s1", "tracingEnabled": False}

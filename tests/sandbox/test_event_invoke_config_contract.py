@@ -137,6 +137,24 @@ def test_a_call_without_settings_is_refused_before_the_function_is_looked_up(fn,
                  "You must specify at least one of error handling or destination setting.")
 
 
+@pytest.mark.parametrize("destination", ["OnSuccess", "OnFailure"])
+def test_an_empty_destination_is_a_setting_and_leaves_an_empty_configuration(fn, destination):
+    # [REC put_destination_success_no_destination_arn, put_destination_failure_no_destination_arn]
+    stored = answer(fn.put_function_event_invoke_config(
+        FunctionName="jobs", DestinationConfig={destination: {}}))
+    assert stored == {"FunctionArn": arn("jobs", "$LATEST"),
+                      "DestinationConfig": EMPTY_DESTINATIONS}
+    assert answer(fn.get_function_event_invoke_config(FunctionName="jobs")) == stored
+
+
+def test_a_put_of_no_settings_is_refused_on_an_existing_function_too(fn):
+    # Recorded for a function that does not exist, checked before the lookup [REC
+    # put_functionname_nootherargs]; for an existing one the same 400 is [UNVERIFIED].
+    lambda_error(lambda: fn.put_function_event_invoke_config(FunctionName="jobs"), 400,
+                 "InvalidParameterValueException",
+                 "You must specify at least one of error handling or destination setting.")
+
+
 @pytest.mark.parametrize("name", ["doesnotexist", arn("doesnotexist")])
 def test_put_for_a_function_that_does_not_exist(fn, name):
     # [REC put_functionname_name_notfound, put_functionname_arn_notfound]

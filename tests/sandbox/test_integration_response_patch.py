@@ -53,3 +53,42 @@ def test_an_unknown_path_is_a_400(options: object) -> None:
         client.update_integration_response(**address, patchOperations=[
             {"op": "replace", "path": "/statusCode", "value": "201"}])
     assert caught.value.response["Error"]["Message"] == "Invalid patch path /statusCode"
+
+
+def test_replace_the_selection_pattern_as_recorded(options: object) -> None:
+    # [REC api.snapshot test_lifecycle_integration_response update-integration-response]
+    client, address = options  # type: ignore[misc]
+    updated = client.update_integration_response(**address, patchOperations=[
+        {"op": "replace", "path": "/selectionPattern", "value": "updated-pattern"}])
+    assert updated["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert updated["selectionPattern"] == "updated-pattern"
+    assert client.get_integration_response(**address)["selectionPattern"] == "updated-pattern"
+
+
+def test_replace_the_content_handling(options: object) -> None:
+    # replace is the one op AWS's patch-operations table lists for /contentHandling [DOC].
+    client, address = options  # type: ignore[misc]
+    client.update_integration_response(**address, patchOperations=[
+        {"op": "replace", "path": "/contentHandling", "value": "CONVERT_TO_TEXT"}])
+    assert client.get_integration_response(**address)["contentHandling"] == "CONVERT_TO_TEXT"
+
+
+@pytest.mark.parametrize("path", ["/selectionPattern", "/contentHandling"])
+def test_add_on_a_replace_only_field_is_refused(options: object, path: str) -> None:
+    client, address = options  # type: ignore[misc]
+    with pytest.raises(ClientError) as caught:
+        client.update_integration_response(**address, patchOperations=[
+            {"op": "add", "path": path, "value": "x"}])
+    # The text of UpdateMethod's replace-only refusal [REC A7]; here [UNVERIFIED].
+    assert caught.value.response["Error"]["Message"] == (
+        "Invalid patch operation specified. Must be one of: [replace]")
+
+
+def test_an_unknown_status_code_is_a_404(options: object) -> None:
+    # [REC] for GetIntegrationResponse and UpdateMethodResponse; for this one [UNVERIFIED].
+    client, address = options  # type: ignore[misc]
+    with pytest.raises(ClientError) as caught:
+        client.update_integration_response(**{**address, "statusCode": "418"}, patchOperations=[
+            {"op": "replace", "path": "/selectionPattern", "value": "x"}])
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert caught.value.response["Error"]["Message"] == "Invalid Response status code specified"

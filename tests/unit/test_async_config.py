@@ -69,7 +69,7 @@ def test_without_a_configuration_the_step_puts_only_the_asked_fields() -> None:
         ("maximumRetryAttempts", "2 (default)", "0"), ("onFailure", None, QUEUE)]
 
 
-def test_fields_already_as_asked_are_left_out_and_on_success_travels_with_on_failure() -> None:
+def test_fields_already_as_asked_are_left_out_and_the_update_holds_only_changes() -> None:
     current = AsyncConfig(maximum_retry_attempts=1, maximum_event_age_in_seconds=600,
                           on_success="arn:aws:sqs:us-east-1:123456789012:done")
     steps = _plan(FunctionSide(function=FUNCTION_ARN, config=current),
@@ -78,8 +78,8 @@ def test_fields_already_as_asked_are_left_out_and_on_success_travels_with_on_fai
     step = steps[0]
     assert isinstance(step, ConfigureFunction)
     assert step.before == current
-    assert step.update == AsyncConfig(maximum_event_age_in_seconds=900, on_failure=QUEUE,
-                                      on_success=current.on_success)
+    # The on-success destination is sent along from a fresh read at the write, not from here.
+    assert step.update == AsyncConfig(maximum_event_age_in_seconds=900, on_failure=QUEUE)
 
 
 def test_asking_for_the_defaults_lambda_already_applies_changes_nothing() -> None:

@@ -196,11 +196,41 @@ def test_no_deploy_warns_that_nothing_is_live() -> None:
     assert any("nothing is live" in w for w in result.warnings)
 
 
-def test_canary_and_stack_ownership_are_warned_about() -> None:
-    canary = Stage(stage_name="prod", deployment_id="d1", canary_settings={"percentTraffic": 5})
-    result = plan_for(method(), Mode.ASYNC, stages=[canary],
-                      tags={"aws:cloudformation:stack-name": "orders-stack"})
-    assert any("canary" in w for w in result.warnings)
+CANARY = Stage(stage_name="prod", deployment_id="d1",
+               canary_settings={"deploymentId": "d2", "percentTraffic": 5.0,
+                                "useStageCache": False})
+
+
+def test_a_stage_with_a_canary_is_refused_before_any_step() -> None:
+    # AWS answers 400 to a full deployment onto it [DOC canary-release]: refuse in the plan.
+    with pytest.raises(UsageError) as refused:
+        plan_for(method(), Mode.ASYNC, stages=[CANARY])
+    message = refused.value.message
+    assert "stage prod has a canary release (deployment d2, 5% of traffic)" in message
+    assert ("aws apigateway update-stage --rest-api-id abcde12345 --stage-name prod "
+            """--patch-operations '[{"op":"remove","path":"/canarySettings"}]'""") in message
+    assert "--no-deploy" in message
+    assert message.endswith("nothing was changed")
+    assert "\n" not in message
+
+
+def test_a_canary_stage_does_not_stop_no_deploy_or_an_empty_plan() -> None:
+    snap = snapshot([method()], stages=[CANARY])
+    no_deploy = plan(snap, select(snap, [], True), Mode.ASYNC, None)
+    assert no_deploy.steps and no_deploy.deployment is None
+    done = snapshot([asynchronous()], stages=[CANARY])
+    assert plan(done, select(done, [], True), Mode.ASYNC, "prod").is_empty
+
+
+def test_redeploy_refuses_a_stage_with_a_canary_without_offering_no_deploy() -> None:
+    with pytest.raises(UsageError) as refused:
+        plan_redeploy(snapshot([method()], stages=[CANARY]), "prod", None)
+    assert "canary release" in refused.value.message
+    assert "--no-deploy" not in refused.value.message
+
+
+def test_stack_ownership_is_warned_about() -> None:
+    result = plan_for(method(), Mode.ASYNC, tags={"aws:cloudformation:stack-name": "orders-stack"})
     assert any("orders-stack" in w for w in result.warnings)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
 import subprocess
 import sys
-import urllib.error
-import urllib.request
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,13 @@ def client(localstack: LocalStack, service: str) -> Any:
                         aws_access_key_id="test", aws_secret_access_key="test")
 
 
+def gateway_read(localstack: LocalStack, operation: str, **parameters: Any) -> dict[str, Any]:
+    """One API Gateway read through boto3 (faster than the AWS CLI), without ResponseMetadata."""
+    answer: dict[str, Any] = getattr(client(localstack, "apigateway"), operation)(**parameters)
+    answer.pop("ResponseMetadata", None)
+    return answer
+
+
 @dataclass(frozen=True)
 class Answer:
     """What a caller of a deployed stage got."""
@@ -86,11 +93,14 @@ class Answer:
 def call_stage(localstack: LocalStack, api_id: str, stage: str, verb: str, path: str,
                headers: dict[str, str] | None = None, body: bytes = b"{}") -> Answer:
     """Call `verb path` on a deployed stage through LocalStack's execute-api route."""
-    url = f"{localstack.endpoint_url}/_aws/execute-api/{api_id}/{stage}{path}"
-    request = urllib.request.Request(url, data=body, method=verb, headers={
-        "Content-Type": "application/json", **(headers or {})})
+    # http.client sends header names as given (urllib would send "Invocationtype"), and
+    # LocalStack matches the names of required headers case-sensitively.
+    where = urllib.parse.urlsplit(localstack.endpoint_url)
+    connection = http.client.HTTPConnection(where.netloc, timeout=30)
     try:
-        with urllib.request.urlopen(request, timeout=30) as got:
-            return Answer(got.status, got.read().decode())
-    except urllib.error.HTTPError as refused:
-        return Answer(refused.code, refused.read().decode())
+        connection.request(verb, f"/_aws/execute-api/{api_id}/{stage}{path}", body=body,
+                           headers={"Content-Type": "application/json", **(headers or {})})
+        got = connection.getresponse()
+        return Answer(got.status, got.read().decode())
+    finally:
+        connection.close()

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from cfnlint.decode.cfn_yaml import loads
 
 from asyncgw.sandbox.seed import SeededApi
-from tests.localstack.cli import asyncgw, asyncgw_json, aws, client
+from tests.localstack.cli import asyncgw, asyncgw_json, aws, client, gateway_read
 from tests.localstack.runtime import LocalStack
 from tests.localstack.seed import orders
 
@@ -52,6 +52,12 @@ def _method(localstack: LocalStack, api: SeededApi, key: str) -> dict[str, Any]:
     verb, path = key.split(" ", 1)
     return aws(localstack, "get-method", "--rest-api-id", api.api_id, "--resource-id",
                api.resource_ids[path], "--http-method", verb)
+
+
+def _method_by_boto3(localstack: LocalStack, api: SeededApi, key: str) -> dict[str, Any]:
+    verb, path = key.split(" ", 1)
+    return gateway_read(localstack, "get_method", restApiId=api.api_id,
+                        resourceId=api.resource_ids[path], httpMethod=verb)
 
 
 def _mode_as_read(method: dict[str, Any]) -> str:
@@ -112,13 +118,13 @@ def test_status_json_agrees_with_get_method(localstack: LocalStack, api: SeededA
     report = asyncgw_json(localstack, "status", api.api_id)
     assert report["api"] == {"id": api.api_id, "name": "orders", "region": "us-east-1",
                              "tags": {"team": "orders"}, "stack": None}
-    stages = aws(localstack, "get-stages", "--rest-api-id", api.api_id)["item"]
+    stages = gateway_read(localstack, "get_stages", restApiId=api.api_id)["item"]
     assert {(s["name"], s["deploymentId"]) for s in report["stages"]} == {
         (s["stageName"], s["deploymentId"]) for s in stages}
     assert {f"{m['httpMethod']} {m['path']}": m["mode"] for m in report["methods"]} == {
         key: mode for key, (_, _, mode, _) in SEEDED.items()}
     for item in report["methods"]:
-        method = _method(localstack, api, f"{item['httpMethod']} {item['path']}")
+        method = _method_by_boto3(localstack, api, f"{item['httpMethod']} {item['path']}")
         integration = method["methodIntegration"]
         assert item["resourceId"] == api.resource_ids[item["path"]]
         assert item["integrationType"] == integration["type"]
@@ -276,7 +282,7 @@ def test_export_cloudformation_restates_the_method_with_the_change(
     resources = loads(done.stdout)["Resources"]
     [method] = [r["Properties"] for r in resources.values()
                 if r["Type"] == "AWS::ApiGateway::Method"]
-    live = _method(localstack, api, "GET /orders")
+    live = _method_by_boto3(localstack, api, "GET /orders")
     assert method["HttpMethod"] == "GET"
     assert method["RequestParameters"] == live["requestParameters"]
     assert method["Integration"]["Uri"] == live["methodIntegration"]["uri"]
@@ -295,7 +301,7 @@ def test_export_terraform_restates_the_method_with_the_change(
         strip_string_quotes=True))
     found = {kind: body for block in tree["resource"] for kind, named in block.items()
              for body in named.values()}
-    live = _method(localstack, api, "POST /orders/{id}/ship")
+    live = _method_by_boto3(localstack, api, "POST /orders/{id}/ship")
     assert found["aws_api_gateway_method"]["request_parameters"] == {
         "method.request.path.id": True, HEADER: True}
     assert found["aws_api_gateway_integration"]["uri"] == live["methodIntegration"]["uri"]

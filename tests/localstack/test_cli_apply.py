@@ -226,3 +226,23 @@ def test_the_same_command_again_changes_nothing_and_does_not_redeploy(
     assert done.returncode == 0, done.stderr
     assert "already switchable" in done.stdout
     assert _deployed(localstack, api, "dev") == dev
+
+
+def test_verify_says_when_the_validator_refused_its_test_call(
+    localstack: LocalStack, api: SeededApi
+) -> None:
+    """A required query string verify does not send: LocalStack's validator refuses the call."""
+    done = asyncgw(localstack, "enable-switchable", api.api_id, "-m", "GET /orders/{id}",
+                   "--no-deploy", "--yes")
+    assert done.returncode == 0, done.stderr
+    gateway_read(localstack, "update_method", restApiId=api.api_id,
+                 resourceId=api.resource_ids["/orders/{id}"], httpMethod="GET",
+                 patchOperations=[{"op": "add", "value": "true",
+                                   "path": "/requestParameters/method.request.querystring.q"}])
+    done = asyncgw(localstack, "verify", api.api_id, "-m", "GET /orders/{id}", "--output",
+                   "json")
+    assert done.returncode == 1, done.stderr
+    [check] = json.loads(done.stdout)["methods"]
+    assert (check["proven"], check["status"], check["lambdaStatus"]) == (False, 400, None)
+    assert check["detail"] == ('the request never reached Lambda (status 400: {"message": '
+                               '"Missing required request parameters: [q]"})')

@@ -220,7 +220,9 @@ def test_verify_reaches_lambda_but_cannot_prove_a_function_that_cannot_run(
             for m in report["methods"]] == [
         ("POST /orders/{id}/refund", "DryRun", False, 409),
         ("POST /orders/{id}/ship", "DryRun", False, 409)]
-    assert all(m["detail"].startswith("Lambda answered 409, not 204") for m in report["methods"])
+    assert {m["detail"] for m in report["methods"]} == {
+        "Lambda answered 409, not 204: The operation cannot be performed at this time. The "
+        "function is currently in the following state: Failed"}
 
 
 def test_verify_tries_an_async_method_only_with_invoke(

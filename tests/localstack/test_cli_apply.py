@@ -11,6 +11,7 @@ what a stage serves is proven here by calling it, never by `status`'s stage colu
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,8 +28,10 @@ STRONGER = "Validate body, query string parameters, and headers"
 
 
 @pytest.fixture(scope="module")
-def api(localstack: LocalStack) -> SeededApi:
-    return orders_without_any(localstack, "orders-apply")
+def api(localstack: LocalStack) -> Iterator[SeededApi]:
+    seeded = orders_without_any(localstack, "orders-apply")
+    yield seeded
+    gateway_read(localstack, "delete_rest_api", restApiId=seeded.api_id)
 
 
 def refused_for_the_header(answer: Answer) -> bool:

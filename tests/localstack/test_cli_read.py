@@ -132,15 +132,21 @@ def test_status_json_agrees_with_get_method(localstack: LocalStack, api: SeededA
     assert {f"{m['httpMethod']} {m['path']}": m["mode"] for m in report["methods"]} == {
         key: mode for key, (_, _, mode, _) in SEEDED.items()}
     for item in report["methods"]:
-        method = _method_by_boto3(localstack, api, f"{item['httpMethod']} {item['path']}")
+        key = f"{item['httpMethod']} {item['path']}"
+        method = _method_by_boto3(localstack, api, key)
         integration = method["methodIntegration"]
+        invokes = ":lambda:path/" in integration.get("uri", "")
         assert item["resourceId"] == api.resource_ids[item["path"]]
         assert item["integrationType"] == integration["type"]
-        assert item["function"] == (api.functions[SEEDED[f"{item['httpMethod']} {item['path']}"]
-                                                  [1]] if "lambda:path" in integration.get(
-                                        "uri", "") else None)
+        assert item["function"] == (api.functions[SEEDED[key][1]] if invokes else None)
         assert (item["validator"] or {}).get("id") == method.get("requestValidatorId")
-        assert item["reason"] is None or item["mode"] == "not-eligible"
+        declared = (method.get("requestParameters") or {}).get(HEADER)
+        assert item["invocationTypeHeader"] == (
+            None if declared is None else "required" if declared else "optional")
+        assert (item["reason"] is None) == (item["mode"] != "not-eligible")
+    assert {f"{m['httpMethod']} {m['path']}": m["invocationTypeHeader"]
+            for m in report["methods"] if m["invocationTypeHeader"]} == {
+        "POST /orders/{id}/refund": "required", "POST /orders/{id}/ship": "optional"}
 
 
 def test_status_says_what_stages_serve_is_unknown_when_getexport_fails(

@@ -267,9 +267,16 @@ def test_export_openapi_imports_into_an_api_that_status_calls_switchable(
     done = asyncgw(localstack, "export", api.api_id, "-m", "GET /orders", "-m",
                    "PUT /orders/{id}", "--mode", "switchable", "--format", "openapi")
     assert done.returncode == 0, done.stderr
+    assert asyncgw_json(localstack, "status", "orders")["api"]["id"] == api.api_id
     gateway = client(localstack, "apigateway")
     imported = gateway.import_rest_api(body=done.stdout.encode())["id"]
     try:
+        # The import is named orders too: the name no longer tells them apart.
+        ambiguous = asyncgw(localstack, "status", "orders")
+        assert ambiguous.returncode == 2
+        assert ambiguous.stderr.startswith("Error: 2 REST APIs are named 'orders' (")
+        assert api.api_id in ambiguous.stderr and imported in ambiguous.stderr
+        assert ambiguous.stderr.rstrip().endswith("); pass the id instead")
         report = asyncgw_json(localstack, "status", imported)
         assert {(f"{m['httpMethod']} {m['path']}", m["mode"], m["function"])
                 for m in report["methods"]} == {

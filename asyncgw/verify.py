@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ EXPECTED = {DRY_RUN: 204, EVENT: 202}
 # Worded otherwise, no check passes: a missing line is a failure, never a proof.
 _RECEIVED = re.compile(r"Received response\. Status: (\d+)")
 _FAILED = re.compile(r"Execution failed[^\n]*")
+_ENDPOINT_BODY = re.compile(r"Endpoint response body before transformations: ([^\n]*)")
 _PARAMETER = re.compile(r"\{[^}]+\}")
 
 
@@ -104,12 +106,12 @@ def judge(method: Method, mode: Mode, kind: str, result: Mapping[str, Any]) -> C
                   if kind == DRY_RUN else
                   f"Lambda accepted the event with {expected}: {name} runs it asynchronously")
         return Check(method.key, mode, kind, True, detail, status, lambda_status)
-    failed = _FAILED.search(log)
+    failed = _failure(log)
     if lambda_status is not None:
-        reason = f"Lambda answered {lambda_status}, not {expected}" + (
-            f": {failed.group(0)}" if failed else "")
+        why = failed or (_lambda_error(log) if lambda_status >= 400 else None)
+        reason = f"Lambda answered {lambda_status}, not {expected}" + (f": {why}" if why else "")
     elif failed:
-        reason = failed.group(0)
+        reason = failed
     else:
         reason = f"the request never reached Lambda (status {status}: {result.get('body')})"
     return Check(method.key, mode, kind, False, reason, status, lambda_status)
@@ -119,6 +121,24 @@ def run(invoker: Invoker, snapshot: ApiSnapshot, methods: Sequence[Method], invo
         stage_variables: Mapping[str, str], body: str = "{}") -> list[Check]:
     """The check of every method, in order."""
     return [check(invoker, snapshot, m, invoke, stage_variables, body) for m in methods]
+
+
+def _failure(log: str) -> str | None:
+    found = _FAILED.search(log)
+    text = found.group(0).strip() if found else ""
+    # A line that names no cause ("Execution failed due to : ") says less than the status.
+    return text if text and not text.endswith(":") else None
+
+
+def _lambda_error(log: str) -> str | None:
+    """The message of the error Lambda answered with, as the log shows its body."""
+    found = _ENDPOINT_BODY.search(log)
+    try:
+        body = json.loads(found.group(1)) if found else None
+    except ValueError:
+        return None
+    message = body.get("message", body.get("Message")) if isinstance(body, dict) else None
+    return message if isinstance(message, str) and message else None
 
 
 def _header_chooses(method: Method) -> bool:

@@ -98,3 +98,28 @@ def test_a_method_switched_by_another_parameter_is_not_sent_a_dry_run() -> None:
     assert found.mode is Mode.SWITCHABLE
     assert (found.proven, invoker.calls) == (None, [])
     assert "could run the function" in found.detail
+
+
+def test_lambda_s_own_error_says_why_the_dry_run_failed() -> None:
+    # As LocalStack logs a function that is not Active (Lambda answers 409).
+    body = ('{"__type": "ResourceConflictException", "message": "The operation cannot be '
+            'performed at this time. The function is currently in the following state: Failed"}')
+    target = switchable("POST /orders/{id}/refund")
+    found = verify.check(Recorder({"status": 200, "body": body, "log": _log(
+        "Received response. Status: 409, Integration latency: 150 ms",
+        f"Endpoint response body before transformations: {body}",
+        "Method completed with status: 200")}), snapshot([target]), target, False, {})
+    assert (found.proven, found.lambda_status) == (False, 409)
+    assert found.detail == ("Lambda answered 409, not 204: The operation cannot be performed at "
+                            "this time. The function is currently in the following state: Failed")
+
+
+def test_a_failure_line_without_a_cause_gives_way_to_the_answer() -> None:
+    # LocalStack logs a refusal by the request validator as "Execution failed due to : ".
+    body = '{"message": "Missing required request parameters: [q]"}'
+    target = switchable("POST /orders/{id}/refund")
+    found = verify.check(Recorder({"status": 400, "body": body, "log": _log(
+        "Method request headers: {InvocationType=DryRun}", "Execution failed due to : ",
+        "Method completed with status: 400")}), snapshot([target]), target, False, {})
+    assert found.proven is False
+    assert found.detail == f"the request never reached Lambda (status 400: {body})"

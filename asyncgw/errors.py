@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import IntEnum
 
+_HIDDEN = object()
+"""Stands for a value not worth showing in a message."""
+
 
 class ExitCode(IntEnum):
     """Process exit codes, as documented in the README."""
@@ -114,3 +117,23 @@ class UndoFailed(AsyncgwError):
     def __init__(self, message: str, leftovers: Sequence[str]) -> None:
         super().__init__(message)
         self.leftovers = tuple(leftovers)
+
+
+class UnexpectedResponse(AsyncgwError):
+    """AWS answered with a value asyncgw cannot read; the message names the operation and field."""
+
+    exit_code = ExitCode.APPLY_FAILED
+
+    def __init__(self, operation: str, field: str, problem: str = "", value: object = _HIDDEN,
+                 missing: bool = False) -> None:
+        where = field or "its answer"
+        if missing:
+            said = f"no {where}, which asyncgw needs"
+        else:
+            text = repr(value)
+            shown = where if value is _HIDDEN else (
+                f"{where} = {text[:57] + '...' if len(text) > 60 else text}")
+            said = f"{shown}, which asyncgw cannot read: {' '.join(problem.split())}"
+        super().__init__(f"{operation} returned {said} (re-run with --debug for the traceback)")
+        self.operation = operation
+        self.field = field

@@ -7,8 +7,7 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_pascal
+from pydantic import Field
 
 from asyncgw.forwarder.recipe import (
     APIGATEWAY_PRINCIPAL,
@@ -19,15 +18,8 @@ from asyncgw.forwarder.recipe import (
     policy_targets,
     same_function,
 )
-from asyncgw.models import STACK_TAG, FieldChange, Model
-
-
-class AwsModel(BaseModel):
-    """Base for what apigatewayv2, Lambda and IAM return: immutable, PascalCase on the wire."""
-
-    model_config = ConfigDict(
-        frozen=True, alias_generator=to_pascal, populate_by_name=True, extra="ignore"
-    )
+from asyncgw.models import STACK_TAG, AwsModel, FieldChange, Model
+from asyncgw.responses import parse
 
 
 class HttpApi(AwsModel):
@@ -98,6 +90,34 @@ class Statement(Model):
     source_arn: str | None = None
 
 
+class _Environment(AwsModel):
+    """A function's environment as GetFunction returns it."""
+
+    variables: dict[str, str] = Field(default_factory=dict)
+
+
+class _FunctionConfiguration(AwsModel):
+    """The part of a GetFunction Configuration asyncgw reads."""
+
+    function_name: str
+    function_arn: str
+    role: str = ""
+    runtime: str | None = None
+    handler: str | None = None
+    description: str = ""
+    timeout: int = 3
+    memory_size: int = 128
+    code_sha256: str | None = None
+    environment: _Environment | None = None
+
+
+class _FunctionAnswer(AwsModel):
+    """GetFunction: the function's configuration and its tags."""
+
+    configuration: _FunctionConfiguration
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
 class Forwarder(Model):
     """An asyncgw forwarder function: everything needed to recognise it and to re-create it."""
 
@@ -120,23 +140,24 @@ class Forwarder(Model):
     def from_function(cls, function: dict[str, Any], statements: tuple[Statement, ...]
                       ) -> Forwarder | None:
         """The forwarder a GetFunction answer describes, or None if its tags do not say so."""
-        tags = dict(function.get("Tags") or {})
+        read = parse(_FunctionAnswer, function, "GetFunction")
+        tags = read.tags
         if TARGET_TAG not in tags or MODE_TAG not in tags:
             return None
-        config = function["Configuration"]
+        config = read.configuration
         return cls(
-            function_name=config["FunctionName"],
-            function_arn=config["FunctionArn"],
+            function_name=config.function_name,
+            function_arn=config.function_arn,
             target=tags[TARGET_TAG],
             mode=tags[MODE_TAG],
-            role=config.get("Role", ""),
-            runtime=config.get("Runtime"),
-            handler=config.get("Handler"),
-            description=config.get("Description", ""),
-            timeout=config.get("Timeout", 3),
-            memory_size=config.get("MemorySize", 128),
-            code_sha256=config.get("CodeSha256"),
-            environment=dict((config.get("Environment") or {}).get("Variables") or {}),
+            role=config.role,
+            runtime=config.runtime,
+            handler=config.handler,
+            description=config.description,
+            timeout=config.timeout,
+            memory_size=config.memory_size,
+            code_sha256=config.code_sha256,
+            environment=config.environment.variables if config.environment else {},
             tags=tags,
             statements=statements,
         )

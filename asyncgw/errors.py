@@ -137,3 +137,4 @@ class UnexpectedResponse(AsyncgwError):
         super().__init__(f"{operation} returned {said} (re-run with --debug for the traceback)")
         self.operation = operation
         self.field = field
+        self.missing = missing

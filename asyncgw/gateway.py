@@ -128,7 +128,9 @@ class Gateway:
         """The REST API with this id, or the only one with this name."""
         if _REST_API_ID.match(ref):
             try:
-                return parse(RestApi, self._call("GetRestApi", restApiId=ref), "GetRestApi")
+                # The id is the one asked for, should the answer leave it out.
+                return parse(RestApi, {"id": ref, **self._call("GetRestApi", restApiId=ref)},
+                             "GetRestApi")
             except NotFound:
                 pass
         named = [api for api in self._rest_apis() if api.name == ref]
@@ -160,7 +162,8 @@ class Gateway:
 
     def stage(self, api_id: str, name: str) -> Stage:
         """One stage, read fresh."""
-        return parse(Stage, self._call("GetStage", restApiId=api_id, stageName=name), "GetStage")
+        found = self._call("GetStage", restApiId=api_id, stageName=name)
+        return parse(Stage, {"stageName": name, **found}, "GetStage")
 
     def export(self, api_id: str, stage: str) -> dict[str, Any]:
         """What a stage serves: GetExport as OpenAPI 3 with the apigateway extensions [DOC]."""

@@ -128,7 +128,8 @@ class HttpGateway:
         api: HttpApi | None = None
         if ref and "/" not in ref:
             try:
-                api = parse(HttpApi, self._call("apigatewayv2", "GetApi", ApiId=ref), "GetApi")
+                found = self._call("apigatewayv2", "GetApi", ApiId=ref)
+                api = parse(HttpApi, {"ApiId": ref, **found}, "GetApi")
             except NotFound:
                 api = None
             except AwsCallFailed as error:
@@ -210,8 +211,8 @@ class HttpGateway:
 
     def stage(self, api_id: str, name: str) -> Stage:
         """One stage, read fresh."""
-        return parse(Stage, self._call("apigatewayv2", "GetStage", ApiId=api_id, StageName=name),
-                     "GetStage")
+        found = self._call("apigatewayv2", "GetStage", ApiId=api_id, StageName=name)
+        return parse(Stage, {"StageName": name, **found}, "GetStage")
 
     def function_state(self, name: str) -> tuple[str, str]:
         """(State, StateReason) of a function: Pending until Lambda can run it [DOC]."""
@@ -297,7 +298,7 @@ class HttpGateway:
         inline = [p for page in self._iam_pages("ListRolePolicies", "PolicyNames", RoleName=name)
                   for p in page if p != INVOKE_POLICY]
         attached = [parse(_AttachedPolicy, p, "ListAttachedRolePolicies",
-                          f"AttachedPolicies[{i}]").policy_arn
+                          f"AttachedPolicies[{i}]").label
                     for page in self._iam_pages("ListAttachedRolePolicies", "AttachedPolicies",
                                                 RoleName=name)
                     for i, p in enumerate(page)]
@@ -418,7 +419,13 @@ class _RoleAnswer(AwsModel):
 class _AttachedPolicy(AwsModel):
     """One entry of ListAttachedRolePolicies."""
 
-    policy_arn: str
+    policy_arn: str | None = None
+    policy_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The policy's ARN, else its name: either way another policy on the role."""
+        return self.policy_arn or self.policy_name or "an attached policy without a name"
 
 
 _Item = TypeVar("_Item", Route, Integration, Stage)

@@ -86,7 +86,8 @@ class AwsCallFailed(AsyncgwError):
     exit_code = ExitCode.APPLY_FAILED
 
     def __init__(self, operation: str, code: str, message: str) -> None:
-        super().__init__(f"{operation} failed: {code}: {message}")
+        # botocore's own messages may span lines (a ParamValidationError lists each problem).
+        super().__init__(f"{operation} failed: {code}: {' '.join(message.split())}")
         self.operation = operation
         self.code = code
 
@@ -128,7 +129,7 @@ class UnexpectedResponse(AsyncgwError):
                  missing: bool = False) -> None:
         where = field or "its answer"
         if missing:
-            said = f"no {where}, which asyncgw needs"
+            said = f"{'an empty' if value == '' else 'no'} {where}, which asyncgw needs"
         else:
             text = repr(value)
             shown = where if value is _HIDDEN else (

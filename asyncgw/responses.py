@@ -35,6 +35,8 @@ def unreadable(operation: str, at: str, error: ValidationError) -> UnexpectedRes
     field = field_path(at, *first["loc"])
     if first["type"] == "missing":
         return UnexpectedResponse(operation, field, missing=True)
+    if first["type"] == "string_too_short" and first.get("input") == "":
+        return UnexpectedResponse(operation, field, value="", missing=True)
     return UnexpectedResponse(operation, field, str(first["msg"]).lower(), first.get("input"))
 
 

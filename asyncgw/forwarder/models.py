@@ -99,8 +99,9 @@ class _Environment(AwsModel):
 class _FunctionConfiguration(AwsModel):
     """The part of a GetFunction Configuration asyncgw reads."""
 
-    function_name: str
-    function_arn: str
+    function_name: str = Field(min_length=1)
+    function_arn: str = Field(min_length=1)
+    """Named in the calls that follow, so an empty one is refused here."""
     role: str = ""
     runtime: str | None = None
     handler: str | None = None

@@ -84,7 +84,7 @@ def ineligibility(method: Method, convert_proxy: bool = False) -> str | None:
             "integration that rebuilds the proxy event"
         )
     if integration.type not in INTEGRATION_TYPES:
-        return f"unknown integration type {integration.type}: not eligible"
+        return f"unknown integration type {integration.type}"
     if integration.type != "AWS" or function is None:
         return f"{integration.type} integration, not a Lambda function"
     return None

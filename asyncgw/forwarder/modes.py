@@ -66,7 +66,7 @@ def assess(route: Route, snapshot: HttpApiSnapshot) -> RouteAssessment:
 def _ineligibility(integration: Integration) -> str | None:
     kind = integration.integration_type
     if kind not in INTEGRATION_TYPES:
-        return f"unknown integration type {kind}: not eligible"
+        return f"unknown integration type {kind}"
     if integration.integration_subtype:
         return f"{kind} {integration.integration_subtype} integration, not a Lambda function"
     if kind != "AWS_PROXY":

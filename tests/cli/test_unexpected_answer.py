@@ -48,4 +48,4 @@ def test_an_unknown_integration_type_is_shown_as_not_eligible() -> None:
             "POST": {"httpMethod": "POST", "methodIntegration": {"type": "AWS_STREAM"}}}}]},
         "GetRequestValidators": {}, "GetStages": {}})
     assert (code, err) == (0, "")
-    assert "unknown integration type AWS_STREAM: not eligible" in out
+    assert "POST /orders: not eligible, unknown integration type AWS_STREAM\n" in out

@@ -94,7 +94,7 @@ def _use_rest_snapshot(snapshot: ApiSnapshot) -> None:
         assessment = assess(method, snapshot)
         if method.integration is not None and method.integration.type == UNKNOWN:
             assert assessment.mode is Mode.NOT_ELIGIBLE
-            assert assessment.reason == f"unknown integration type {UNKNOWN}: not eligible"
+            assert assessment.reason == f"unknown integration type {UNKNOWN}"
     assert snapshot.fingerprint
     _show(render.status(snapshot))
     json.dumps(render.status_json(snapshot), default=str)
@@ -169,7 +169,7 @@ def _use_http_read(gateway: HttpGateway, for_change: bool = False) -> None:
         found = route_modes.assess(route, snapshot)
         integration = snapshot.integration(route.integration_id)
         if integration is not None and integration.integration_type == UNKNOWN:
-            assert found.reason == f"unknown integration type {UNKNOWN}: not eligible"
+            assert found.reason == f"unknown integration type {UNKNOWN}"
     assert snapshot.fingerprint
     _show(route_render.status(snapshot))
     json.dumps(route_render.status_json(snapshot), default=str)
@@ -456,7 +456,7 @@ def test_an_unknown_integration_type_is_not_eligible_and_named() -> None:
     snapshot = _rest("GetResources", EXAMPLES[("apigateway", "GetResources")][0],
                      GetRequestValidators={}, GetStages={}).read(RestApi(id=API_ID))
     (method,) = snapshot.methods
-    assert assess(method, snapshot).reason == f"unknown integration type {UNKNOWN}: not eligible"
+    assert assess(method, snapshot).reason == f"unknown integration type {UNKNOWN}"
 
 
 def test_an_unknown_http_integration_type_is_not_eligible_and_named() -> None:
@@ -467,7 +467,7 @@ def test_an_unknown_http_integration_type_is_not_eligible_and_named() -> None:
     snapshot = gateway.read(HttpApi(api_id="a1b2c3"))
     (route,) = snapshot.routes
     assert route_modes.assess(route, snapshot).reason == (
-        f"unknown integration type {UNKNOWN}: not eligible")
+        f"unknown integration type {UNKNOWN}")
 
 
 def test_a_wrong_value_is_named_with_its_operation_and_field() -> None:

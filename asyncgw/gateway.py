@@ -241,7 +241,7 @@ class Gateway:
         """CreateRequestValidator; returns the new id."""
         created = self._call("CreateRequestValidator", restApiId=api_id, name=name,
                              validateRequestBody=body, validateRequestParameters=parameters)
-        return str(created["id"])
+        return str(required(created, "id", "CreateRequestValidator"))
 
     def delete_validator(self, api_id: str, validator_id: str) -> None:
         """DeleteRequestValidator."""
@@ -251,7 +251,7 @@ class Gateway:
         """CreateDeployment onto an existing stage; returns the deployment id."""
         created = self._call("CreateDeployment", restApiId=api_id, stageName=stage,
                              description=description)
-        return str(created["id"])
+        return str(required(created, "id", "CreateDeployment"))
 
     def point_stage(self, api_id: str, stage: str, deployment_id: str) -> None:
         """Make a stage serve an existing deployment (used to undo a deployment)."""

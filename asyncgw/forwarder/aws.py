@@ -229,7 +229,7 @@ class HttpGateway:
         """CreateDeployment onto a stage; returns the deployment id."""
         created = self._call("apigatewayv2", "CreateDeployment", ApiId=api_id, StageName=stage,
                              Description=description)
-        return str(created["DeploymentId"])
+        return str(required(created, "DeploymentId", "CreateDeployment"))
 
     def point_stage(self, api_id: str, stage: str, deployment_id: str) -> None:
         """Make a stage serve an existing deployment (used to undo a deployment)."""

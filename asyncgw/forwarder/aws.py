@@ -36,6 +36,7 @@ from asyncgw.forwarder.models import (
     Route,
     Stage,
     Statement,
+    policy_statements,
 )
 from asyncgw.forwarder.modes import lambda_target
 from asyncgw.forwarder.recipe import (
@@ -263,14 +264,7 @@ class HttpGateway:
             policy = self._call("lambda", "GetPolicy", FunctionName=function)
         except NotFound:
             return ()
-        with reading("GetPolicy", "Policy"):
-            document = json.loads(policy.get("Policy") or "{}")
-        found = mapping(document, "GetPolicy", "Policy").get("Statement") or []
-        # A policy document may hold one statement as an object instead of a list of them.
-        listed = [found] if isinstance(found, Mapping) else sequence(found, "GetPolicy",
-                                                                       "Policy.Statement")
-        return tuple(sorted((_statement(mapping(s, "GetPolicy", f"Policy.Statement[{i}]"))
-                             for i, s in enumerate(listed)), key=lambda s: s.sid))
+        return policy_statements(policy)
 
     def _account(self) -> Account:
         if self.sts is None:
@@ -429,23 +423,3 @@ class _AttachedPolicy(AwsModel):
 
 
 _Item = TypeVar("_Item", Route, Integration, Stage)
-
-
-def _statement(raw: Mapping[str, Any]) -> Statement:
-    principal = raw.get("Principal")
-    if isinstance(principal, Mapping):
-        principal = principal.get("Service") or principal.get("AWS")
-    condition = raw.get("Condition")
-    source = None
-    for test in ("ArnLike", "ArnEquals", "StringEquals", "StringLike"):
-        source = source or _member(_member(condition, test), "AWS:SourceArn")
-    action = raw.get("Action")
-    return Statement(sid=str(raw.get("Sid", "")),
-                     principal=str(principal) if principal is not None else None,
-                     action=str(action) if action is not None else None,
-                     source_arn=str(source) if source is not None else None)
-
-
-def _member(value: object, key: str) -> object:
-    """value[key] when value is a JSON object that has it, else None."""
-    return value.get(key) if isinstance(value, Mapping) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
@@ -19,7 +20,7 @@ from asyncgw.forwarder.recipe import (
     same_function,
 )
 from asyncgw.models import STACK_TAG, AwsModel, FieldChange, Model
-from asyncgw.responses import parse
+from asyncgw.responses import mapping, parse, reading, sequence
 
 
 class HttpApi(AwsModel):
@@ -117,6 +118,38 @@ class _FunctionAnswer(AwsModel):
 
     configuration: _FunctionConfiguration
     tags: dict[str, str] = Field(default_factory=dict)
+
+
+def policy_statements(answer: Mapping[str, Any]) -> tuple[Statement, ...]:
+    """The statements of a function's resource-based policy (a GetPolicy answer), by Sid."""
+    with reading("GetPolicy", "Policy"):
+        document = json.loads(answer.get("Policy") or "{}")
+    found = mapping(document, "GetPolicy", "Policy").get("Statement") or []
+    # A policy document may hold one statement as an object instead of a list of them.
+    listed = [found] if isinstance(found, Mapping) else sequence(found, "GetPolicy",
+                                                                   "Policy.Statement")
+    return tuple(sorted((_statement(mapping(s, "GetPolicy", f"Policy.Statement[{i}]"))
+                         for i, s in enumerate(listed)), key=lambda s: s.sid))
+
+
+def _statement(raw: Mapping[str, Any]) -> Statement:
+    principal = raw.get("Principal")
+    if isinstance(principal, Mapping):
+        principal = principal.get("Service") or principal.get("AWS")
+    condition = raw.get("Condition")
+    source = None
+    for test in ("ArnLike", "ArnEquals", "StringEquals", "StringLike"):
+        source = source or _member(_member(condition, test), "AWS:SourceArn")
+    action = raw.get("Action")
+    return Statement(sid=str(raw.get("Sid", "")),
+                     principal=str(principal) if principal is not None else None,
+                     action=str(action) if action is not None else None,
+                     source_arn=str(source) if source is not None else None)
+
+
+def _member(value: object, key: str) -> object:
+    """value[key] when value is a JSON object that has it, else None."""
+    return value.get(key) if isinstance(value, Mapping) else None
 
 
 class Forwarder(Model):

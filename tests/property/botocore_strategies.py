@@ -29,12 +29,17 @@ Overrides = Mapping[str, st.SearchStrategy[Any]]
 
 _TEXT = st.text(alphabet=st.sampled_from("aZ09 -_/.:{}$'\"%\\é"), min_size=1, max_size=12)
 
+_JSON = st.none() | st.booleans() | st.integers() | _TEXT | st.lists(_TEXT, max_size=2) | \
+    st.dictionaries(_TEXT, _TEXT, max_size=2)
+"""Any JSON value, for where a document holds something other than what asyncgw expects."""
+
 POLICY_DOCUMENT = st.one_of(
     st.builds(lambda doc: quote(json.dumps(doc)), st.fixed_dictionaries(
         {"Version": st.just("2012-10-17")},
         optional={"Statement": st.lists(st.dictionaries(
             st.sampled_from(["Effect", "Action", "Resource", "Principal", "Sid"]),
-            _TEXT | st.lists(_TEXT, max_size=2), max_size=3), max_size=2)})),
+            st.sampled_from(["InvokeTargets", "*"]) | _TEXT | _JSON, max_size=5),
+            max_size=2) | _JSON})),
     st.builds(lambda v: quote(json.dumps(v)), st.lists(st.integers(), max_size=2)),
     _TEXT,
 )

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -70,6 +71,9 @@ FORWARDER_FUNCTION = {
     "Configuration": {"FunctionName": f"{PREFIX}async-orders-1a2b3c", "FunctionArn": FORWARDER},
     "Tags": {TARGET_TAG: TARGET, MODE_TAG: "async"},
 }
+INVOKE_TARGET = {"Version": "2012-10-17", "Statement": [{
+    "Sid": "InvokeTargets", "Effect": "Allow", "Action": "lambda:InvokeFunction",
+    "Resource": [TARGET]}]}
 FORWARDER_INTEGRATION = {"Items": [{"IntegrationId": "i1", "IntegrationType": "AWS_PROXY",
                                     "IntegrationUri": FORWARDER}]}
 
@@ -232,7 +236,9 @@ def read_around_forwarder(service: str, operation: str) -> Callable[[dict[str, A
             "iam": {"GetRole": {"Role": {
                 "Path": "/", "RoleName": "r", "RoleId": "AROAEXAMPLEROLEID",
                 "Arn": "arn:aws:iam::123456789012:role/r",
-                "CreateDate": "2026-01-01T00:00:00Z"}}},
+                "CreateDate": "2026-01-01T00:00:00Z"}},
+                "GetRolePolicy": {"RoleName": "r", "PolicyName": "p",
+                                  "PolicyDocument": quote(json.dumps(INVOKE_TARGET))}},
         }
         found.setdefault(service, {})[operation] = answer
         _use_http_read(_http(found))
@@ -358,6 +364,8 @@ IP_ADDRESS_TYPE = {"id": API_ID, "name": "orders",
 EXAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("apigateway", "GetRestApi"): [IP_ADDRESS_TYPE],
     ("apigateway", "GetRestApis"): [{"items": [IP_ADDRESS_TYPE]}],
+    ("iam", "GetRolePolicy"): [{"RoleName": "r", "PolicyName": "p", "PolicyDocument": quote(
+        json.dumps({"Version": "2012-10-17", "Statement": None}))}],
     ("apigateway", "GetResources"): [{"items": [{"id": "r1", "path": "/orders", "resourceMethods": {
         "POST": {"methodIntegration": {"type": UNKNOWN, "timeoutInMillis": 29000}}}}]}],
 }
@@ -505,3 +513,21 @@ def test_a_status_code_left_out_is_the_key_of_its_response() -> None:
     assert method.method_responses["200"].status_code == "200"
     assert isinstance(method.integration, Integration)
     assert method.integration.integration_responses["200"].status_code == "200"
+
+
+def test_iam_policies_arrive_url_encoded_and_are_read_as_json() -> None:
+    policy = INVOKE_TARGET
+    gateway = _http({"apigatewayv2": {"GetIntegrations": FORWARDER_INTEGRATION},
+                     "lambda": {"GetFunction": FORWARDER_FUNCTION},
+                     "iam": {"GetRole": {"Role": {
+                         "Path": "/", "RoleName": "r", "RoleId": "AROAEXAMPLEROLEID",
+                         "Arn": "arn:aws:iam::123456789012:role/r",
+                         "CreateDate": "2026-01-01T00:00:00Z",
+                         "AssumeRolePolicyDocument": quote(json.dumps({"Version": "2012-10-17"}))}},
+                         "GetRolePolicy": {"RoleName": "r", "PolicyName": "p",
+                                           "PolicyDocument": quote(json.dumps(policy))}}})
+    role = gateway.read(HttpApi(api_id="a1b2c3")).role
+    assert role is not None
+    assert json.loads(role.invoke_policy or "") == policy
+    assert role.targets == (TARGET,)
+    assert role.trust_policy == '{"Version":"2012-10-17"}'

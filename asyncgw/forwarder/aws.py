@@ -381,7 +381,10 @@ def _document(value: Any, operation: str, at: str) -> dict[str, Any]:
     """A policy document: botocore decodes IAM's URL-encoded JSON, and keeps what it cannot."""
     if isinstance(value, str):
         with reading(operation, at):
-            value = json.loads(unquote(value))
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = json.loads(unquote(value))
     return dict(mapping(value or {}, operation, at))
 
 

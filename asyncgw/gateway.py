@@ -272,7 +272,7 @@ class Gateway:
             found = mapping(resource, "GetResources", at).get("resourceMethods") or {}
             for verb, body in mapping(found, "GetResources", f"{at}.resourceMethods").items():
                 # The map key is the method; a body is a JSON object, or refused as one below.
-                fields = {"httpMethod": verb, **body,
+                fields = {**body, "httpMethod": verb,
                           "resourceId": required(resource, "id", "GetResources", at),
                           "path": required(resource, "path", "GetResources", at),
                           } if isinstance(body, Mapping) else body

@@ -109,6 +109,14 @@ def _structure(shape: Shape, overrides: Overrides, depth: int) -> st.SearchStrat
     return st.fixed_dictionaries(members, optional=optional)
 
 
+def with_members(shape: Shape, members: Mapping[str, st.SearchStrategy[Any]],
+                 overrides: Overrides | None = None) -> st.SearchStrategy[Any]:
+    """Values of a structure shape that always have `members`, drawn from their strategies."""
+    rest = {key: value for key, value in (overrides or {}).items() if key != shape.name}
+    return st.tuples(shape_strategy(shape, rest), st.fixed_dictionaries(dict(members))).map(
+        lambda drawn: {**drawn[0], **drawn[1]})
+
+
 def answers(operation: OperationModel, overrides: Overrides | None = None
             ) -> st.SearchStrategy[Any]:
     """Whole answers of an operation (its output shape), pagination tokens left out."""

@@ -27,12 +27,15 @@ from asyncgw.functions import Functions
 from asyncgw.gateway import Gateway
 from asyncgw.models import ApiSnapshot, Integration, Method, RestApi
 from asyncgw.modes import Mode, assess
+from asyncgw.planner import plan
+from asyncgw.selection import select
 from tests.property.botocore_strategies import (
     POLICY_DOCUMENT,
     UNKNOWN,
     Answers,
     answers,
     one_line_errors,
+    with_members,
 )
 
 READ_OPERATIONS = frozenset({
@@ -102,6 +105,16 @@ def _use_rest_snapshot(snapshot: ApiSnapshot) -> None:
     assert snapshot.fingerprint
     _show(render.status(snapshot))
     json.dumps(render.status_json(snapshot), default=str)
+    for mode in (Mode.ASYNC, Mode.SWITCHABLE, Mode.SYNC):
+        with one_line_errors((AsyncgwError,)):
+            chosen = select(snapshot, (), everything=True, convert_proxy=True)
+            planned = plan(snapshot, chosen, mode, stage=None, respond_202=True)
+            PLANNED[planned.is_empty] += 1
+            _show(render.plan(planned))
+
+
+PLANNED = {True: 0, False: 0}
+"""How many plans the readers made, empty or not: to show that answers got as far as planning."""
 
 
 def _empty_snapshot(api: RestApi) -> ApiSnapshot:
@@ -115,8 +128,10 @@ def read_rest_api(answer: dict[str, Any]) -> None:
 
 
 def read_rest_apis(answer: dict[str, Any]) -> None:
-    api = _rest("GetRestApis", answer).resolve("orders")
-    assert api.name == "orders"
+    names = [item.get("name") for item in answer.get("items", [])]
+    name = next((n for n in names if n), "orders")
+    api = _rest("GetRestApis", answer).resolve(name)
+    assert api.name == name
 
 
 def read_snapshot(operation: str) -> Callable[[dict[str, Any]], None]:
@@ -351,12 +366,22 @@ OVERRIDES = {
     "TestInvokeMethodResponse.log": _LOG,
     "GetPolicyResponse.Policy": _POLICY,
     "GetFunctionResponse.Tags": _TAGS,
+    "GetFunctionResponse.Configuration": with_members(
+        Answers("lambda").client.meta.service_model.shape_for("FunctionConfiguration"),
+        {"FunctionName": st.just(f"{PREFIX}async-orders-1a2b3c"),
+         "FunctionArn": st.sampled_from([FORWARDER, ""])}),
     "policyDocumentType": POLICY_DOCUMENT,
     "Resource.path": st.sampled_from(["/", "/orders", "/orders/{id}"]),
-    "RestApi.name": st.sampled_from(["orders", "other"]),
+    "RestApi.name": st.sampled_from(["orders", "shop"]) | st.text(min_size=1, max_size=6),
     "GetRestApiResponse.id": st.just(API_ID) | st.text(max_size=3),
     "GetApiResponse.ProtocolType": st.sampled_from(["HTTP", "WEBSOCKET", UNKNOWN]),
     "Integration.IntegrationUri": st.sampled_from([FORWARDER, TARGET, "https://example.com"]),
+    "Integration.type": st.sampled_from(["AWS", "AWS_PROXY", "MOCK", "HTTP", UNKNOWN]),
+    "Integration.uri": st.sampled_from([
+        f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{TARGET}/invocations",
+        f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/"
+        "arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.fn}/invocations",
+        "https://example.com/{id}"]),
 }
 
 DOCUMENTS = ("body", "Policy", "PolicyDocument", "Role.AssumeRolePolicyDocument", "Arn")
@@ -374,6 +399,36 @@ EXAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("apigateway", "GetResources"): [{"items": [{"id": "r1", "path": "/orders", "resourceMethods": {
         "POST": {"methodIntegration": {"type": UNKNOWN, "timeoutInMillis": 29000}}}}]}],
 }
+
+
+def _lambda_methods(overrides: dict[str, Any]) -> dict[str, Any]:
+    """Strategies for resources whose methods mostly invoke Lambda, to reach the planner."""
+    model = _service_model("apigateway", "GetResources").service_model
+    lambda_uri = (f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{TARGET}"
+                  "/invocations")
+    integration = with_members(model.shape_for("Integration"), {
+        "type": st.sampled_from(["AWS", "AWS_PROXY"]), "uri": st.just(lambda_uri)}, overrides)
+    method = with_members(model.shape_for("Method"), {"methodIntegration": integration},
+                          overrides)
+    return {**overrides, "Resource": with_members(model.shape_for("Resource"), {
+        "id": st.sampled_from(["r1", "r2", "r3"]),
+        "path": st.sampled_from(["/", "/orders", "/orders/{id}"]),
+        "resourceMethods": st.dictionaries(st.sampled_from(["GET", "POST", "ANY"]), method,
+                                           min_size=1, max_size=3)}, overrides)}
+
+
+def test_answers_with_lambda_methods_are_read_and_planned() -> None:
+    before = sum(PLANNED.values())
+
+    @settings(max_examples=100, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(answers(_service_model("apigateway", "GetResources"), _lambda_methods(OVERRIDES)))
+    def read(answer: dict[str, Any]) -> None:
+        with one_line_errors((AsyncgwError,)):
+            read_snapshot("GetResources")(answer)
+
+    read()
+    assert sum(PLANNED.values()) > before, "no generated answer got as far as the planner"
 
 
 def _service_model(service: str, operation: str) -> Any:

@@ -13,19 +13,20 @@ from asyncgw.cli import Runtime, run
 from asyncgw.gateway import Gateway
 from tests.localstack.runtime import LocalStack
 
-FUNCTION = "arn:aws:lambda:us-east-1:000000000000:function:orders"
+FUNCTION = "arn:aws:lambda:eu-west-3:000000000000:function:orders"
 
 
 def test_status_reads_an_api_as_localstack_returns_it(localstack: LocalStack) -> None:
+    # A region of its own: other tests of the session's LocalStack expect us-east-1 empty.
     session = boto3.Session(aws_access_key_id="test", aws_secret_access_key="test",
-                            region_name="us-east-1")
+                            region_name="eu-west-3")
     client = session.client("apigateway", endpoint_url=localstack.endpoint_url)
     api = client.create_rest_api(name="reads", endpointConfiguration={"types": ["REGIONAL"]})
     root = client.get_resources(restApiId=api["id"])["items"][0]["id"]
     orders = client.create_resource(restApiId=api["id"], parentId=root, pathPart="orders")["id"]
     for verb, integration in (
         ("POST", {"type": "AWS", "integrationHttpMethod": "POST", "uri":
-                  f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{FUNCTION}"
+                  f"arn:aws:apigateway:eu-west-3:lambda:path/2015-03-31/functions/{FUNCTION}"
                   "/invocations", "timeoutInMillis": 29000}),
         ("GET", {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}}),
     ):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import IntEnum
 
+_HIDDEN = object()
+"""Stands for a value not worth showing in a message."""
+
 
 class ExitCode(IntEnum):
     """Process exit codes, as documented in the README."""
@@ -83,7 +86,8 @@ class AwsCallFailed(AsyncgwError):
     exit_code = ExitCode.APPLY_FAILED
 
     def __init__(self, operation: str, code: str, message: str) -> None:
-        super().__init__(f"{operation} failed: {code}: {message}")
+        # botocore's own messages may span lines (a ParamValidationError lists each problem).
+        super().__init__(f"{operation} failed: {code}: {' '.join(message.split())}")
         self.operation = operation
         self.code = code
 
@@ -114,3 +118,24 @@ class UndoFailed(AsyncgwError):
     def __init__(self, message: str, leftovers: Sequence[str]) -> None:
         super().__init__(message)
         self.leftovers = tuple(leftovers)
+
+
+class UnexpectedResponse(AsyncgwError):
+    """AWS answered with a value asyncgw cannot read; the message names the operation and field."""
+
+    exit_code = ExitCode.APPLY_FAILED
+
+    def __init__(self, operation: str, field: str, problem: str = "", value: object = _HIDDEN,
+                 missing: bool = False) -> None:
+        where = field or "its answer"
+        if missing:
+            said = f"{'an empty' if value == '' else 'no'} {where}, which asyncgw needs"
+        else:
+            text = repr(value)
+            shown = where if value is _HIDDEN else (
+                f"{where} = {text[:57] + '...' if len(text) > 60 else text}")
+            said = f"{shown}, which asyncgw cannot read: {' '.join(problem.split())}"
+        super().__init__(f"{operation} returned {said} (re-run with --debug for the traceback)")
+        self.operation = operation
+        self.field = field
+        self.missing = missing

@@ -11,7 +11,8 @@ from botocore.exceptions import ClientError
 
 from asyncgw.aws_errors import client_error, translated
 from asyncgw.errors import AsyncgwError
-from asyncgw.models import AsyncConfig, FunctionSide
+from asyncgw.models import AsyncConfig, AwsModel, FunctionSide
+from asyncgw.responses import parse
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -72,13 +73,17 @@ class Functions:
         config = self._degrading(lambda: self.config(function), problems)
         concurrency = self._degrading(
             lambda: self._call("GetFunctionConcurrency", FunctionName=name), problems) or {}
-        reserved = concurrency.get("ReservedConcurrentExecutions")
+        try:
+            reserved = parse(_Concurrency, concurrency, "GetFunctionConcurrency")
+            dead_letter = parse(_Settings, settings, "GetFunctionConfiguration").dead_letter_config
+        except AsyncgwError as failed:
+            return FunctionSide(function=function, error=failed.message)
         return FunctionSide(
             function=function,
             error="; ".join(problems) or None,
             config=config,
-            dead_letter=settings.get("DeadLetterConfig", {}).get("TargetArn") or None,
-            reserved_concurrency=int(reserved) if reserved is not None else None,
+            dead_letter=(dead_letter.target_arn if dead_letter else None) or None,
+            reserved_concurrency=reserved.reserved_concurrent_executions,
         )
 
     @staticmethod
@@ -101,12 +106,13 @@ class Functions:
                                **_qualifier(qualifier))
         except _NotFound:
             return None  # read() has already checked that the function exists
-        destinations = found.get("DestinationConfig", {})
+        read = parse(_EventInvokeConfig, found, "GetFunctionEventInvokeConfig")
+        destinations = read.destination_config or _Destinations()
         return AsyncConfig(
-            maximum_retry_attempts=found.get("MaximumRetryAttempts"),
-            maximum_event_age_in_seconds=found.get("MaximumEventAgeInSeconds"),
-            on_success=destinations.get("OnSuccess", {}).get("Destination") or None,
-            on_failure=destinations.get("OnFailure", {}).get("Destination") or None,
+            maximum_retry_attempts=read.maximum_retry_attempts,
+            maximum_event_age_in_seconds=read.maximum_event_age_in_seconds,
+            on_success=_arn(destinations.on_success),
+            on_failure=_arn(destinations.on_failure),
         )
 
     def update(self, function: str, fields: AsyncConfig, exists: bool) -> None:
@@ -151,6 +157,49 @@ def _destinations(on_success: str | None, on_failure: str | None) -> dict[str, o
     """A DestinationConfig naming both destinations; {} for one that is not set."""
     return {"OnSuccess": {"Destination": on_success} if on_success else {},
             "OnFailure": {"Destination": on_failure} if on_failure else {}}
+
+
+class _DeadLetter(AwsModel):
+    """DeadLetterConfig."""
+
+    target_arn: str | None = None
+
+
+class _Destination(AwsModel):
+    """OnSuccess or OnFailure of a DestinationConfig."""
+
+    destination: str | None = None
+
+
+class _Settings(AwsModel):
+    """The part of GetFunctionConfiguration asyncgw reads."""
+
+    dead_letter_config: _DeadLetter | None = None
+
+
+class _Concurrency(AwsModel):
+    """GetFunctionConcurrency."""
+
+    reserved_concurrent_executions: int | None = None
+
+
+class _Destinations(AwsModel):
+    """DestinationConfig."""
+
+    on_success: _Destination | None = None
+    on_failure: _Destination | None = None
+
+
+class _EventInvokeConfig(AwsModel):
+    """The part of GetFunctionEventInvokeConfig asyncgw reads."""
+
+    maximum_retry_attempts: int | None = None
+    maximum_event_age_in_seconds: int | None = None
+    destination_config: _Destinations | None = None
+
+
+def _arn(destination: _Destination | None) -> str | None:
+    return (destination.destination if destination else None) or None
 
 
 def _qualifier(qualifier: str | None) -> dict[str, str]:

@@ -34,6 +34,7 @@ from asyncgw.errors import (
 )
 from asyncgw.models import ApiSnapshot, Method, PatchOp, RestApi, Stage, Validator
 from asyncgw.pacing import Pacer, Retry
+from asyncgw.responses import mapping, parse, reading, required, sequence
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
@@ -128,7 +129,9 @@ class Gateway:
         """The REST API with this id, or the only one with this name."""
         if _REST_API_ID.match(ref):
             try:
-                return RestApi.model_validate(self._call("GetRestApi", restApiId=ref))
+                # The id is the one asked for, should the answer leave it out.
+                return parse(RestApi, {"id": ref, **self._call("GetRestApi", restApiId=ref)},
+                             "GetRestApi")
             except NotFound:
                 pass
         named = [api for api in self._rest_apis() if api.name == ref]
@@ -141,20 +144,15 @@ class Gateway:
 
     def read(self, api: RestApi) -> ApiSnapshot:
         """Methods, validators and stages of an API, in as few calls as AWS allows."""
-        methods = [
-            Method.model_validate({**body, "resourceId": res["id"], "path": res["path"]})
-            for res in self._pages("GetResources", "items", restApiId=api.id, embed=["methods"])
-            for body in res.get("resourceMethods", {}).values()
-        ]
-        methods.sort(key=lambda m: (m.path, m.http_method))
+        methods = sorted(self._methods(api.id), key=lambda m: (m.path, m.http_method))
         validators = [
-            Validator.model_validate(item)
-            for item in self._pages("GetRequestValidators", "items", restApiId=api.id)
+            parse(Validator, item, "GetRequestValidators", f"items[{index}]")
+            for index, item in enumerate(self._pages("GetRequestValidators", "items",
+                                                     restApiId=api.id))
         ]
-        stages = [
-            Stage.model_validate(item)
-            for item in self._call("GetStages", restApiId=api.id).get("item", [])
-        ]
+        found = self._call("GetStages", restApiId=api.id).get("item") or []
+        stages = [parse(Stage, item, "GetStages", f"item[{index}]")
+                  for index, item in enumerate(sequence(found, "GetStages", "item"))]
         return ApiSnapshot(
             api=api,
             region=self.region,
@@ -165,16 +163,18 @@ class Gateway:
 
     def stage(self, api_id: str, name: str) -> Stage:
         """One stage, read fresh."""
-        return Stage.model_validate(self._call("GetStage", restApiId=api_id, stageName=name))
+        found = self._call("GetStage", restApiId=api_id, stageName=name)
+        return parse(Stage, {"stageName": name, **found}, "GetStage")
 
     def export(self, api_id: str, stage: str) -> dict[str, Any]:
         """What a stage serves: GetExport as OpenAPI 3 with the apigateway extensions [DOC]."""
         response = self._call("GetExport", restApiId=api_id, stageName=stage,
                               exportType="oas30", parameters={"extensions": "apigateway"},
                               accepts="application/json")
-        body = response["body"]
-        document: dict[str, Any] = json.loads(body.read() if hasattr(body, "read") else body)
-        return document
+        body = required(response, "body", "GetExport")
+        with reading("GetExport", "body"):
+            document = json.loads(body.read() if hasattr(body, "read") else body)
+        return dict(mapping(document, "GetExport", "body"))
 
     def test_invoke(self, api_id: str, resource_id: str, http_method: str, path: str,
                     headers: Mapping[str, str], body: str,
@@ -242,7 +242,7 @@ class Gateway:
         """CreateRequestValidator; returns the new id."""
         created = self._call("CreateRequestValidator", restApiId=api_id, name=name,
                              validateRequestBody=body, validateRequestParameters=parameters)
-        return str(created["id"])
+        return str(required(created, "id", "CreateRequestValidator"))
 
     def delete_validator(self, api_id: str, validator_id: str) -> None:
         """DeleteRequestValidator."""
@@ -252,7 +252,7 @@ class Gateway:
         """CreateDeployment onto an existing stage; returns the deployment id."""
         created = self._call("CreateDeployment", restApiId=api_id, stageName=stage,
                              description=description)
-        return str(created["id"])
+        return str(required(created, "id", "CreateDeployment"))
 
     def point_stage(self, api_id: str, stage: str, deployment_id: str) -> None:
         """Make a stage serve an existing deployment (used to undo a deployment)."""
@@ -262,15 +262,29 @@ class Gateway:
     # Plumbing
 
     def _rest_apis(self) -> Iterator[RestApi]:
-        for item in self._pages("GetRestApis", "items"):
-            yield RestApi.model_validate(item)
+        for index, item in enumerate(self._pages("GetRestApis", "items")):
+            yield parse(RestApi, item, "GetRestApis", f"items[{index}]")
+
+    def _methods(self, api_id: str) -> Iterator[Method]:
+        """Every method of every resource, each with its resource's id and path."""
+        pages = self._pages("GetResources", "items", restApiId=api_id, embed=["methods"])
+        for index, resource in enumerate(pages):
+            at = f"items[{index}]"
+            found = mapping(resource, "GetResources", at).get("resourceMethods") or {}
+            for verb, body in mapping(found, "GetResources", f"{at}.resourceMethods").items():
+                # The map key is the method; a body is a JSON object, or refused as one below.
+                fields = {**body, "httpMethod": verb,
+                          "resourceId": required(resource, "id", "GetResources", at),
+                          "path": required(resource, "path", "GetResources", at),
+                          } if isinstance(body, Mapping) else body
+                yield parse(Method, fields, "GetResources", f"{at}.resourceMethods.{verb}")
 
     def _pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
         position: str | None = None
         while True:
             page = self._call(operation, limit=PAGE_SIZE, **params,
                               **({"position": position} if position else {}))
-            yield from page.get(key, [])
+            yield from sequence(page.get(key) or [], operation, key)
             position = page.get("position")
             if not position:
                 return

@@ -9,6 +9,7 @@ from typing import Any
 from asyncgw.conversion import default_response
 from asyncgw.models import ApiSnapshot, Integration, Method, Validator
 from asyncgw.modes import Mode, assess
+from asyncgw.responses import mapping, reading
 
 _VERBS = {"get", "put", "post", "delete", "options", "head", "patch"}
 ANY_METHOD = "x-amazon-apigateway-any-method"
@@ -63,19 +64,23 @@ def served(stage: str, export: Mapping[str, Any], current: ApiSnapshot) -> Serve
     The export names validators, not ids, so the deployed methods are assessed against
     validators keyed by name [REC 3.3].
     """
-    validators = {
-        name: Validator(id=name, name=name,
-                        validate_request_body=bool(flags.get("validateRequestBody")),
-                        validate_request_parameters=bool(flags.get("validateRequestParameters")))
-        for name, flags in export.get(VALIDATORS, {}).items()
-    }
+    declared = mapping(export.get(VALIDATORS) or {}, "GetExport", f"body.{VALIDATORS}")
+    validators = {}
+    for name, flags in declared.items():
+        with reading("GetExport", f"body.{VALIDATORS}.{name}"):
+            validators[name] = Validator(
+                id=name, name=name,
+                validate_request_body=bool(flags.get("validateRequestBody")),
+                validate_request_parameters=bool(flags.get("validateRequestParameters")))
     default_validator = export.get(VALIDATOR)
-    methods = [
-        _method(path, verb, operation, operations.get("parameters", []), default_validator)
-        for path, operations in export.get("paths", {}).items()
-        for verb, operation in operations.items()
-        if verb in _VERBS or verb == ANY_METHOD
-    ]
+    methods = []
+    for path, operations in mapping(export.get("paths") or {}, "GetExport", "body.paths").items():
+        for verb, operation in mapping(operations, "GetExport", f"body.paths.{path}").items():
+            if verb in _VERBS or verb == ANY_METHOD:
+                with reading("GetExport", f"body.paths.{path}.{verb}"):
+                    methods.append(_method(path, verb, operation,
+                                           operations.get("parameters") or [],
+                                           default_validator))
     deployed = ApiSnapshot(api=current.api, region=current.region, methods=tuple(methods),
                            validators=tuple(validators.values()), stages=())
     return Served(stage, {m.key: assess(m, deployed).mode for m in methods},

@@ -7,8 +7,16 @@ import json
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.alias_generators import to_camel, to_pascal
+
+
+def _keyed(value: object, member: str) -> object:
+    """A map of structures with each key copied into `member` where AWS left it out."""
+    if not isinstance(value, dict):
+        return value
+    return {key: {member: key, **item} if isinstance(item, dict) else item
+            for key, item in value.items()}
 
 
 class Model(BaseModel):
@@ -16,6 +24,14 @@ class Model(BaseModel):
 
     model_config = ConfigDict(
         frozen=True, alias_generator=to_camel, populate_by_name=True, extra="ignore"
+    )
+
+
+class AwsModel(BaseModel):
+    """Base for what apigatewayv2, Lambda and IAM return: immutable, PascalCase on the wire."""
+
+    model_config = ConfigDict(
+        frozen=True, alias_generator=to_pascal, populate_by_name=True, extra="ignore"
     )
 
 
@@ -50,6 +66,11 @@ class Integration(Model):
     integration_target: str | None = None
     integration_responses: dict[str, IntegrationResponse] = Field(default_factory=dict)
 
+    @field_validator("integration_responses", mode="before")
+    @classmethod
+    def _status_codes(cls, value: object) -> object:
+        return _keyed(value, "statusCode")
+
 
 class MethodResponse(Model):
     """One method response: a status code and the headers and models it declares."""
@@ -70,6 +91,11 @@ class Method(Model):
     request_validator_id: str | None = None
     integration: Integration | None = Field(default=None, alias="methodIntegration")
     method_responses: dict[str, MethodResponse] = Field(default_factory=dict)
+
+    @field_validator("method_responses", mode="before")
+    @classmethod
+    def _status_codes(cls, value: object) -> object:
+        return _keyed(value, "statusCode")
 
     @property
     def key(self) -> str:

@@ -33,6 +33,9 @@ PARAMETERS_VALIDATOR_NAME = "Validate query string parameters and headers"
 BOTH_VALIDATOR_NAME = "Validate body, query string parameters, and headers"
 """The console's names for the validators switchable mode needs [DOC request-validation]."""
 
+INTEGRATION_TYPES = frozenset({"HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY"})
+"""The integration types asyncgw knows [MODEL apigateway IntegrationType]; AWS may add more."""
+
 _LAMBDA_URI = re.compile(r":lambda:path/[^/]+/functions/(?P<function>.+)/invocations$")
 
 
@@ -80,6 +83,8 @@ def ineligibility(method: Method, convert_proxy: bool = False) -> str | None:
             "so it cannot invoke it asynchronously; --convert-proxy makes it a non-proxy "
             "integration that rebuilds the proxy event"
         )
+    if integration.type not in INTEGRATION_TYPES:
+        return f"unknown integration type {integration.type}"
     if integration.type != "AWS" or function is None:
         return f"{integration.type} integration, not a Lambda function"
     return None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote
 
 import boto3
 from botocore.config import Config
@@ -13,10 +14,17 @@ from botocore.exceptions import (
     NoRegionError,
     ProfileNotFound,
 )
+from pydantic import Field
 
 from asyncgw import __version__, trace
 from asyncgw.aws_errors import client_error, translated
-from asyncgw.errors import AsyncgwError, AwsCallFailed, AwsSetupError, UsageError
+from asyncgw.errors import (
+    AsyncgwError,
+    AwsCallFailed,
+    AwsSetupError,
+    UnexpectedResponse,
+    UsageError,
+)
 from asyncgw.forwarder.models import (
     Account,
     ApiCall,
@@ -28,6 +36,7 @@ from asyncgw.forwarder.models import (
     Route,
     Stage,
     Statement,
+    policy_statements,
 )
 from asyncgw.forwarder.modes import lambda_target
 from asyncgw.forwarder.recipe import (
@@ -40,6 +49,8 @@ from asyncgw.forwarder.recipe import (
     parse_function_arn,
     role_name,
 )
+from asyncgw.models import AwsModel
+from asyncgw.responses import mapping, parse, reading, required, sequence
 
 if TYPE_CHECKING:
     from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
@@ -119,7 +130,8 @@ class HttpGateway:
         api: HttpApi | None = None
         if ref and "/" not in ref:
             try:
-                api = HttpApi.model_validate(self._call("apigatewayv2", "GetApi", ApiId=ref))
+                found = self._call("apigatewayv2", "GetApi", ApiId=ref)
+                api = parse(HttpApi, {"ApiId": ref, **found}, "GetApi")
             except NotFound:
                 api = None
             except AwsCallFailed as error:
@@ -153,11 +165,9 @@ class HttpGateway:
     def read(self, api: HttpApi, for_change: bool = False) -> HttpApiSnapshot:
         """Routes, integrations, stages and forwarders; for a change also candidates and role."""
         api_id = api.api_id
-        routes = [Route.model_validate(i)
-                  for i in self._pages("GetRoutes", ApiId=api_id)]
-        integrations = [Integration.model_validate(i)
-                        for i in self._pages("GetIntegrations", ApiId=api_id)]
-        stages = [Stage.model_validate(i) for i in self._pages("GetStages", ApiId=api_id)]
+        routes = self._items(Route, "GetRoutes", api_id)
+        integrations = self._items(Integration, "GetIntegrations", api_id)
+        stages = self._items(Stage, "GetStages", api_id)
         found = _Functions()
         for integration in integrations:
             function = lambda_target(integration)
@@ -203,8 +213,8 @@ class HttpGateway:
 
     def stage(self, api_id: str, name: str) -> Stage:
         """One stage, read fresh."""
-        return Stage.model_validate(
-            self._call("apigatewayv2", "GetStage", ApiId=api_id, StageName=name))
+        found = self._call("apigatewayv2", "GetStage", ApiId=api_id, StageName=name)
+        return parse(Stage, {"StageName": name, **found}, "GetStage")
 
     def function_state(self, name: str) -> tuple[str, str]:
         """(State, StateReason) of a function: Pending until Lambda can run it [DOC]."""
@@ -221,7 +231,7 @@ class HttpGateway:
         """CreateDeployment onto a stage; returns the deployment id."""
         created = self._call("apigatewayv2", "CreateDeployment", ApiId=api_id, StageName=stage,
                              Description=description)
-        return str(created["DeploymentId"])
+        return str(required(created, "DeploymentId", "CreateDeployment"))
 
     def point_stage(self, api_id: str, stage: str, deployment_id: str) -> None:
         """Make a stage serve an existing deployment (used to undo a deployment)."""
@@ -240,7 +250,7 @@ class HttpGateway:
                 found.missing.add(ref)
             return
         probe = Forwarder.from_function(function, ())
-        name = str(function["Configuration"]["FunctionName"])
+        name = str(function["Configuration"]["FunctionName"])  # from_function checked it
         if probe is None:
             if candidate is not None:
                 found.occupied[name] = "a function that is not an asyncgw forwarder"
@@ -255,54 +265,67 @@ class HttpGateway:
             policy = self._call("lambda", "GetPolicy", FunctionName=function)
         except NotFound:
             return ()
-        document = json.loads(policy.get("Policy") or "{}")
-        return tuple(sorted((_statement(s) for s in document.get("Statement", [])),
-                            key=lambda s: s.sid))
+        return policy_statements(policy)
 
     def _account(self) -> Account:
         if self.sts is None:
             raise AwsSetupError("asyncgw needs an STS client to learn the account id")
         identity = self._call("sts", "GetCallerIdentity")
-        return Account(account_id=str(identity["Account"]),
-                       partition=str(identity.get("Arn", "arn:aws:")).split(":")[1])
+        account = required(identity, "Account", "GetCallerIdentity")
+        arn = str(identity.get("Arn") or "arn:aws:")
+        if not arn.startswith("arn:") or arn.count(":") < 2:
+            raise UnexpectedResponse("GetCallerIdentity", "Arn", "not an ARN", arn)
+        return Account(account_id=str(account), partition=arn.split(":")[1])
 
     def _role(self) -> ForwarderRole | None:
         name = role_name(self.region)
         try:
-            role = self._call("iam", "GetRole", RoleName=name)["Role"]
+            role = parse(_RoleAnswer, self._call("iam", "GetRole", RoleName=name),
+                         "GetRole").role
         except NotFound:
             return None
         try:
-            document = self._call("iam", "GetRolePolicy", RoleName=name,
-                                  PolicyName=INVOKE_POLICY)["PolicyDocument"]
+            document = required(self._call("iam", "GetRolePolicy", RoleName=name,
+                                           PolicyName=INVOKE_POLICY),
+                                "PolicyDocument", "GetRolePolicy")
         except NotFound:
             document = None
         inline = [p for page in self._iam_pages("ListRolePolicies", "PolicyNames", RoleName=name)
                   for p in page if p != INVOKE_POLICY]
-        attached = [p["PolicyArn"] for page in self._iam_pages(
-            "ListAttachedRolePolicies", "AttachedPolicies", RoleName=name) for p in page]
+        attached = [parse(_AttachedPolicy, p, "ListAttachedRolePolicies",
+                          f"AttachedPolicies[{i}]").label
+                    for page in self._iam_pages("ListAttachedRolePolicies", "AttachedPolicies",
+                                                RoleName=name)
+                    for i, p in enumerate(page)]
+        trust = _document(role.assume_role_policy_document, "GetRole",
+                          "Role.AssumeRolePolicyDocument")
         return ForwarderRole(
             role_name=name,
-            arn=role["Arn"],
-            path=role.get("Path", "/"),
-            description=role.get("Description", ""),
-            max_session_duration=role.get("MaxSessionDuration", 3600),
-            trust_policy=canonical(_document(role.get("AssumeRolePolicyDocument"))),
-            tags={t["Key"]: t["Value"] for t in role.get("Tags", [])},
-            invoke_policy=canonical(_document(document)) if document is not None else None,
-            other_policies=tuple(sorted(inline + attached)),
+            arn=role.arn,
+            path=role.path,
+            description=role.description,
+            max_session_duration=role.max_session_duration,
+            trust_policy=canonical(trust),
+            tags={t.key: t.value for t in role.tags},
+            invoke_policy=canonical(_document(document, "GetRolePolicy", "PolicyDocument"))
+            if document is not None else None,
+            other_policies=tuple(sorted(str(p) for p in inline + attached)),
         )
 
     def _apis(self) -> Iterator[HttpApi]:
-        for item in self._pages("GetApis"):
-            yield HttpApi.model_validate(item)
+        for index, item in enumerate(self._pages("GetApis")):
+            yield parse(HttpApi, item, "GetApis", f"Items[{index}]")
+
+    def _items(self, model: type[_Item], operation: str, api_id: str) -> list[_Item]:
+        return [parse(model, item, operation, f"Items[{index}]")
+                for index, item in enumerate(self._pages(operation, ApiId=api_id))]
 
     def _pages(self, operation: str, **params: Any) -> Iterator[dict[str, Any]]:
         token: str | None = None
         while True:
             page = self._call("apigatewayv2", operation, **params,
                               **({"NextToken": token} if token else {}))
-            yield from page.get("Items", [])
+            yield from sequence(page.get("Items") or [], operation, "Items")
             token = page.get("NextToken")
             if not token:
                 return
@@ -311,7 +334,7 @@ class HttpGateway:
         marker: str | None = None
         while True:
             page = self._call("iam", operation, **params, **({"Marker": marker} if marker else {}))
-            yield list(page.get(key, []))
+            yield list(sequence(page.get(key) or [], operation, key))
             marker = page.get("Marker") if page.get("IsTruncated") else None
             if not marker:
                 return
@@ -355,24 +378,52 @@ class _Functions:
         self.occupied: dict[str, str] = {}
 
 
-def _document(value: Any) -> dict[str, Any]:
-    # botocore decodes IAM policy documents into dicts; a string would be the raw JSON.
+def _document(value: Any, operation: str, at: str) -> dict[str, Any]:
+    """A policy document: botocore decodes IAM's URL-encoded JSON, and keeps what it cannot."""
     if isinstance(value, str):
-        decoded: dict[str, Any] = json.loads(value)
-        return decoded
-    return dict(value or {})
+        with reading(operation, at):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = json.loads(unquote(value))
+    return dict(mapping(value or {}, operation, at))
 
 
-def _statement(raw: Mapping[str, Any]) -> Statement:
-    principal = raw.get("Principal")
-    if isinstance(principal, Mapping):
-        principal = principal.get("Service") or principal.get("AWS")
-    condition = raw.get("Condition") or {}
-    source = None
-    for test in ("ArnLike", "ArnEquals", "StringEquals", "StringLike"):
-        source = source or (condition.get(test) or {}).get("AWS:SourceArn")
-    action = raw.get("Action")
-    return Statement(sid=str(raw.get("Sid", "")),
-                     principal=str(principal) if principal is not None else None,
-                     action=str(action) if action is not None else None,
-                     source_arn=str(source) if source is not None else None)
+class _Tag(AwsModel):
+    """One tag of an IAM role."""
+
+    key: str
+    value: str
+
+
+class _Role(AwsModel):
+    """The part of an IAM role asyncgw reads."""
+
+    arn: str
+    path: str = "/"
+    description: str = ""
+    max_session_duration: int = 3600
+    assume_role_policy_document: object = None
+    """A dict once botocore decodes it; the text as received when it cannot."""
+    tags: list[_Tag] = Field(default_factory=list)
+
+
+class _RoleAnswer(AwsModel):
+    """GetRole."""
+
+    role: _Role
+
+
+class _AttachedPolicy(AwsModel):
+    """One entry of ListAttachedRolePolicies."""
+
+    policy_arn: str | None = None
+    policy_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The policy's ARN, else its name: either way another policy on the role."""
+        return self.policy_arn or self.policy_name or "an attached policy without a name"
+
+
+_Item = TypeVar("_Item", Route, Integration, Stage)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_pascal
+from pydantic import Field
 
 from asyncgw.forwarder.recipe import (
     APIGATEWAY_PRINCIPAL,
@@ -19,15 +19,8 @@ from asyncgw.forwarder.recipe import (
     policy_targets,
     same_function,
 )
-from asyncgw.models import STACK_TAG, FieldChange, Model
-
-
-class AwsModel(BaseModel):
-    """Base for what apigatewayv2, Lambda and IAM return: immutable, PascalCase on the wire."""
-
-    model_config = ConfigDict(
-        frozen=True, alias_generator=to_pascal, populate_by_name=True, extra="ignore"
-    )
+from asyncgw.models import STACK_TAG, AwsModel, FieldChange, Model
+from asyncgw.responses import mapping, parse, reading, sequence
 
 
 class HttpApi(AwsModel):
@@ -98,6 +91,67 @@ class Statement(Model):
     source_arn: str | None = None
 
 
+class _Environment(AwsModel):
+    """A function's environment as GetFunction returns it."""
+
+    variables: dict[str, str] = Field(default_factory=dict)
+
+
+class _FunctionConfiguration(AwsModel):
+    """The part of a GetFunction Configuration asyncgw reads."""
+
+    function_name: str = Field(min_length=1)
+    function_arn: str = Field(min_length=1)
+    """Named in the calls that follow, so an empty one is refused here."""
+    role: str = ""
+    runtime: str | None = None
+    handler: str | None = None
+    description: str = ""
+    timeout: int = 3
+    memory_size: int = 128
+    code_sha256: str | None = None
+    environment: _Environment | None = None
+
+
+class _FunctionAnswer(AwsModel):
+    """GetFunction: the function's configuration and its tags."""
+
+    configuration: _FunctionConfiguration
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+def policy_statements(answer: Mapping[str, Any]) -> tuple[Statement, ...]:
+    """The statements of a function's resource-based policy (a GetPolicy answer), by Sid."""
+    with reading("GetPolicy", "Policy"):
+        document = json.loads(answer.get("Policy") or "{}")
+    found = mapping(document, "GetPolicy", "Policy").get("Statement") or []
+    # A policy document may hold one statement as an object instead of a list of them.
+    listed = [found] if isinstance(found, Mapping) else sequence(found, "GetPolicy",
+                                                                   "Policy.Statement")
+    return tuple(sorted((_statement(mapping(s, "GetPolicy", f"Policy.Statement[{i}]"))
+                         for i, s in enumerate(listed)), key=lambda s: s.sid))
+
+
+def _statement(raw: Mapping[str, Any]) -> Statement:
+    principal = raw.get("Principal")
+    if isinstance(principal, Mapping):
+        principal = principal.get("Service") or principal.get("AWS")
+    condition = raw.get("Condition")
+    source = None
+    for test in ("ArnLike", "ArnEquals", "StringEquals", "StringLike"):
+        source = source or _member(_member(condition, test), "AWS:SourceArn")
+    action = raw.get("Action")
+    return Statement(sid=str(raw.get("Sid", "")),
+                     principal=str(principal) if principal is not None else None,
+                     action=str(action) if action is not None else None,
+                     source_arn=str(source) if source is not None else None)
+
+
+def _member(value: object, key: str) -> object:
+    """value[key] when value is a JSON object that has it, else None."""
+    return value.get(key) if isinstance(value, Mapping) else None
+
+
 class Forwarder(Model):
     """An asyncgw forwarder function: everything needed to recognise it and to re-create it."""
 
@@ -120,23 +174,24 @@ class Forwarder(Model):
     def from_function(cls, function: dict[str, Any], statements: tuple[Statement, ...]
                       ) -> Forwarder | None:
         """The forwarder a GetFunction answer describes, or None if its tags do not say so."""
-        tags = dict(function.get("Tags") or {})
+        read = parse(_FunctionAnswer, function, "GetFunction")
+        tags = read.tags
         if TARGET_TAG not in tags or MODE_TAG not in tags:
             return None
-        config = function["Configuration"]
+        config = read.configuration
         return cls(
-            function_name=config["FunctionName"],
-            function_arn=config["FunctionArn"],
+            function_name=config.function_name,
+            function_arn=config.function_arn,
             target=tags[TARGET_TAG],
             mode=tags[MODE_TAG],
-            role=config.get("Role", ""),
-            runtime=config.get("Runtime"),
-            handler=config.get("Handler"),
-            description=config.get("Description", ""),
-            timeout=config.get("Timeout", 3),
-            memory_size=config.get("MemorySize", 128),
-            code_sha256=config.get("CodeSha256"),
-            environment=dict((config.get("Environment") or {}).get("Variables") or {}),
+            role=config.role,
+            runtime=config.runtime,
+            handler=config.handler,
+            description=config.description,
+            timeout=config.timeout,
+            memory_size=config.memory_size,
+            code_sha256=config.code_sha256,
+            environment=config.environment.variables if config.environment else {},
             tags=tags,
             statements=statements,
         )

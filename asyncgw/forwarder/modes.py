@@ -12,7 +12,7 @@ from asyncgw.forwarder.recipe import (
     parse_function_arn,
     role_name,
 )
-from asyncgw.modes import Mode
+from asyncgw.modes import INTEGRATION_TYPES, Mode
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,8 @@ def assess(route: Route, snapshot: HttpApiSnapshot) -> RouteAssessment:
 
 def _ineligibility(integration: Integration) -> str | None:
     kind = integration.integration_type
+    if kind not in INTEGRATION_TYPES:
+        return f"unknown integration type {kind}"
     if integration.integration_subtype:
         return f"{kind} {integration.integration_subtype} integration, not a Lambda function"
     if kind != "AWS_PROXY":

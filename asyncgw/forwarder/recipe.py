@@ -183,11 +183,17 @@ def policy_targets(document: dict[str, Any] | None) -> tuple[str, ...]:
     if not document:
         return ()
     found: set[str] = set()
-    for statement in document.get("Statement", []):
+    for statement in _listed(document.get("Statement")):
         if isinstance(statement, dict) and statement.get("Sid") == INVOKE_SID:
-            resource = statement.get("Resource", [])
-            found.update([resource] if isinstance(resource, str) else resource)
+            found.update(r for r in _listed(statement.get("Resource")) if isinstance(r, str))
     return tuple(sorted(found))
+
+
+def _listed(value: Any) -> list[Any]:
+    """A policy element that may be one value or a list of them (or absent), as a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def canonical(document: dict[str, Any]) -> str:

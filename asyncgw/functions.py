@@ -54,8 +54,8 @@ def resolve(function: str, variables: Mapping[str, str]) -> str | None:
 
 def _unset(function: str, unset: Sequence[str], stages: Sequence[Stage]) -> str:
     names = ", ".join(stage_variables(function))
-    which = "no stage sets it" if len(unset) == len(stages) else (
-        f"stage {', '.join(unset)} does not set it")
+    which = f"stage {', '.join(unset)} does not set it" if unset and (
+        len(unset) < len(stages) or len(stages) == 1) else "no stage sets it"
     return f"depends on stage variable {names}: {which}"
 
 

@@ -38,12 +38,15 @@ def corpus_dir() -> Path:
         "../shared/corpus beside the repository, or the folder ASYNCGW_CORPUS names")
 
 
+MISSING = "corpus-missing"
+
+
 def names() -> list[str]:
-    """Every definition's file name, sorted; empty (so the tests fail) without the corpus."""
+    """Every definition's file name, sorted; without the corpus one name whose load fails."""
     try:
         folder = corpus_dir()
     except FileNotFoundError:
-        return []
+        return [MISSING]  # each test then fails with corpus_dir()'s message, none is skipped
     return sorted(p.name for p in folder.iterdir() if p.suffix in (".json", ".yaml"))
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
+from rich.console import Console
 
-from tests.cli.runner import Result, asyncgw
+from asyncgw import gateway
+from asyncgw.cli import Runtime, run
+from asyncgw.pacing import Pacer
+from tests.cli.runner import Result
 from tests.corpus import oracle, readback
 from tests.corpus.definitions import Definition
 from tests.corpus.oracle import ALLOW_HEADERS, MAPPING, SELECTOR, Expected
@@ -33,6 +38,37 @@ class Emulator:
         self.runs.append(list(args))
         assert "unexpected" not in result.err, f"asyncgw {' '.join(args)}: {result.err}"
         return result
+
+
+class _Clock:
+    """Time that passes only when the pacer sleeps: emulators have no quotas to wait for."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def asyncgw(*args: str) -> Result:
+    """Run `asyncgw ARGS` in this process, its pacer on a clock that never waits."""
+    out, err = io.StringIO(), io.StringIO()
+
+    def connect(profile: str | None, region: str | None, endpoint: str | None
+                ) -> gateway.Gateway:
+        made = gateway.connect(profile, region, endpoint)
+        clock = _Clock()
+        made.pacer = Pacer(clock=clock, sleep=clock.sleep)
+        return made
+
+    runtime = Runtime(out=Console(file=out, width=200, color_system=None),
+                      err=Console(file=err, width=200, color_system=None),
+                      interactive=lambda: False, connect=connect)
+    code = run(list(args), runtime)
+    return Result(code, out.getvalue(), err.getvalue())
 
 
 def check(definition: Definition, emulator: Emulator) -> None:

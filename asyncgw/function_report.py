@@ -105,10 +105,13 @@ def _side_warnings(method: Method, mode: Mode, snapshot: ApiSnapshot,
                      "or is dropped when it has neither")
     if not side.keeps_failures:
         command = "enable-async" if mode is Mode.ASYNC else "enable-switchable"
+        fix = (f"asyncgw {command} {snapshot.api.id} -m '{method.key}' --on-failure ARN"
+               if side.via is None else  # --on-failure cannot tell which stage's function
+               f"aws lambda put-function-event-invoke-config --function-name {side.function} "
+               """--destination-config '{"OnFailure":{"Destination":"ARN"}}'""")
         found.append(
             f"failed async events are dropped: {name} has no on-failure destination or "
-            f"dead-letter queue (after {side.retries} retries); add one with: asyncgw "
-            f"{command} {snapshot.api.id} -m '{method.key}' --on-failure ARN")
+            f"dead-letter queue (after {side.retries} retries); add one with: {fix}")
     return found
 
 

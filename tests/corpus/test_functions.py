@@ -78,6 +78,13 @@ def test_a_stage_variable_function_is_resolved_per_stage(account: Clients) -> No
     text = asyncgw("status", api_id, "--stage", "prod")
     assert "DevPortalFn (stage prod)" in text.out
 
+    account.lambda_.delete_function_event_invoke_config(FunctionName="DevPortalFn")
+    text = asyncgw("status", api_id, "--stage", "prod")
+    shown = " ".join(text.out.split())
+    assert ("failed async events are dropped: DevPortalFn (stage prod) has no on-failure "
+            "destination") in shown
+    assert f"put-function-event-invoke-config --function-name {arn} " in shown
+
 
 def test_a_stage_variable_no_stage_sets_is_reported_as_such(account: Clients) -> None:
     api_id = _import(account, "awslabs__aws-api-gateway-developer-portal__dev-portal-api.yaml")

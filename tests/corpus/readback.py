@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.state import full_state
+
 Leaf = tuple[str, ...]
 
 
 def read(client: Any, api_id: str) -> dict[str, Any]:
     """Every method (GetMethod, so with its integration and responses) and validator."""
-    methods: dict[str, Any] = {}
-    pages = client.get_paginator("get_resources").paginate(
-        restApiId=api_id, embed=["methods"], PaginationConfig={"PageSize": 500})
-    for page in pages:
-        for resource in page["items"]:
-            for verb in resource.get("resourceMethods", {}):
-                method = client.get_method(restApiId=api_id, resourceId=resource["id"],
-                                           httpMethod=verb)
-                method.pop("ResponseMetadata")
-                methods[f"{verb} {resource['path']}"] = method
-    validators = client.get_request_validators(restApiId=api_id, limit=500)["items"]
-    return {"methods": methods, "validators": sorted(validators, key=lambda v: v["id"])}
+    state = full_state(client, api_id)
+    return {"methods": state["methods"], "validators": state["validators"]}
 
 
 def flat(methods: dict[str, Any]) -> dict[Leaf, Any]:

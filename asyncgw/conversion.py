@@ -4,6 +4,11 @@ What a conversion replaced is kept in the API itself, as a VTL comment on the fi
 template asyncgw writes (`## asyncgw:converted {...}` in the request template,
 `## asyncgw:accepted {...}` in the default integration response's), so that a later `disable`
 from any machine can put the method back exactly. A comment changes nothing a template renders.
+
+A proxy integration's own integration responses (an exported `default: statusCode: 200` is
+common; AWS keeps them and ignores them for a proxy) are removed while the method is converted,
+so that they cannot select responses of the converted integration, and recorded in the marker
+to be put back exactly.
 """
 
 from __future__ import annotations
@@ -23,7 +28,13 @@ from asyncgw.models import (
     Model,
     SetPart,
 )
-from asyncgw.modes import INVOCATION_TYPE_MAPPING, Mode, lambda_function
+from asyncgw.modes import (
+    INVOCATION_TYPE_MAPPING,
+    STREAMING_REASON,
+    Mode,
+    lambda_function,
+    streams,
+)
 
 CONVERTED = "## asyncgw:converted "
 ACCEPTED = "## asyncgw:accepted "
@@ -37,12 +48,22 @@ OWNED = ("type", "integrationHttpMethod", "requestTemplates", "passthroughBehavi
 """The integration fields a conversion replaces; every other field stays the user's."""
 
 
+class Refused(UsageError):
+    """A method a change cannot take: an error when named with -m, skipped under --all."""
+
+    def __init__(self, method: Method, reason: str) -> None:
+        super().__init__(f"{method.key}: {reason}")
+        self.reason = reason
+
+
 class Converted(Model):
     """The proxy integration's fields a conversion replaced, and the method responses it added."""
 
     proxy: dict[str, object]
     """The OWNED fields of the original AWS_PROXY integration, as PutIntegration takes them."""
     method_responses: tuple[str, ...] = ()
+    integration_responses: dict[str, dict[str, object]] = Field(default_factory=dict)
+    """The proxy's integration responses, by status code, as PutIntegrationResponse takes them."""
 
 
 class Accepted(Model):
@@ -133,18 +154,16 @@ def convert(method: Method, mode: Mode, respond_202: bool, mapping: str,
     """Replace a Lambda proxy integration by an AWS one that rebuilds the proxy event."""
     integration = method.integration
     assert integration is not None
-    if integration.integration_responses:
-        raise UsageError(f"{method.key}: its proxy integration has integration responses, "
-                         "which asyncgw could not put back exactly; nothing was changed")
-    if integration.response_transfer_mode not in (None, "BUFFERED"):
-        raise UsageError(f"{method.key} streams its response "
-                         f"({integration.response_transfer_mode}); a converted integration "
-                         "cannot, so it is left as it is")
+    if streams(integration):
+        raise Refused(method, STREAMING_REASON)
     added = tuple(code for code in (SUCCESS_STATUS, ACCEPTED_STATUS)
                   if code not in method.method_responses)
     original = parts.integration_arguments(integration)
     owned = {key: original[key] for key in OWNED if key in original}
-    marker = _line(CONVERTED, Converted(proxy=owned, method_responses=added))
+    kept = {code: parts.integration_response_arguments(response)
+            for code, response in sorted(integration.integration_responses.items())}
+    marker = _line(CONVERTED, Converted(proxy=owned, method_responses=added,
+                                        integration_responses=kept))
     templates = {content_type: marker + template for content_type, template in
                  proxy_templates.request_templates(binary_media_types).items()}
     new = {
@@ -156,10 +175,15 @@ def convert(method: Method, mode: Mode, respond_202: bool, mapping: str,
         "passthroughBehavior": proxy_templates.PASSTHROUGH_BEHAVIOR,
         "contentHandling": proxy_templates.CONTENT_HANDLING,
     }
-    steps = [_set(method, "integration", None, new, original, _diff(original, new))]
+    # The proxy's responses go first: PutIntegration may or may not keep them [UNVERIFIED].
+    steps = [_set(method, "integration-response", code, None, arguments,
+                  [FieldChange(field="statusCode", before=code, after="kept for disable")])
+             for code, arguments in kept.items()]
+    steps.append(_set(method, "integration", None, new, original, _diff(original, new)))
     steps += [_add_method_response(method, code) for code in added]
     steps.append(_response(method, mode, respond_202, proxy=True,
-                           binary_media_types=binary_media_types))
+                           binary_media_types=binary_media_types).model_copy(
+                               update={"before": None}))
     return steps
 
 
@@ -186,6 +210,9 @@ def restore(method: Method, found: Converted) -> list[SetPart]:
     ]
     steps.append(_set(method, "integration", None, restored, current,
                       _diff(current, restored)))
+    steps += [_set(method, "integration-response", code, arguments, None,
+                   [FieldChange(field="statusCode", before=None, after=code)])
+              for code, arguments in sorted(found.integration_responses.items())]
     return steps + _remove_method_responses(method, found.method_responses)
 
 
@@ -227,14 +254,14 @@ def undo_accepted(method: Method) -> list[SetPart]:
 def _accept(method: Method, mode: Mode) -> list[SetPart]:
     response = default_response(method)
     if response is None:
-        raise UsageError(f"{method.key} has no default integration response to answer 202 "
-                         "from; add one, or leave out --respond-202")
+        raise Refused(method, "no default integration response to answer 202 from; add one, "
+                      "or leave out --respond-202")
     found = accepted(method)
     templates = {k: v or "" for k, v in response.response_templates.items()}
     original = found.template if found else templates.get(_JSON)
     if templates and _JSON not in templates:
-        raise UsageError(f"{method.key}: its default response has templates only for "
-                         f"{', '.join(templates)}; 202 Accepted needs an {_JSON} one")
+        raise Refused(method, f"its default response has templates only for "
+                      f"{', '.join(templates)}; 202 Accepted needs an {_JSON} one")
     added = found.method_responses if found else tuple(
         code for code in (ACCEPTED_STATUS,) if code not in method.method_responses)
     marker = Accepted(template=original, method_responses=added)

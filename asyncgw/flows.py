@@ -77,10 +77,11 @@ def status(target: Target, stage: str | None, as_json: bool) -> RenderableType |
                 else http_render.status(http_snapshot))
     from asyncgw import render
 
-    snapshot = _with_functions(target.gateway, target.read())
+    snapshot = target.read()
     if stage is not None:
         snapshot = snapshot.model_copy(update={"stages": (_one_stage(
             stage, snapshot.api.id, {s.stage_name: s for s in snapshot.stages}),)})
+    snapshot = _with_functions(target.gateway, snapshot)
     served = _served(target.gateway, snapshot)
     return (render.status_json(snapshot, served) if as_json
             else render.status(snapshot, served))
@@ -103,14 +104,17 @@ def _served(gateway: Gateway, snapshot: ApiSnapshot) -> list[Served]:
 
 
 def _with_functions(gateway: Gateway, snapshot: ApiSnapshot) -> ApiSnapshot:
-    """The snapshot with the function side of its async and switchable methods."""
+    """The snapshot with the function side of its async and switchable methods.
+
+    A function named by a stage variable is resolved with the variables of each stage shown.
+    """
     from asyncgw import function_report, planner
 
     functions = gateway.functions()
     refs = function_report.targets(snapshot, planner.assessments(snapshot))
     if functions is None or not refs:
         return snapshot
-    return snapshot.model_copy(update={"functions": functions.read_all(refs)})
+    return snapshot.model_copy(update={"functions": functions.read_all(refs, snapshot.stages)})
 
 
 def _one_stage(name: str, api_id: str, stages: dict[str, Any]) -> Any:

@@ -39,7 +39,7 @@ def table(snapshot: ApiSnapshot) -> Table | None:
                    "FAILED EVENTS"):
         grid.add_column(column, no_wrap=True)
     for side in snapshot.functions:
-        name = function_name(side.function)
+        name = shown_name(side)
         if side.error is not None:
             grid.add_row(name, "?", "?", "?", "?", "?", f"unknown: {side.error}")
             continue
@@ -58,15 +58,44 @@ def table(snapshot: ApiSnapshot) -> Table | None:
     return grid
 
 
+def shown_name(side: FunctionSide) -> str:
+    """The function's short name, with the stages that name it when a stage variable does."""
+    name = function_name(side.function)
+    if side.via is not None and side.stages and side.error is None:
+        return f"{name} (stage {', '.join(side.stages)})"
+    return name
+
+
+def sides(snapshot: ApiSnapshot, method: Method) -> list[FunctionSide]:
+    """The function sides of the function a method invokes: one per stage variable value."""
+    function = lambda_function(method.integration)
+    if function is None:
+        return []
+    return [f for f in snapshot.functions if f.function == function or f.via == function]
+
+
+def keeps_failures(snapshot: ApiSnapshot, method: Method) -> bool | None:
+    """Whether every function the method invokes keeps failed events; None when unknown."""
+    found = sides(snapshot, method)
+    kept = [side.keeps_failures for side in found]
+    if not found or None in kept:
+        return None
+    return all(kept)
+
+
 def warnings(method: Method, mode: Mode, snapshot: ApiSnapshot) -> list[str]:
     """What an async or switchable method's function does with failed or throttled events."""
     if mode not in (Mode.ASYNC, Mode.SWITCHABLE):
         return []
-    function = lambda_function(method.integration)
-    side = snapshot.function(function) if function else None
-    if side is None:
-        return []
-    name = function_name(side.function)
+    found = []
+    for side in sides(snapshot, method):
+        found += _side_warnings(method, mode, snapshot, side)
+    return found
+
+
+def _side_warnings(method: Method, mode: Mode, snapshot: ApiSnapshot,
+                   side: FunctionSide) -> list[str]:
+    name = shown_name(side)
     if side.error is not None:
         return [f"could not read how {name} handles failed async events: {side.error}"]
     found = []
@@ -76,10 +105,13 @@ def warnings(method: Method, mode: Mode, snapshot: ApiSnapshot) -> list[str]:
                      "or is dropped when it has neither")
     if not side.keeps_failures:
         command = "enable-async" if mode is Mode.ASYNC else "enable-switchable"
+        fix = (f"asyncgw {command} {snapshot.api.id} -m '{method.key}' --on-failure ARN"
+               if side.via is None else  # --on-failure cannot tell which stage's function
+               f"aws lambda put-function-event-invoke-config --function-name {side.function} "
+               """--destination-config '{"OnFailure":{"Destination":"ARN"}}'""")
         found.append(
             f"failed async events are dropped: {name} has no on-failure destination or "
-            f"dead-letter queue (after {side.retries} retries); add one with: asyncgw "
-            f"{command} {snapshot.api.id} -m '{method.key}' --on-failure ARN")
+            f"dead-letter queue (after {side.retries} retries); add one with: {fix}")
     return found
 
 
@@ -88,6 +120,8 @@ def function_json(side: FunctionSide) -> dict[str, Any]:
     config = side.config
     return {
         "function": side.function,
+        "stageVariableExpression": side.via,
+        "stages": list(side.stages),
         "error": side.error,
         "configured": config is not None,
         "maximumRetryAttempts": None if side.error else side.retries,

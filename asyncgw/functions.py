@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore import xform_name
@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from asyncgw.aws_errors import client_error, translated
 from asyncgw.errors import AsyncgwError
-from asyncgw.models import AsyncConfig, AwsModel, FunctionSide
+from asyncgw.models import AsyncConfig, AwsModel, FunctionSide, Stage
 from asyncgw.responses import parse
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ _THROTTLED = {"TooManyRequestsException", "ThrottlingException"}
 # test_lambda_api TestLambdaEventInvokeConfig, put_functionname_nootherargs and
 # put_destination_success_no_destination_arn].
 EMPTY_CONFIGURATION: dict[str, object] = {"DestinationConfig": {"OnSuccess": {}}}
+_STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.(?P<name>[^}]*)\}")
 _QUALIFIED = re.compile(r"^(?P<base>arn:[^:]+:lambda:[^:]+:\d+:function:[^:]+):(?P<qualifier>.+)$")
 
 
@@ -46,6 +47,25 @@ def resolvable(function: str) -> bool:
     return "${" not in function
 
 
+def stage_variables(function: str) -> list[str]:
+    """The stage variables a function expression names, in order."""
+    return [m.group("name") for m in _STAGE_VARIABLE.finditer(function)]
+
+
+def resolve(function: str, variables: Mapping[str, str]) -> str | None:
+    """The function a stage with these variables invokes; None when one of them is unset."""
+    if any(name not in variables for name in stage_variables(function)):
+        return None
+    return _STAGE_VARIABLE.sub(lambda m: variables[m.group("name")], function)
+
+
+def _unset(function: str, unset: Sequence[str], stages: Sequence[Stage]) -> str:
+    names = ", ".join(stage_variables(function))
+    which = f"stage {', '.join(unset)} does not set it" if unset and (
+        len(unset) < len(stages) or len(stages) == 1) else "no stage sets it"
+    return f"depends on stage variable {names}: {which}"
+
+
 class Functions:
     """The Lambda calls asyncgw makes about its target functions.
 
@@ -59,8 +79,8 @@ class Functions:
     def read(self, function: str) -> FunctionSide:
         """What Lambda does with this function's failed async events; errors end up in .error."""
         if not resolvable(function):
-            return FunctionSide(function=function,
-                                error="named by a stage variable, differs per stage")
+            return FunctionSide(function=function, error=(
+                f"depends on stage variable {', '.join(stage_variables(function))}"))
         name, qualifier = split_qualifier(function)
         try:
             settings = self._call("GetFunctionConfiguration", FunctionName=name,
@@ -94,9 +114,34 @@ class Functions:
             problems.append(failed.message)
             return None
 
-    def read_all(self, functions: Iterable[str]) -> tuple[FunctionSide, ...]:
-        """The function side of each distinct function, in a stable order."""
-        return tuple(self.read(f) for f in sorted(set(functions)))
+    def read_all(self, functions: Iterable[str],
+                 stages: Sequence[Stage] = ()) -> tuple[FunctionSide, ...]:
+        """The function side of each distinct function, in a stable order.
+
+        A function named by a stage variable is read once per function the stages' variables
+        resolve it to; the stages that leave it unset get one side that says so.
+        """
+        sides: list[FunctionSide] = []
+        for function in sorted(set(functions)):
+            if resolvable(function):
+                sides.append(self.read(function))
+                continue
+            resolved: dict[str, list[str]] = {}
+            unset = []
+            for stage in stages:
+                target = resolve(function, stage.variables)
+                if target is None:
+                    unset.append(stage.stage_name)
+                else:
+                    resolved.setdefault(target, []).append(stage.stage_name)
+            for target, names in sorted(resolved.items()):
+                sides.append(self.read(target).model_copy(
+                    update={"via": function, "stages": tuple(names)}))
+            if unset or not resolved:
+                sides.append(FunctionSide(function=function, via=function,
+                                          stages=tuple(unset),
+                                          error=_unset(function, unset, stages)))
+        return tuple(sides)
 
     def config(self, function: str) -> AsyncConfig | None:
         """The function's async invocation configuration, or None when it has none."""

@@ -186,6 +186,10 @@ class FunctionSide(Model):
     config: AsyncConfig | None = None
     dead_letter: str | None = None
     reserved_concurrency: int | None = None
+    via: str | None = None
+    """The integration URI's stage-variable expression this function was resolved from."""
+    stages: tuple[str, ...] = ()
+    """With `via`: the stages whose variables name this function (or name none, on error)."""
 
     @property
     def keeps_failures(self) -> bool | None:

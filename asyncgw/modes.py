@@ -36,7 +36,15 @@ BOTH_VALIDATOR_NAME = "Validate body, query string parameters, and headers"
 INTEGRATION_TYPES = frozenset({"HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY"})
 """The integration types asyncgw knows [MODEL apigateway IntegrationType]; AWS may add more."""
 
-_LAMBDA_URI = re.compile(r":lambda:path/[^/]+/functions/(?P<function>.+)/invocations$")
+_LAMBDA_URI = re.compile(
+    r":lambda:path/[^/]+/functions/(?P<function>.+)/(?P<action>response-streaming-invocations"
+    r"|invocations)$")
+"""Lambda's Invoke, and InvokeWithResponseStream for a proxy that streams [DOC
+response-streaming]."""
+
+STREAMING_REASON = (
+    "Lambda proxy integration that streams its response (responseTransferMode STREAM): "
+    "an asynchronous call has no response to stream")
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,15 @@ def function_name(function: str) -> str:
     return function
 
 
+def streams(integration: Integration | None) -> bool:
+    """True for an integration that streams the function's response to the caller."""
+    if integration is None:
+        return False
+    match = _LAMBDA_URI.search(integration.uri or "")
+    return integration.response_transfer_mode == "STREAM" or bool(
+        match and match.group("action") == "response-streaming-invocations")
+
+
 def proxy_lambda(method: Method) -> bool:
     """True for a Lambda proxy (AWS_PROXY) integration, which only a conversion makes async."""
     integration = method.integration
@@ -77,6 +94,8 @@ def ineligibility(method: Method, convert_proxy: bool = False) -> str | None:
     if integration is None:
         return "no integration"
     function = lambda_function(integration)
+    if proxy_lambda(method) and streams(integration):
+        return STREAMING_REASON
     if proxy_lambda(method):
         return None if convert_proxy else (
             "Lambda proxy integration: API Gateway needs the function's response, "

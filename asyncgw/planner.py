@@ -128,8 +128,15 @@ def plan(
     changed: list[str] = []
     unchanged: list[MethodNote] = []
     notes: list[str] = []
+    skipped = list(selection.skipped)
     for method in selection.methods:
-        method_steps, method_notes = _method_steps(method, mode, snapshot, pool)
+        try:
+            method_steps, method_notes = _method_steps(method, mode, snapshot, pool)
+        except conversion.Refused as refused:
+            if method.key in selection.named:
+                raise  # named with -m: an error that says why, nothing is changed
+            skipped.append(MethodNote(method=method.key, reason=refused.reason))
+            continue
         notes.extend(method_notes)
         if method_steps:
             steps.extend(method_steps)
@@ -154,7 +161,7 @@ def plan(
         deployment=deployment,
         changed_methods=tuple(changed),
         unchanged=tuple(unchanged),
-        skipped=selection.skipped,
+        skipped=tuple(skipped),
         warnings=_warnings(snapshot, deployment, not _only_functions(steps), stage),
         notes=tuple(notes),
         advice=_advice(snapshot, mode, bool(want and want.on_failure)) if changed else (),
@@ -241,7 +248,7 @@ def _method_steps(
     assert method.integration is not None
     broken = conversion.damaged(method)
     if broken is not None:
-        raise UsageError(f"{method.key}: {broken}")
+        raise conversion.Refused(method, broken)
     validator = snapshot.validator(method.request_validator_id)
     if proxy_lambda(method):
         return _proxy_steps(method, mode, snapshot, pool, validator)
@@ -250,9 +257,9 @@ def _method_steps(
     binary = snapshot.api.binary_media_types
     notes: list[str] = []
     if mode is Mode.SWITCHABLE:
+        responses = conversion.respond(method, mode, pool.respond_202, binary)  # may refuse
         method_change = _switchable_method_patch(method, declared, validator, pool)
         integration_change = _integration_patch(method, mapping, SELECTOR_PARAMETER)
-        responses = conversion.respond(method, mode, pool.respond_202, binary)
         return _ordered(method_change, integration_change, method_first=True) + list(
             responses), notes
     converted = conversion.converted(method)
@@ -292,10 +299,12 @@ def _proxy_steps(method: Method, mode: Mode, snapshot: ApiSnapshot, pool: _Valid
     if mode is Mode.ASYNC:
         return list(conversion.convert(method, mode, bool(pool.respond_202), EVENT,
                                        binary)), notes
+    # Converted first: a method it refuses must not leave a validator in the pool.
+    converted = conversion.convert(method, mode, bool(pool.respond_202), SELECTOR_PARAMETER,
+                                   binary)
     declared = method.request_parameters.get(SELECTOR_PARAMETER)
     method_change = _switchable_method_patch(method, declared, validator, pool)
-    return _ordered(method_change, None, method_first=True) + list(conversion.convert(
-        method, mode, bool(pool.respond_202), SELECTOR_PARAMETER, binary)), notes
+    return _ordered(method_change, None, method_first=True) + list(converted), notes
 
 
 def _conversion_note(method: Method, binary: tuple[str, ...]) -> str:

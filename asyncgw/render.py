@@ -170,8 +170,6 @@ def _method_json(method: Method, snapshot: ApiSnapshot,
     found: Assessment = assess(method, snapshot)
     validator = snapshot.validator(method.request_validator_id)
     declared = method.request_parameters.get(SELECTOR_PARAMETER)
-    function = lambda_function(method.integration)
-    side = snapshot.function(function) if function else None
     return {
         "path": method.path,
         "httpMethod": method.http_method,
@@ -185,7 +183,7 @@ def _method_json(method: Method, snapshot: ApiSnapshot,
         "invocationTypeHeader": None if declared is None else (
             "required" if declared else "optional"),
         "validator": validator.model_dump(by_alias=True) if validator else None,
-        "failedEventsKept": side.keeps_failures if side else None,
+        "failedEventsKept": function_report.keeps_failures(snapshot, method),
         "deployed": {stage.stage: (None if stage.error else stage.modes.get(method.key))
                      for stage in served},
         "warnings": [*found.warnings, *function_report.warnings(method, found.mode, snapshot),

@@ -65,6 +65,8 @@ class Selection:
 
     methods: tuple[Method, ...]
     skipped: tuple[MethodNote, ...]
+    named: frozenset[str] = frozenset()
+    """Keys of the methods a -m without '*' names: a change that cannot take one is an error."""
 
 
 def select(
@@ -80,6 +82,7 @@ def select(
                          on_empty="the API has no Lambda non-proxy method")
     chosen: dict[str, Method] = {}
     skipped: dict[str, MethodNote] = {}
+    named: set[str] = set()
     for pattern in patterns:
         found = [m for m in snapshot.methods if pattern.matches(m)]
         if not found:
@@ -88,6 +91,7 @@ def select(
             reason = ineligibility(found[0], convert_proxy)
             if reason is not None:
                 raise UsageError(f"{found[0].key} is not eligible: {reason}")
+            named.add(found[0].key)
         part = _eligible(found, convert_proxy,
                          on_empty=f"-m {str(pattern)!r} matches no eligible method")
         chosen.update((m.key, m) for m in part.methods)
@@ -95,7 +99,7 @@ def select(
     for key in chosen:
         skipped.pop(key, None)
     methods = tuple(sorted(chosen.values(), key=lambda m: (m.path, m.http_method)))
-    return Selection(methods, tuple(skipped.values()))
+    return Selection(methods, tuple(skipped.values()), frozenset(named))
 
 
 def _eligible(methods: Sequence[Method], convert_proxy: bool, on_empty: str) -> Selection:

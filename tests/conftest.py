@@ -31,3 +31,8 @@ def gateway(account: Clients) -> Gateway:
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                             region_name="us-east-1")
     return Gateway(account.apigateway, session=session)
+
+
+from tests.localstack.fixture import localstack  # noqa: E402  one LocalStack for every folder
+
+__all__ = ["account", "gateway", "localstack", "orders"]

@@ -13,7 +13,10 @@ VOLATILE_STAGE_FIELDS = ("deploymentId", "lastUpdatedDate")
 def full_state(client: Any, api_id: str) -> dict[str, Any]:
     """Every method, integration, response, validator and stage of an API, one call each."""
     methods: dict[str, Any] = {}
-    for resource in client.get_resources(restApiId=api_id, embed=["methods"])["items"]:
+    # GetResources pages (25 by default, moto 5.2 too): follow every page.
+    pages = client.get_paginator("get_resources").paginate(
+        restApiId=api_id, embed=["methods"], PaginationConfig={"PageSize": 500})
+    for resource in (item for page in pages for item in page["items"]):
         for verb in resource.get("resourceMethods", {}):
             method = client.get_method(restApiId=api_id, resourceId=resource["id"],
                                        httpMethod=verb)

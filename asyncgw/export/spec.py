@@ -96,7 +96,9 @@ class ExportSpec:
 def build(snapshot: ApiSnapshot, methods: Sequence[Method], mode: Mode) -> ExportSpec:
     """Apply asyncgw's own plan for `mode` to the methods, on paper, and describe the result."""
     _check(methods, mode)
-    planned = plan(snapshot, Selection(tuple(methods), ()), mode, None)
+    # Every method counts as named: one the plan cannot take is an error, not a skip.
+    planned = plan(snapshot, Selection(tuple(methods), (), frozenset(m.key for m in methods)),
+                   mode, None)
     whole = sorted({f"{s.http_method} {s.path}" for s in planned.steps if isinstance(s, SetPart)})
     if whole:
         raise UsageError(f"{', '.join(whole)}: converted from a proxy integration or answering "

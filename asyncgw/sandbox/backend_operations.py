@@ -21,7 +21,11 @@ from asyncgw.sandbox.targets import (
 from asyncgw.sandbox.validator_patch import apply_validator_patch
 
 SERVICE_PATH_URI = re.compile(r"^arn:[^:]+:apigateway:[^:]+:[^:]+:path/")
-LAMBDA_PATH_URI = re.compile(r"^arn:[^:]+:apigateway:[^:]+:lambda:path/2015-03-31/functions/")
+LAMBDA_PATH_URI = re.compile(
+    r"^arn:[^:]+:apigateway:[^:]+:lambda:path/(2015-03-31|2021-11-15)/functions/")
+"""Lambda's invocations path, and the one of response streaming [DOC response-streaming]."""
+CALLER_CREDENTIALS = "arn:aws:iam::*:user/*"
+"""The credentials that pass the caller's identity through [DOC integration-credentials]."""
 AWS_PROXY_TARGETS = (
     "Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose "
     "stream invocations."
@@ -120,9 +124,13 @@ def aws_shaped_put_integration(original: Callable[..., Any]) -> Callable[..., An
     ) -> Any:
         if integration_type.upper() == "AWS_PROXY" and _is_non_lambda_path_uri(uri or ""):
             raise BadRequest(AWS_PROXY_TARGETS)  # [REC C4]
+        # moto takes any credentials of another account for a pass-role, the caller's too.
+        caller = kwargs.get("credentials") == CALLER_CREDENTIALS
+        if caller:
+            kwargs["credentials"] = None
         # OpenAPI spells enums in lower case ("mock", "when_no_match"); AWS stores upper case
         # [REC C5].
-        return original(
+        integration = original(
             self,
             function_id,
             resource_id,
@@ -133,6 +141,9 @@ def aws_shaped_put_integration(original: Callable[..., Any]) -> Callable[..., An
             passthrough_behavior=passthrough_behavior.upper() if passthrough_behavior else None,
             **kwargs,
         )
+        if caller:
+            integration.credentials = CALLER_CREDENTIALS
+        return integration
 
     return put_integration
 

@@ -82,6 +82,11 @@ def _attachments() -> list[tuple[type, str, Any]]:
             "put_rest_api",
             import_fixes.keeping_put_rest_api(APIGatewayBackend.put_rest_api),
         ),
+        (
+            APIGatewayBackend,
+            "import_rest_api",
+            import_fixes.keeping_import_rest_api(APIGatewayBackend.import_rest_api),
+        ),
         (APIGatewayBackend, "create_request_validator", backend.create_request_validator),
         (APIGatewayBackend, "get_request_validators", backend.get_request_validators),
         (APIGatewayBackend, "get_request_validator", backend.get_request_validator),

@@ -96,13 +96,19 @@ def test_merge_reuses_resources_and_same_named_validators(account: Clients) -> N
     assert validator["validateRequestBody"] is True
 
 
-def test_an_unknown_validator_name_is_refused(account: Clients) -> None:
+def test_an_unknown_validator_name_is_refused_only_when_warnings_fail(account: Clients) -> None:
     api_id = account.apigateway.create_rest_api(name="t")["id"]
     body = document({"/a": {"get": operation(
         **{"x-amazon-apigateway-request-validator": "missing"})}})
     with pytest.raises(ClientError) as raised:
-        account.apigateway.put_rest_api(restApiId=api_id, mode="merge", body=body.encode())
+        account.apigateway.put_rest_api(restApiId=api_id, mode="merge", body=body.encode(),
+                                        failOnWarnings=True)
     assert raised.value.response["Error"]["Code"] == "BadRequestException"
+
+    account.apigateway.put_rest_api(restApiId=api_id, mode="merge", body=body.encode())
+    resources = account.apigateway.get_resources(restApiId=api_id, embed=["methods"])["items"]
+    method = next(r for r in resources if r["path"] == "/a")["resourceMethods"]["GET"]
+    assert "requestValidatorId" not in method
 
 
 def test_unpatched_moto_still_drops_validators_and_parameters() -> None:

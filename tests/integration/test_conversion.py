@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from asyncgw import conversion, intent
-from asyncgw.errors import ApplyFailed, UsageError
+from asyncgw.errors import ApplyFailed
 from asyncgw.executor import apply
 from asyncgw.gateway import Gateway
 from asyncgw.modes import Mode, assess
@@ -158,16 +158,30 @@ def test_202_on_a_non_proxy_method_wraps_its_response_and_disable_restores_it(
     assert after.get("methodResponses") == before.get("methodResponses")
 
 
-def test_a_proxy_method_with_integration_responses_is_refused(
-    gateway: Gateway, orders: SeededApi, account: Clients
+@pytest.mark.parametrize("mode", [Mode.ASYNC, Mode.SWITCHABLE])
+def test_a_proxy_methods_integration_responses_are_removed_while_converted_and_put_back(
+    gateway: Gateway, orders: SeededApi, account: Clients, mode: Mode
 ) -> None:
     resource = orders.resource_ids["/webhooks"]
-    account.apigateway.put_method_response(restApiId=orders.api_id, resourceId=resource,
-                                           httpMethod="ANY", statusCode="200")
-    account.apigateway.put_integration_response(restApiId=orders.api_id, resourceId=resource,
-                                                httpMethod="ANY", statusCode="200")
-    with pytest.raises(UsageError, match="could not put back exactly"):
-        change(gateway, orders.api_id, Mode.ASYNC, PROXY, convert=True)
+    where = {"restApiId": orders.api_id, "resourceId": resource, "httpMethod": "ANY"}
+    origin = "method.response.header.Access-Control-Allow-Origin"
+    account.apigateway.put_method_response(**where, statusCode="200",
+                                           responseParameters={origin: False})
+    account.apigateway.put_integration_response(**where, statusCode="200",
+                                                responseParameters={origin: "'*'"})
+    account.apigateway.put_integration_response(**where, statusCode="500",
+                                                selectionPattern=".*failed.*")
+    before = method_state(account, orders.api_id, PROXY)
+
+    change(gateway, orders.api_id, mode, PROXY, convert=True)
+    converted = method_state(account, orders.api_id, PROXY)["methodIntegration"]
+    assert set(converted["integrationResponses"]) == {"200"}  # only the converted one
+    assert "selectionPattern" not in converted["integrationResponses"]["200"]
+
+    change(gateway, orders.api_id, Mode.SYNC, PROXY)
+    after = method_state(account, orders.api_id, PROXY)
+    after.pop("requestValidatorId", None)  # disable leaves a validator attached
+    assert after == before
 
 
 def test_202_carries_the_cors_headers_the_200_declares_and_maps(

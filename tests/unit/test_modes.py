@@ -12,6 +12,7 @@ from asyncgw.modes import (
     Mode,
     assess,
     function_name,
+    ineligibility,
     lambda_function,
 )
 from tests.builders import (
@@ -91,3 +92,23 @@ def test_lambda_function_reads_the_arn_out_of_the_uri() -> None:
     assert function_name(FUNCTION_ARN + ":live") == "orders:live"
     assert function_name("${stageVariables.fn}") == "${stageVariables.fn}"
     assert lambda_function(Integration(type="HTTP", uri="https://x/y")) is None
+
+
+STREAMING_URI = ("arn:aws:apigateway:us-east-1:lambda:path/2021-11-15/functions/"
+                 "arn:aws:lambda:us-east-1:123456789012:function:Story/"
+                 "response-streaming-invocations")
+
+
+@pytest.mark.parametrize("transfer_mode", [None, "STREAM"])
+def test_a_streaming_proxy_is_a_lambda_method_that_cannot_go_async(transfer_mode) -> None:
+    streaming = method(integration=Integration(
+        type="AWS_PROXY", http_method="POST", uri=STREAMING_URI,
+        response_transfer_mode=transfer_mode))
+    assessment = assess(streaming, snapshot([streaming]))
+    assert lambda_function(streaming.integration) == \
+        "arn:aws:lambda:us-east-1:123456789012:function:Story"
+    assert assessment.mode is Mode.NOT_ELIGIBLE
+    assert assessment.reason is not None
+    assert "streams its response" in assessment.reason
+    assert "no response to stream" in assessment.reason
+    assert ineligibility(streaming, convert_proxy=True) == assessment.reason

@@ -9,6 +9,7 @@ import pytest
 from asyncgw.errors import UsageError
 from asyncgw.models import (
     CreateValidator,
+    IntegrationResponse,
     Method,
     PatchIntegration,
     PatchMethod,
@@ -27,7 +28,7 @@ from asyncgw.modes import (
     assess,
 )
 from asyncgw.planner import choose_stage, plan, plan_redeploy
-from asyncgw.selection import select
+from asyncgw.selection import MethodPattern, select
 from tests.builders import (
     BODY,
     BOTH,
@@ -354,3 +355,22 @@ def test_regional_apis_hear_about_the_timeout_quota() -> None:
 def test_disable_and_empty_plans_carry_no_advice() -> None:
     assert plan_for(switchable(), Mode.SYNC).advice == ()
     assert plan_for(asynchronous(), Mode.ASYNC).advice == ()
+
+
+def test_under_all_a_method_the_change_cannot_take_is_skipped_with_the_reason() -> None:
+    # --respond-202 needs a default integration response, which a plain method lacks.
+    with_default = method("POST /jobs", integration=lambda_integration().model_copy(update={
+        "integration_responses": {"200": IntegrationResponse(status_code="200")}}))
+    without = method("POST /orders")
+    api = snapshot([with_default, without])
+
+    made = plan(api, select(api, [], True), Mode.SWITCHABLE, "prod", respond_202=True)
+    assert made.changed_methods == ("POST /jobs",)
+    assert [(n.method, n.reason) for n in made.skipped] == [(
+        "POST /orders", "no default integration response to answer 202 from; add one, "
+        "or leave out --respond-202")]
+    assert [s for s in made.steps if isinstance(s, CreateValidator)] == []  # reused v-par
+
+    named = select(api, [MethodPattern.parse("POST /orders")], False)
+    with pytest.raises(UsageError, match=r"^POST /orders: no default integration response"):
+        plan(api, named, Mode.SWITCHABLE, "prod", respond_202=True)

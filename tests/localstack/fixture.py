@@ -1,4 +1,7 @@
-"""One LocalStack for the whole test session, started on first use and stopped at the end."""
+"""One LocalStack for the whole test session, started on first use and stopped at the end.
+
+Imported by tests/conftest.py, so that every test folder shares the same one.
+"""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from asyncgw.cli import Runtime, run
 from asyncgw.sandbox.seed import ORDERS_METHODS, ORDERS_VALIDATORS, clients, seed_rest_api
 from asyncgw.sandbox.server import start
 from tests.forwarder.seed import HttpClients, RouteSpec, seed_http_api
-from tests.localstack import conftest as localstack_fixtures
+from tests.localstack import fixture as localstack_fixtures
 from tests.localstack.runtime import LocalStack
 from tests.trace.cases import CASES, CASES_DIR, HTTP_CASES, Case
 from tests.trace.replay import environment, replay

@@ -103,6 +103,7 @@ def _attachments() -> list[tuple[type, str, Any]]:
         ),
         (APIGatewayBackend, "update_stage", canary.canary_update_stage(
             APIGatewayBackend.update_stage)),
+        (Stage, "__init__", models.dated_stage_init(Stage.__init__)),
         (Stage, "to_json", canary.stage_json(models.stage_json(Stage.to_json))),
         (RestAPI, "get_deployment", models.get_deployment),
         (RestAPI, "delete_deployment", models.delete_deployment),

@@ -1,7 +1,8 @@
-"""Corrections to moto's Method, Integration, Deployment and RestAPI models, attached by install."""
+"""Corrections to moto's Method, Integration, Deployment, Stage and RestAPI models."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -54,11 +55,37 @@ def deployment_json(original: JsonOf) -> JsonOf:
     return to_json
 
 
+def dated_stage_init(original: Callable[..., None]) -> Callable[..., None]:
+    """Stage.__init__ that records the stage's creation as its creation and last update."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.created_date = self.last_updated_date = _now()
+
+    return __init__
+
+
+def mark_stage_updated(stage: Any) -> None:
+    """Record that the stage changed now: a deployment onto it or an UpdateStage."""
+    stage.last_updated_date = _now()
+
+
+def _now() -> int:
+    # Whole epoch seconds, as moto dates deployments [UNVERIFIED]; botocore reads them as
+    # timestamps either way.
+    return int(time.time())
+
+
 def stage_json(original: JsonOf) -> JsonOf:
     """Stage.to_json shaped as GetStage(s) answers [REC E2, canary.snapshot get-stage]."""
 
     def to_json(self: Any) -> dict[str, Any]:
         document = original(self)
+        # Both dates are in every recorded stage [REC E2]; moto's Stage has neither.
+        for key, attribute in (("createdDate", "created_date"),
+                               ("lastUpdatedDate", "last_updated_date")):
+            if getattr(self, attribute, None) is not None:
+                document[key] = getattr(self, attribute)
         # Without a cache AWS says NOT_AVAILABLE, and tracingEnabled false; an empty
         # description or variables map is left out, and moto's null accessLogSettings too.
         if not document.get("cacheClusterEnabled"):
@@ -84,6 +111,7 @@ def stage_keeping_deployment(original: Callable[..., Any]) -> Callable[..., Any]
             # The stage keeps everything but its deploymentId [REC E2]; its variables survive a
             # deployment that names none [REC E5]. With variables, replacing them is [UNVERIFIED].
             existing.deployment_id = deployment.id
+            mark_stage_updated(existing)
             if stage_variables:
                 existing.variables = stage_variables
             self.stages[name] = existing

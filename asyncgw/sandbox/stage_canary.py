@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from asyncgw.sandbox.errors import BadRequest
+from asyncgw.sandbox.model_fixes import mark_stage_updated
 from asyncgw.sandbox.patch_document import as_flag
 
 # moto (>=5.1,<5.3) has no canary at all: it drops canarySettings everywhere. The sandbox keeps
@@ -96,6 +97,7 @@ def canary_create_deployment(original: Handler) -> Handler:
         # Deployed without a stage name, so that moto leaves the stage's deploymentId alone.
         deployment = self.backend.create_deployment(api_id, None, self._get_param("description"))
         setattr(stage, CANARY, _settings(deployment.id, settings))  # [REC E5]
+        mark_stage_updated(stage)  # a deployment onto the stage [MODEL Stage lastUpdatedDate]
         return 201, {"status": 201}, json.dumps(deployment.to_json())
 
     return create_deployment
@@ -138,6 +140,7 @@ def canary_update_stage(original: Callable[..., Any]) -> Callable[..., Any]:
             _apply(api, stage, operation)
         if others:
             original(self, function_id, stage_name, others)
+        mark_stage_updated(stage)  # [MODEL Stage lastUpdatedDate]; not reached when refused
         return stage
 
     return update_stage

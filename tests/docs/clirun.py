@@ -25,6 +25,24 @@ def asyncgw(command: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+# What differs from one run to the next, each with the placeholder both texts get for it: API
+# and deployment ids, and the time a stage last changed, printed in the local time zone.
+_VARYING = (
+    (re.compile(r"\((\w{10})\)"), "(ID)"),
+    (re.compile(r"(deployment|replacing) \w{10}\b"), r"\1 ID"),
+    (re.compile(r"(asyncgw [a-z-]+) \w{10}(?= )"), r"\1 ID"),  # commands the notes suggest
+    (re.compile(r"\bupdated \d{4}-\d{2}-\d{2} \d{2}:\d{2}"  # the zone: a name, an offset or none
+                r"(?: [A-Z]{2,5}| [+-]\d{2}:?\d{2})?(?=[),])"), "updated DATE"),
+)
+
+
+def placeholders(text: str) -> str:
+    """The text with its ids and stage dates replaced by placeholders, to compare runs."""
+    for pattern, placeholder in _VARYING:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
 def shows(shown: str, printed: str, elision: re.Pattern[str]) -> bool:
     """True when a documented output block is what was printed, blank lines aside.
 

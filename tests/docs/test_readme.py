@@ -25,7 +25,7 @@ from asyncgw.sandbox import emulated_account
 from asyncgw.sandbox.seed import clients, seed_orders_api
 from asyncgw.sandbox.server import Server, start
 from tests.docs import clirun
-from tests.docs.clirun import shows
+from tests.docs.clirun import placeholders, shows
 from tests.docs.markdown import (
     DOCS,
     README,
@@ -264,22 +264,9 @@ def test_sandbox_block_runs(block: Block, server: Server, tmp_path: Path) -> Non
         assert "Traceback" not in output, f"$ {command}\n{output}"
 
 
-_README_IDS = (
-    (re.compile(r"\((\w{10})\)"), "(ID)"),
-    (re.compile(r"(deployment|replacing) \w{10}\b"), r"\1 ID"),
-    (re.compile(r"(asyncgw [a-z-]+) \w{10}(?= )"), r"\1 ID"),  # commands the notes suggest
-)
-
-
-def _ids(text: str) -> str:
-    for pattern, placeholder in _README_IDS:
-        text = pattern.sub(placeholder, text)
-    return text
-
-
 def test_readme_outputs_are_what_the_commands_print() -> None:
     # The text block after a sandbox block shows what its last command prints: run the
-    # story in process and compare, ids aside, with '...' marking lines left out.
+    # story in process and compare, ids and stage dates aside, with '...' marking lines left out.
     elision = re.compile(r"\.\.\.")
     readme_blocks = blocks(TEXT)
     compared = 0
@@ -298,7 +285,8 @@ def test_readme_outputs_are_what_the_commands_print() -> None:
                 assert code == expected_exit(command), f"$ {command}\n{out}{err}"
             following = readme_blocks[index + 1] if index + 1 < len(readme_blocks) else None
             if following is not None and following.info == "text" and following.marker is None:
-                assert shows(_ids(following.body), _ids(out), elision), f"{block.commands}\n{out}"
+                shown, printed = placeholders(following.body), placeholders(out)
+                assert shows(shown, printed, elision), f"{block.commands}\n{out}"
                 compared += 1
     assert compared >= 2
 

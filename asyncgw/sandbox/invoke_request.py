@@ -30,6 +30,9 @@ class MethodRequest:
 
     def header(self, name: str) -> str | None:
         """A header's value; names compare case-insensitively, as in HTTP."""
+        # That API Gateway's validator also ignores the case of a required header is
+        # [UNVERIFIED]: AWS says REST APIs process header names case-sensitively, without
+        # naming validation, and LocalStack matches the exact case; no recording settles it.
         wanted = name.lower()
         return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
 

@@ -181,7 +181,7 @@ def test_the_endpoint_request_headers_line_is_cut_at_about_1000_characters(c, or
 def test_a_switchable_method_follows_the_client_header(c, orders, header, lambda_status, body):
     response = invoke(c, orders.api_id, orders.resource_ids["/orders/{id}/refund"], "POST",
                       pathWithQueryString="/orders/7/refund",
-                      headers={"invocationtype": header})  # names compare case-insensitively
+                      headers={"invocationtype": header})  # any case [UNVERIFIED], docs/sandbox.md
     assert response["status"] == 200
     assert (json.loads(response["body"]) if body else response["body"]) == body
     assert line(response, "Method request headers") == (

@@ -7,7 +7,10 @@ from typing import Any
 
 from asyncgw.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER
 
-VOLATILE_STAGE_FIELDS = ("deploymentId", "lastUpdatedDate")
+VOLATILE_STAGE_FIELDS = ("deploymentId",)
+# When a stage last changed is no setting of it: any write to the stage moves it, pointing the
+# stage back at the deployment it served included [MODEL Stage lastUpdatedDate].
+STAGE_TIMESTAMPS = ("lastUpdatedDate",)
 
 
 def full_state(client: Any, api_id: str) -> dict[str, Any]:
@@ -23,7 +26,8 @@ def full_state(client: Any, api_id: str) -> dict[str, Any]:
             method.pop("ResponseMetadata")
             methods[f"{verb} {resource['path']}"] = _without_empty_maps(method)
     validators = client.get_request_validators(restApiId=api_id)["items"]
-    stages = client.get_stages(restApiId=api_id)["item"]
+    stages = [{k: v for k, v in stage.items() if k not in STAGE_TIMESTAMPS}
+              for stage in client.get_stages(restApiId=api_id)["item"]]
     return {"methods": methods, "validators": sorted(validators, key=lambda v: v["id"]),
             "stages": sorted(stages, key=lambda s: s["stageName"])}
 

@@ -384,6 +384,7 @@ def demo(ctx: click.Context, /) -> None:
     Example:
       asyncgw demo
     """
+    _require_sandbox("asyncgw demo needs the sandbox")
     from asyncgw.demo import play
 
     runtime = _runtime(ctx)
@@ -421,20 +422,36 @@ def serve(port: int, no_seed: bool, throttle: bool) -> None:
       asyncgw sandbox serve --port 4566
       asyncgw status orders --endpoint-url http://127.0.0.1:4566
     """
-    try:
-        from asyncgw.sandbox.__main__ import main as serve_sandbox
-    except ImportError:
-        raise UsageError(
-            "the sandbox is not installed: pip install 'asyncgw[sandbox]'") from None
+    _require_sandbox("the sandbox is not installed")
+    from asyncgw.sandbox.__main__ import main as serve_sandbox
+
     sys.exit(serve_sandbox(["--port", str(port), *([] if no_seed else ["--seed"]),
                             *(["--throttle"] if throttle else [])]))
+
+
+def _require_sandbox(why: str) -> None:
+    """Refuse with the install hint when the sandbox extra (moto) is not installed."""
+    try:
+        import moto  # noqa: F401  the sandbox imports moto only once it starts
+    except ImportError:
+        raise UsageError(f"{why}: pip install 'asyncgw[sandbox]'") from None
 
 
 def _change(ctx: click.Context, api: str, mode: Mode, options: dict[str, Any]) -> None:
     from asyncgw import flows
 
+    _check_selection(options)
     prepared = flows.change(_find(ctx, api, options), mode, options)
     _show_and_apply(ctx, prepared, options["dry_run"], options["yes"], options["output"])
+
+
+def _check_selection(options: dict[str, Any]) -> None:
+    """The flag errors that hold for either kind of API, raised before any AWS call."""
+    if bool(options["methods"]) == options["everything"]:
+        raise UsageError("choose methods with -m 'VERB /path' (repeatable; an HTTP API's "
+                         "default route is '$default') or --all")
+    if options["stage"] is not None and options["no_deploy"]:
+        raise UsageError("--stage and --no-deploy contradict each other; pass only one")
 
 
 def _show_and_apply(

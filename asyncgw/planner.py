@@ -129,6 +129,7 @@ def plan(
     unchanged: list[MethodNote] = []
     notes: list[str] = []
     skipped = list(selection.skipped)
+    taken: list[Method] = []  # the selected methods minus those refused under --all
     for method in selection.methods:
         try:
             method_steps, method_notes = _method_steps(method, mode, snapshot, pool)
@@ -137,19 +138,20 @@ def plan(
                 raise  # named with -m: an error that says why, nothing is changed
             skipped.append(MethodNote(method=method.key, reason=refused.reason))
             continue
+        taken.append(method)
         notes.extend(method_notes)
         if method_steps:
             steps.extend(method_steps)
             changed.append(method.key)
         else:
             unchanged.append(MethodNote(method=method.key, reason=f"already {mode}"))
-    preflights = cors.preflight_steps(snapshot, _switchable_after(snapshot, selection, mode))
+    preflights = cors.preflight_steps(snapshot, _switchable_after(snapshot, taken, mode))
     steps.extend(preflights)
     changed.extend(f"{step.http_method} {step.path}" for step in preflights)
     steps[:0] = pool.created
     deployment = _deployment(snapshot, stage, changed, mode) if steps else None
     if want is not None and mode is not Mode.SYNC:
-        functions = async_config.steps(snapshot, async_config.targets(selection.methods), want)
+        functions = async_config.steps(snapshot, async_config.targets(taken), want)
         steps[:0] = functions
     return Plan(
         api_id=snapshot.api.id,
@@ -172,10 +174,11 @@ def _only_functions(steps: Sequence[Step]) -> bool:
     return all(isinstance(step, ConfigureFunction) for step in steps)
 
 
-def _switchable_after(snapshot: ApiSnapshot, selection: Selection, mode: Mode) -> dict[str, bool]:
+def _switchable_after(snapshot: ApiSnapshot, taken: Sequence[Method], mode: Mode
+                      ) -> dict[str, bool]:
     """For each path the plan touches: will any of its methods be switchable afterwards?"""
-    chosen = {m.key for m in selection.methods}
-    after: dict[str, bool] = {m.path: False for m in selection.methods}
+    chosen = {m.key for m in taken}
+    after: dict[str, bool] = {m.path: False for m in taken}
     for method in snapshot.methods:
         if method.path in after:
             mode_after = mode if method.key in chosen else assess(method, snapshot).mode

@@ -74,3 +74,13 @@ def test_restore_puts_the_preflight_back() -> None:
     (step,) = restore(base, now)
     assert isinstance(step, PatchIntegrationResponse)
     assert step.ops == (PatchOp(op="replace", path=PATH, value="'Content-Type'"),)
+
+
+def test_a_method_skipped_under_all_leaves_its_preflight_alone() -> None:
+    # --respond-202 needs a default integration response: POST /orders has none, so --all
+    # skips it, and its path's preflight must not be changed for it.
+    snap = snapshot([method("POST /orders"), preflight("'Content-Type'")])
+    result = plan(snap, select(snap, [], True), Mode.SWITCHABLE, "prod", respond_202=True)
+    assert [n.method for n in result.skipped] == ["OPTIONS /orders", "POST /orders"]
+    assert result.steps == ()
+    assert result.deployment is None

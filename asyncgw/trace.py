@@ -27,7 +27,8 @@ REDACTED = "<redacted>"
 _SECRET_NAME = re.compile(
     r"secret|password|passwd|passphrase|credential|authorization|signature|privatekey|"
     r"private_key|apikey|api_key|sessiontoken|session_token|securitytoken|accesstoken|"
-    r"access_token|authtoken|refreshtoken|idtoken|^token$|cookie",
+    r"access_token|authtoken|refreshtoken|idtoken|^token$|tokencode|webidentitytoken|"
+    r"samlassertion|assertion|cookie",
     re.IGNORECASE,
 )
 _ACCESS_KEY_NAME = re.compile(r"accesskey|access_key", re.IGNORECASE)
@@ -40,7 +41,9 @@ _SETTING_NAME = re.compile(r"(type|types|required|source|scopes|expression|arn|e
 _SECRET_TEXT = re.compile(
     r"(?i)\bAuthorization\s*[=:]\s*AWS4-HMAC-SHA256\s+Credential=[^,\s]*,\s*"
     r"SignedHeaders=[^,\s]*,\s*Signature=[0-9a-f]*"
-    r"|\b(?:Authorization|X-Amz-Security-Token|X-Amz-Date|X-Amz-Signature|X-Amz-Credential|"
+    # An Authorization or API key value may hold spaces ("Bearer abc"): up to the delimiter.
+    r"|\b(?:Proxy-)?(?:Authorization|X-Api-Key)\s*[=:]\s*[^,&}\"'\r\n]*"
+    r"|\b(?:X-Amz-Security-Token|X-Amz-Date|X-Amz-Signature|X-Amz-Credential|"
     r"X-Amz-Algorithm|X-Amz-SignedHeaders|X-Amz-Expires|X-Amz-Content-Sha256)\s*[=:]\s*"
     r"[^,&}\s\"']*"
     r"|\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"
@@ -206,10 +209,21 @@ def sanitized(value: Any, name: str = "") -> Any:
         return value.isoformat()
     if isinstance(value, bytes | bytearray):
         try:
-            return {"$text": _SECRET_TEXT.sub(REDACTED, bytes(value).decode("utf-8"))}
+            return {"$text": _sanitized_text(bytes(value).decode("utf-8"))}
         except UnicodeDecodeError:
             return {"$base64": base64.b64encode(bytes(value)).decode("ascii")}
     return _SECRET_TEXT.sub(REDACTED, str(value))
+
+
+def _sanitized_text(text: str) -> str:
+    """A body as text with secrets replaced; a JSON body (GetExport's) by field name too."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return _SECRET_TEXT.sub(REDACTED, text)
+    # An export holds header mappings such as "integration.request.header.Authorization":
+    # "'Bearer ...'", which only their names give away.
+    return json.dumps(sanitized(document), indent=2)
 
 
 def _secret(name: str, value: Any) -> bool:

@@ -73,3 +73,30 @@ def test_values_become_json() -> None:
     assert sanitized({"at": when, "zip": b"PK\x03\x04\xff", "text": b"{}", "n": (1, 2)}) == {
         "at": "2026-12-03T12:00:00+00:00", "zip": {"$base64": "UEsDBP8="},
         "text": {"$text": "{}"}, "n": [1, 2]}
+
+
+def test_web_identity_and_saml_credentials_are_taken_out() -> None:
+    # botocore's credential STS client is made from the traced session (OIDC in CI, IRSA).
+    params = sanitized({"RoleArn": "arn:aws:iam::123456789012:role/ci",
+                        "WebIdentityToken": "eyJhbGciOiJSUzI1NiJ9.payload.sig",
+                        "SAMLAssertion": "PHNhbWw+", "TokenCode": "123456"})
+    assert params == {"RoleArn": "arn:aws:iam::123456789012:role/ci",
+                      "WebIdentityToken": REDACTED, "SAMLAssertion": REDACTED,
+                      "TokenCode": REDACTED}
+
+
+def test_an_exported_header_mapping_loses_its_static_secret() -> None:
+    export = ('{"paths": {"/a": {"post": {"x-amazon-apigateway-integration": {'
+              '"requestParameters": {"integration.request.header.Authorization": '
+              '"\'Bearer sk_live_123\'", "integration.request.header.x-api-key": "\'k123\'", '
+              '"integration.request.header.X-Amz-Invocation-Type": "\'Event\'"}}}}}}')
+    text = sanitized({"body": export.encode()})["body"]["$text"]
+    for gone in ("sk_live_123", "k123"):
+        assert gone not in text
+    assert "'Event'" in text and "X-Amz-Invocation-Type" in text
+
+
+def test_an_authorization_value_with_a_space_is_taken_out_whole() -> None:
+    text = sanitized("headers: {Authorization=Bearer abc.def, x-api-key=k123, Host=h}")
+    assert "abc.def" not in text and "k123" not in text
+    assert "Host=h" in text

@@ -92,7 +92,8 @@ def _traced(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **options)
         from asyncgw import trace as tracing
 
-        with tracing.recording(trace, click.get_current_context().command_path, options):
+        with tracing.recording(trace, click.get_current_context().command_path, options,
+                               lambda line: click.echo(line, err=True)):
             return command(*args, **options)
 
     return traced

@@ -81,17 +81,22 @@ def observing(observe: Observer) -> Iterator[None]:
 
 
 @contextmanager
-def recording(path: str, command: str, options: Mapping[str, Any]) -> Iterator[Recorder]:
-    """Write every AWS call made inside the block to `path`; UsageError when it cannot."""
+def recording(path: str, command: str, options: Mapping[str, Any],
+              warn: Callable[[str], None]) -> Iterator[Recorder]:
+    """Write every AWS call made inside the block to `path`; UsageError when it cannot start.
+
+    A write that fails midway does not change the command's outcome (it may have changed the
+    API already): `warn` is told, once the command has ended, that the trace is incomplete.
+    """
     recorder = Recorder.open(path, {"command": command, "options": sanitized(dict(options))})
     try:
         with observing(recorder.attach):
             yield recorder
     finally:
         recorder.close()
-    if recorder.failure is not None:
-        raise UsageError(f"cannot write the trace file {path}: {recorder.failure} "
-                         "(the command itself ran to its end)")
+        if recorder.failure is not None:
+            warn(f"Warning: the trace file {path} is incomplete: {recorder.failure} (the "
+                 "command itself ran to its end)")
 
 
 class Recorder:

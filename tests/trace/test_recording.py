@@ -89,18 +89,19 @@ def test_a_trace_file_that_cannot_be_written_is_exit_2_in_one_line() -> None:
         "Error: cannot write the trace file /dev/full: No space left on device"]
 
 
-def test_a_trace_file_that_fills_up_midway_is_exit_2_after_the_command(tmp_path: Path) -> None:
+def test_a_trace_file_that_fills_up_midway_is_a_warning_after_the_command(tmp_path: Path
+                                                                          ) -> None:
     path = tmp_path / "trace.jsonl"
     with start(port=0) as server:
         server.reset()  # the emulated account is one per process, shared with other servers
         seed_orders_api(clients("us-east-1", server.endpoint_url))
         done = _asyncgw("status", "orders", "--region", "us-east-1", "--endpoint-url",
                         server.endpoint_url, "--trace", str(path), max_file_bytes=4096)
-    assert done.returncode == 2
+    assert done.returncode == 0  # the command's own outcome: it may have changed the API
     assert "POST /orders/{id}/ship" in done.stdout  # the command itself was not cut short
     assert done.stderr.splitlines() == [
-        f"Error: cannot write the trace file {path}: File too large (the command itself ran "
-        "to its end)"]
+        f"Warning: the trace file {path} is incomplete: File too large (the command itself "
+        "ran to its end)"]
     assert Trace.load(path).header["command"] == "asyncgw status"
 
 

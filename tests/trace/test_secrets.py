@@ -126,7 +126,8 @@ def test_http_api_commands_record_their_lambda_iam_and_sts_calls(server: Server,
 def test_credentials_in_an_answer_are_redacted(server: Server, tmp_path: Path) -> None:
     # asyncgw never asks for credentials; a call that returns some proves the redaction.
     path = tmp_path / "sts.jsonl"
-    with trace.recording(str(path), "asyncgw test", {}):
+    warnings: list[str] = []
+    with trace.recording(str(path), "asyncgw test", {}, warnings.append):
         session = boto3.Session(aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
                                 aws_session_token=SESSION_TOKEN, region_name="us-east-1")
         trace.attach(session)
@@ -139,3 +140,4 @@ def test_credentials_in_an_answer_are_redacted(server: Server, tmp_path: Path) -
     (call,) = [json.loads(line) for line in text.splitlines()[1:]]
     assert call["operation"] == "GetSessionToken" and call["status"] == 200
     assert call["response"]["Credentials"] == trace.REDACTED
+    assert warnings == []

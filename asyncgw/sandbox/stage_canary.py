@@ -178,7 +178,11 @@ def _replace(api: Any, stage: Any, path: str, value: Any) -> None:
             raise BadRequest(DEPLOYMENT_MISSING)  # [REC canary update-stage-no-deployment]
         canary["deploymentId"] = value
     elif field == "percentTraffic":
-        canary["percentTraffic"] = float(value)  # [REC] "50" is stored as 50.0
+        try:
+            canary["percentTraffic"] = float(value)  # [REC] "50" is stored as 50.0
+        except (TypeError, ValueError):
+            # A 400, not moto's 500; AWS's wording for it is [UNVERIFIED].
+            raise BadRequest(f"Invalid percentTraffic value: {value}") from None
     elif field == "useStageCache":
         canary["useStageCache"] = as_flag(value)  # [DOC update-canary-deployment]
     elif field.startswith("stageVariableOverrides/") and field.count("/") == 1:

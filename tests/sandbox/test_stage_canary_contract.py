@@ -201,3 +201,10 @@ def test_other_stage_settings_patch_alongside_a_canary_path(c, api_id, canary_st
     assert updated["canarySettings"]["useStageCache"] is True
     items = c.apigateway.get_stages(restApiId=api_id)["item"]
     assert [s["canarySettings"]["deploymentId"] for s in items] == [canary_stage[1]]
+
+
+def test_a_percentage_that_is_no_number_is_a_400(c, api_id, canary_stage, aws_error):
+    # A 400 rather than a server error; AWS's wording for it is [UNVERIFIED].
+    aws_error(lambda: update(c, api_id, {"op": "replace", "path": "/canarySettings/percentTraffic",
+                                         "value": "abc"}),
+              400, "BadRequestException", "Invalid percentTraffic value: abc")

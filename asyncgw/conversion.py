@@ -181,9 +181,8 @@ def convert(method: Method, mode: Mode, respond_202: bool, mapping: str,
              for code, arguments in kept.items()]
     steps.append(_set(method, "integration", None, new, original, _diff(original, new)))
     steps += [_add_method_response(method, code) for code in added]
-    steps.append(_response(method, mode, respond_202, proxy=True,
-                           binary_media_types=binary_media_types).model_copy(
-                               update={"before": None}))
+    # The proxy's own 200 was deleted above: this one is a new response, not a replacement.
+    steps.append(_response(method, mode, respond_202, None, binary_media_types))
     return steps
 
 
@@ -225,8 +224,9 @@ def respond(method: Method, mode: Mode, respond_202: bool | None,
     """
     wanted = answers_202(method) if respond_202 is None else respond_202
     if converted(method) is not None:
-        step = _response(method, mode, wanted, proxy=True,
-                         binary_media_types=binary_media_types)
+        current = (method.integration.integration_responses.get(SUCCESS_STATUS)
+                   if method.integration else None)
+        step = _response(method, mode, wanted, current, binary_media_types)
         return [] if step.before is not None and same(step.after or {}, step.before) else [step]
     if wanted:
         return _accept(method, mode)
@@ -281,12 +281,12 @@ def _accept(method: Method, mode: Mode) -> list[SetPart]:
     return steps
 
 
-def _response(method: Method, mode: Mode, respond_202: bool, proxy: bool,
+def _response(method: Method, mode: Mode, respond_202: bool,
+              current: IntegrationResponse | None,
               binary_media_types: tuple[str, ...]) -> SetPart:
+    """A converted method's 200 integration response, replacing `current` (None: a new one)."""
     template = proxy_templates.response_template(
-        _template_mode(mode), respond_202, proxy, binary_media_types=binary_media_types)
-    current = method.integration.integration_responses.get(SUCCESS_STATUS) if (
-        method.integration) else None
+        _template_mode(mode), respond_202, True, binary_media_types=binary_media_types)
     before = parts.integration_response_arguments(current) if current else None
     # No selectionPattern: the default response, which a Lambda success picks [MODEL]. No
     # template at all when there is nothing to render: Lambda's empty payload passes through.

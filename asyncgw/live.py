@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asyncgw.conversion import default_response
+from asyncgw.errors import UnexpectedResponse
 from asyncgw.models import ApiSnapshot, Integration, Method, Validator
 from asyncgw.modes import Mode, assess
-from asyncgw.responses import mapping, reading
+from asyncgw.responses import mapping, parse, required, sequence
 
 _VERBS = {"get", "put", "post", "delete", "options", "head", "patch"}
 ANY_METHOD = "x-amazon-apigateway-any-method"
@@ -67,52 +68,77 @@ def served(stage: str, export: Mapping[str, Any], current: ApiSnapshot) -> Serve
     declared = mapping(export.get(VALIDATORS) or {}, "GetExport", f"body.{VALIDATORS}")
     validators = {}
     for name, flags in declared.items():
-        with reading("GetExport", f"body.{VALIDATORS}.{name}"):
-            validators[name] = Validator(
-                id=name, name=name,
-                validate_request_body=bool(flags.get("validateRequestBody")),
-                validate_request_parameters=bool(flags.get("validateRequestParameters")))
+        at = f"body.{VALIDATORS}.{name}"
+        flags = mapping(flags or {}, "GetExport", at)
+        validators[name] = parse(Validator, {
+            "id": name, "name": name,
+            "validateRequestBody": bool(flags.get("validateRequestBody")),
+            "validateRequestParameters": bool(flags.get("validateRequestParameters"))},
+            "GetExport", at)
     default_validator = export.get(VALIDATOR)
     methods = []
     for path, operations in mapping(export.get("paths") or {}, "GetExport", "body.paths").items():
-        for verb, operation in mapping(operations, "GetExport", f"body.paths.{path}").items():
+        operations = mapping(operations, "GetExport", f"body.paths.{path}")
+        for verb, operation in operations.items():
             if verb in _VERBS or verb == ANY_METHOD:
-                with reading("GetExport", f"body.paths.{path}.{verb}"):
-                    methods.append(_method(path, verb, operation,
-                                           operations.get("parameters") or [],
-                                           default_validator))
+                shared = _parameters(operations, f"body.paths.{path}")
+                methods.append(_method(path, verb, operation, shared, default_validator))
     deployed = ApiSnapshot(api=current.api, region=current.region, methods=tuple(methods),
                            validators=tuple(validators.values()), stages=())
     return Served(stage, {m.key: assess(m, deployed).mode for m in methods},
                   wirings={m.key: wiring(m) for m in methods})
 
 
-def _method(path: str, verb: str, operation: Mapping[str, Any],
-            shared: list[Mapping[str, Any]], default_validator: str | None) -> Method:
+def _parameters(holder: Mapping[str, Any], at: str) -> dict[str, bool]:
+    """The header, query and path `parameters` of a path item or operation, as a method's
+    request parameters: whether each is required."""
+    listed = sequence(holder.get("parameters") or [], "GetExport", f"{at}.parameters")
+    found = {}
+    for i, item in enumerate(listed):
+        where = f"{at}.parameters[{i}]"
+        parameter = mapping(item, "GetExport", where)
+        location = parameter.get("in")
+        if isinstance(location, str) and location in _LOCATION:
+            name = required(parameter, "name", "GetExport", where)
+            found[f"method.request.{_LOCATION[location]}.{name}"] = bool(
+                parameter.get("required", False))
+    return found
+
+
+def _method(path: str, verb: str, operation: object, shared: dict[str, bool],
+            default_validator: object) -> Method:
+    # Each read of the export is checked where it happens, naming the field that cannot be
+    # read; nothing wraps the whole method, so an error of asyncgw's own is not blamed on AWS.
+    at = f"body.paths.{path}.{verb}"
+    operation = mapping(operation, "GetExport", at)
     raw = operation.get(INTEGRATION)
     integration = None
     if raw is not None:
-        default = raw.get("responses", {}).get("default")
-        responses = {} if not default else {str(default.get("statusCode", "200")): {
-            "statusCode": str(default.get("statusCode", "200")),
-            "responseTemplates": default.get("responseTemplates", {})}}
-        integration = Integration.model_validate({
+        raw = mapping(raw, "GetExport", f"{at}.{INTEGRATION}")
+        default = mapping(raw.get("responses") or {}, "GetExport",
+                          f"{at}.{INTEGRATION}.responses").get("default")
+        responses = {}
+        if default:
+            default = mapping(default, "GetExport", f"{at}.{INTEGRATION}.responses.default")
+            code = str(default.get("statusCode", "200"))
+            responses = {code: {"statusCode": code,
+                                "responseTemplates": default.get("responseTemplates", {})}}
+        integration = parse(Integration, {
             "type": str(raw.get("type", "")).upper(),
             "uri": raw.get("uri"),
             "httpMethod": raw.get("httpMethod"),
-            "requestParameters": dict(raw.get("requestParameters", {})),
+            "requestParameters": raw.get("requestParameters", {}),
             "integrationResponses": responses,
-        })
-    parameters = {
-        f"method.request.{_LOCATION[p['in']]}.{p['name']}": bool(p.get("required", False))
-        for p in [*shared, *operation.get("parameters", [])]
-        if p.get("in") in _LOCATION
-    }
+        }, "GetExport", f"{at}.{INTEGRATION}")
+    validator = operation.get(VALIDATOR, default_validator)
+    if validator is not None and not isinstance(validator, str):
+        where = f"{at}.{VALIDATOR}" if VALIDATOR in operation else f"body.{VALIDATOR}"
+        raise UnexpectedResponse("GetExport", where, "not a string", validator)
     return Method(
         resource_id="",
         path=path,
         http_method="ANY" if verb == ANY_METHOD else verb.upper(),
-        request_parameters=parameters,
-        request_validator_id=operation.get(VALIDATOR, default_validator),
+        request_parameters={**shared, **_parameters(operation, at)},
+        request_validator_id=validator,
         methodIntegration=integration,
     )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from asyncgw import live, render
+from asyncgw.errors import UnexpectedResponse
 from asyncgw.models import Stage
 from asyncgw.modes import Mode
 from tests.builders import LAMBDA_URI, asynchronous, method, snapshot, switchable
@@ -97,3 +100,28 @@ def test_a_stage_that_cannot_be_exported_is_unknown_not_different() -> None:
     data = render.status_json(current, [broken])
     assert data["stages"][0]["exportError"] == "access denied"
     assert data["methods"][0]["deployed"] == {"prod": None}
+
+
+_AT = "body.paths./orders.post"
+
+
+@pytest.mark.parametrize(("operation", "said"), [
+    ({"x-amazon-apigateway-integration": "aws"},
+     f"{_AT}.x-amazon-apigateway-integration = 'aws', which asyncgw cannot read: not an object"),
+    ({"x-amazon-apigateway-integration": {"type": "aws", "requestParameters": {"a": 1}}},
+     f"{_AT}.x-amazon-apigateway-integration.requestParameters.a = 1, which asyncgw cannot "
+     "read: input should be a valid string"),
+    ({"parameters": [{"in": "header"}]}, f"no {_AT}.parameters[0].name, which asyncgw needs"),
+    ({"x-amazon-apigateway-request-validator": 3},
+     f"{_AT}.x-amazon-apigateway-request-validator = 3, which asyncgw cannot read: "
+     "not a string"),
+])
+def test_an_export_asyncgw_cannot_read_is_named_with_its_field(
+    operation: dict[str, Any], said: str
+) -> None:
+    export = {"paths": {"/orders": {"post": operation}}}
+    with pytest.raises(UnexpectedResponse) as refused:
+        live.served("prod", export, snapshot([asynchronous()]))
+    assert refused.value.message == (f"GetExport returned {said} "
+                                     "(re-run with --debug for the traceback)")
+    assert refused.value.exit_code == 1

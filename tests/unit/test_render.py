@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from rich.console import Console
 
 from asyncgw import render
-from asyncgw.models import Integration
+from asyncgw.models import Integration, IntegrationResponse
 from asyncgw.modes import Mode
 from asyncgw.planner import plan
 from asyncgw.selection import select
@@ -94,6 +95,25 @@ def test_plan_json_carries_the_wire_operations() -> None:
         "path": "/requestParameters/integration.request.header.X-Amz-Invocation-Type"}]
     assert data["deployment"]["stage"] == "prod"
     assert data["summary"] == "2 methods to change, 1 deployment to stage prod."
+
+
+@pytest.mark.parametrize(("respond_202", "label"), [(False, "empty 200 for async calls"),
+                                                   (True, "202 Accepted for async calls")])
+def test_a_converted_proxys_new_200_response_is_shown_as_created(
+    respond_202: bool, label: str
+) -> None:
+    proxy = lambda_integration(type_="AWS_PROXY").model_copy(update={"integration_responses": {
+        "200": IntegrationResponse(status_code="200",
+                                   response_templates={"application/json": "$input.body"})}})
+    one = snapshot([method("POST /hooks", integration=proxy)])
+    result = plan(one, select(one, [], True, convert_proxy=True), Mode.ASYNC, "prod",
+                  respond_202=respond_202)
+    lines = [line.strip() for line in text(render.plan(result)).splitlines()]
+    kept = lines.index("- POST /hooks  integration response 200")
+    created = lines.index("+ POST /hooks  integration response 200")
+    assert kept < created
+    assert lines[created + 1] == f"+ responseTemplates = {label}"
+    assert not any("previous" in line for line in lines)
 
 
 def test_status_names_the_owning_stack() -> None:

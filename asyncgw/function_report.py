@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from asyncgw import async_config
+from asyncgw.functions import resolvable
 from asyncgw.models import ApiSnapshot, FunctionSide, Method
 from asyncgw.modes import Mode, function_name, lambda_function
 
@@ -58,10 +59,18 @@ def table(snapshot: ApiSnapshot) -> Table | None:
     return grid
 
 
-def shown_name(side: FunctionSide) -> str:
-    """The function's short name, with the stages that name it when a stage variable does."""
+def shown_name(side: FunctionSide, expression: str | None = None) -> str:
+    """The function's short name, with the stages that name it when only a stage variable does.
+
+    With `expression`, the stages whose variables resolve that expression to it.
+    """
     name = function_name(side.function)
-    if side.via is not None and side.stages and side.error is None:
+    if side.error is not None:
+        return name
+    resolution = side.resolved_from(expression) if expression is not None else None
+    if resolution is not None and resolution.stages:
+        return f"{name} (stage {', '.join(resolution.stages)})"
+    if expression is None and not side.named and side.stages:
         return f"{name} (stage {', '.join(side.stages)})"
     return name
 
@@ -71,7 +80,9 @@ def sides(snapshot: ApiSnapshot, method: Method) -> list[FunctionSide]:
     function = lambda_function(method.integration)
     if function is None:
         return []
-    return [f for f in snapshot.functions if f.function == function or f.via == function]
+    if resolvable(function):
+        return [f for f in snapshot.functions if f.function == function]
+    return [f for f in snapshot.functions if f.resolved_from(function) is not None]
 
 
 def keeps_failures(snapshot: ApiSnapshot, method: Method) -> bool | None:
@@ -88,14 +99,16 @@ def warnings(method: Method, mode: Mode, snapshot: ApiSnapshot) -> list[str]:
     if mode not in (Mode.ASYNC, Mode.SWITCHABLE):
         return []
     found = []
+    function = lambda_function(method.integration)
+    expression = function if function is not None and not resolvable(function) else None
     for side in sides(snapshot, method):
-        found += _side_warnings(method, mode, snapshot, side)
+        found += _side_warnings(method, mode, snapshot, side, expression)
     return found
 
 
 def _side_warnings(method: Method, mode: Mode, snapshot: ApiSnapshot,
-                   side: FunctionSide) -> list[str]:
-    name = shown_name(side)
+                   side: FunctionSide, expression: str | None) -> list[str]:
+    name = shown_name(side, expression)
     if side.error is not None:
         return [f"could not read how {name} handles failed async events: {side.error}"]
     found = []
@@ -106,7 +119,7 @@ def _side_warnings(method: Method, mode: Mode, snapshot: ApiSnapshot,
     if not side.keeps_failures:
         command = "enable-async" if mode is Mode.ASYNC else "enable-switchable"
         fix = (f"asyncgw {command} {snapshot.api.id} -m '{method.key}' --on-failure ARN"
-               if side.via is None else  # --on-failure cannot tell which stage's function
+               if expression is None else  # --on-failure cannot tell which stage's function
                f"aws lambda put-function-event-invoke-config --function-name {side.function} "
                """--destination-config '{"OnFailure":{"Destination":"ARN"}}'""")
         found.append(
@@ -120,7 +133,8 @@ def function_json(side: FunctionSide) -> dict[str, Any]:
     config = side.config
     return {
         "function": side.function,
-        "stageVariableExpression": side.via,
+        "stageVariableExpression": (side.resolutions[0].expression if side.resolutions
+                                    else None),
         "stages": list(side.stages),
         "error": side.error,
         "configured": config is not None,

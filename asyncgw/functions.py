@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from asyncgw.aws_errors import client_error, translated
 from asyncgw.errors import AsyncgwError
-from asyncgw.models import AsyncConfig, AwsModel, FunctionSide, Stage
+from asyncgw.models import AsyncConfig, AwsModel, FunctionSide, Stage, StageResolution
 from asyncgw.responses import parse
 
 if TYPE_CHECKING:
@@ -118,30 +118,36 @@ class Functions:
                  stages: Sequence[Stage] = ()) -> tuple[FunctionSide, ...]:
         """The function side of each distinct function, in a stable order.
 
-        A function named by a stage variable is read once per function the stages' variables
-        resolve it to; the stages that leave it unset get one side that says so.
+        A function named by a stage variable is resolved with each stage's variables; each
+        distinct function, however the URIs name it, is read once and gets one side, which
+        lists the expressions and stages resolving to it. The stages that leave an expression
+        unset get one side that says so.
         """
-        sides: list[FunctionSide] = []
-        for function in sorted(set(functions)):
-            if resolvable(function):
-                sides.append(self.read(function))
-                continue
-            resolved: dict[str, list[str]] = {}
+        named = set(functions)
+        resolved: dict[str, list[StageResolution]] = {}
+        unresolved: list[FunctionSide] = []
+        for expression in sorted(f for f in named if not resolvable(f)):
+            targets: dict[str, list[str]] = {}
             unset = []
             for stage in stages:
-                target = resolve(function, stage.variables)
+                target = resolve(expression, stage.variables)
                 if target is None:
                     unset.append(stage.stage_name)
                 else:
-                    resolved.setdefault(target, []).append(stage.stage_name)
-            for target, names in sorted(resolved.items()):
-                sides.append(self.read(target).model_copy(
-                    update={"via": function, "stages": tuple(names)}))
-            if unset or not resolved:
-                sides.append(FunctionSide(function=function, via=function,
-                                          stages=tuple(unset),
-                                          error=_unset(function, unset, stages)))
-        return tuple(sides)
+                    targets.setdefault(target, []).append(stage.stage_name)
+            for target, names in targets.items():
+                resolved.setdefault(target, []).append(
+                    StageResolution(expression=expression, stages=tuple(names)))
+            if unset or not targets:
+                unresolved.append(FunctionSide(
+                    function=expression, named=False, error=_unset(expression, unset, stages),
+                    resolutions=(StageResolution(expression=expression, stages=tuple(unset)),)))
+        direct = {f for f in named if resolvable(f)}
+        sides = [self.read(function).model_copy(update={
+                     "named": function in direct,
+                     "resolutions": tuple(resolved.get(function, ()))})
+                 for function in sorted(direct | resolved.keys())]
+        return (*sides, *unresolved)
 
     def config(self, function: str) -> AsyncConfig | None:
         """The function's async invocation configuration, or None when it has none."""

@@ -178,6 +178,13 @@ class AsyncConfig(Model):
         return out
 
 
+class StageResolution(Model):
+    """A stage-variable expression of an integration URI and the stages resolving it."""
+
+    expression: str
+    stages: tuple[str, ...]
+
+
 class FunctionSide(Model):
     """What Lambda will do with a function's async events, as read from Lambda."""
 
@@ -186,10 +193,20 @@ class FunctionSide(Model):
     config: AsyncConfig | None = None
     dead_letter: str | None = None
     reserved_concurrency: int | None = None
-    via: str | None = None
-    """The integration URI's stage-variable expression this function was resolved from."""
-    stages: tuple[str, ...] = ()
-    """With `via`: the stages whose variables name this function (or name none, on error)."""
+    named: bool = True
+    """Whether an integration URI names this function itself, not only by a stage variable."""
+    resolutions: tuple[StageResolution, ...] = ()
+    """The integration URIs' stage-variable expressions whose stages resolve to this function
+    (or, on the side of an expression some stages leave unset, those stages)."""
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The stages whose variables resolve an expression to this function, each once."""
+        return tuple(dict.fromkeys(s for r in self.resolutions for s in r.stages))
+
+    def resolved_from(self, expression: str) -> StageResolution | None:
+        """How this stage-variable expression comes to this function, if it does."""
+        return next((r for r in self.resolutions if r.expression == expression), None)
 
     @property
     def keeps_failures(self) -> bool | None:

@@ -14,7 +14,13 @@ from asyncgw.executor import apply
 from asyncgw.gateway import Gateway
 from asyncgw.models import AsyncConfig
 from asyncgw.modes import Mode
-from asyncgw.sandbox.seed import Clients, SeededApi
+from asyncgw.sandbox.seed import (
+    INVOCATION_TYPE_HEADER,
+    Clients,
+    SeededApi,
+    ensure_function,
+    lambda_uri,
+)
 from tests.cli.runner import asyncgw
 from tests.faults import FaultInjector, inject
 
@@ -217,3 +223,58 @@ def test_status_reports_a_lambda_read_it_could_not_make_and_goes_on(
     side = json.loads(result.out)["functions"][0]
     assert "InvalidParameterValueException" in side["error"]
     assert side["failedEventsKept"] is None
+
+
+def _lambda_method(account: Clients, api_id: str, path: str, function: str) -> None:
+    """A POST method on `path` whose AWS integration invokes `function` asynchronously."""
+    root = account.apigateway.get_resources(restApiId=api_id)["items"][0]["id"]
+    resource = account.apigateway.create_resource(restApiId=api_id, parentId=root,
+                                                  pathPart=path.strip("/"))["id"]
+    account.apigateway.put_method(restApiId=api_id, resourceId=resource, httpMethod="POST",
+                                  authorizationType="NONE")
+    account.apigateway.put_integration(
+        restApiId=api_id, resourceId=resource, httpMethod="POST", type="AWS",
+        integrationHttpMethod="POST", uri=lambda_uri("us-east-1", function),
+        requestParameters={INVOCATION_TYPE_HEADER: "'Event'"})
+    account.apigateway.put_method_response(restApiId=api_id, resourceId=resource,
+                                           httpMethod="POST", statusCode="200")
+    account.apigateway.put_integration_response(restApiId=api_id, resourceId=resource,
+                                                httpMethod="POST", statusCode="200",
+                                                selectionPattern="")
+
+
+def test_a_function_named_directly_and_by_a_stage_variable_is_read_once_and_shown_once(
+        account: Clients) -> None:
+    arn = ensure_function(account, "orders")
+    expression = arn.rsplit(":", 1)[0] + ":${stageVariables.fn}"
+    api_id = account.apigateway.create_rest_api(name="both")["id"]
+    _lambda_method(account, api_id, "/a", arn)
+    _lambda_method(account, api_id, "/b", expression)
+    deployment = account.apigateway.create_deployment(restApiId=api_id)["id"]
+    account.apigateway.create_stage(restApiId=api_id, stageName="prod", deploymentId=deployment,
+                                    variables={"fn": "orders"})
+    reads: list[str] = []
+
+    def record(model: Any, **_: Any) -> None:
+        reads.append(model.name)
+
+    result = asyncgw("status", api_id, "--output", "json", lambda_failure=record)
+    assert result.code == 0, result.err
+    assert reads.count("GetFunctionConfiguration") == 1
+    assert reads.count("GetFunctionEventInvokeConfig") == 1
+    data = json.loads(result.out)
+    [side] = data["functions"]
+    assert (side["function"], side["stageVariableExpression"], side["stages"],
+            side["failedEventsKept"]) == (arn, expression, ["prod"], False)
+    warnings = {m["path"]: m["warnings"] for m in data["methods"]}
+    [direct] = warnings["/a"]
+    assert direct.startswith("failed async events are dropped: orders has no on-failure")
+    assert direct.endswith(f"asyncgw enable-async {api_id} -m 'POST /a' --on-failure ARN")
+    [staged] = warnings["/b"]
+    assert staged.startswith("failed async events are dropped: orders (stage prod) has no")
+    assert f"put-function-event-invoke-config --function-name {arn} " in staged
+
+    table = asyncgw("status", api_id)
+    assert table.code == 0, table.err
+    rows = [line for line in table.out.splitlines() if line.startswith("orders")]
+    assert len(rows) == 1 and rows[0].split()[:2] == ["orders", "2"], table.out

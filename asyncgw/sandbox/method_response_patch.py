@@ -11,12 +11,11 @@ from asyncgw.sandbox.errors import (
     BadRequest,
     NotFound,
 )
-from asyncgw.sandbox.integration_response_patch import RESPONSE_NOT_FOUND
+from asyncgw.sandbox.integration_response_patch import RESPONSE_NOT_FOUND, RESPONSE_PARAMETER
 from asyncgw.sandbox.patch_document import MAP_OPS, as_flag, patch_map_entry, read_operations
 from asyncgw.sandbox.targets import find_method
 
 STATUS_CODE = re.compile(r"^[1-5]\d\d$")  # [MODEL], refused as recorded below
-RESPONSE_PARAMETER = re.compile(r"^method\.response\.header\.[^.]+$")
 
 
 def update_method_response(

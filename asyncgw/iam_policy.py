@@ -1,5 +1,5 @@
 """The least-privilege IAM policy for asyncgw: REST APIs from gateway.py's and functions.py's
-calls, HTTP APIs from asyncgw.forwarder's (apigatewayv2, Lambda, IAM and STS)."""
+calls, HTTP APIs from asyncgw.http's (apigatewayv2, Lambda, IAM and STS)."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ HTTP_PERMISSIONS: tuple[Permission, ...] = (
 )
 """HTTP APIs, on top of PERMISSIONS (GetApis is there already)."""
 
-# The names asyncgw.forwarder.recipe gives what it creates, spelled out so that printing the
+# The names asyncgw.http.recipe gives what it creates, spelled out so that printing the
 # policy imports no models (tests/export/test_iam_policy.py checks they agree).
 PREFIX = "asyncgw-"
 FORWARDER_PREFIXES = ("asyncgw-async-", "asyncgw-switchable-")
@@ -160,7 +160,7 @@ FUNCTION_GRANTS: tuple[Grant, ...] = (
     Grant("lambda:DeleteFunctionEventInvokeConfig", "lambda", "DeleteFunctionEventInvokeConfig",
           TARGETS, "ConfigureFunctions"),
 )
-"""REST APIs: the Lambda calls asyncgw.functions makes on the functions methods invoke."""
+"""REST APIs: the Lambda calls asyncgw.rest.functions makes on the functions methods invoke."""
 
 ONLY_APIGATEWAY = (("StringEquals", "lambda:Principal", APIGATEWAY_PRINCIPAL),)
 ONLY_TO_LAMBDA = (("StringEquals", "iam:PassedToService", LAMBDA_PRINCIPAL),)
@@ -201,7 +201,7 @@ GRANTS: tuple[Grant, ...] = (
     # The account id in the ARNs asyncgw builds; AWS allows this call to everyone anyway.
     Grant("sts:GetCallerIdentity", "sts", "GetCallerIdentity", ANY, "HttpAccount"),
 )
-"""HTTP APIs: the Lambda, IAM and STS calls of asyncgw.forwarder."""
+"""HTTP APIs: the Lambda, IAM and STS calls of asyncgw.http."""
 
 
 def policy(

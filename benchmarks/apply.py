@@ -17,16 +17,22 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from asyncgw_sandbox.seed import SeededApi, clients, seed_wide_api
 from botocore.exceptions import ClientError
 from rich.console import Console
 
-from asyncgw import intent
+from asyncgw.aws.pacing import ACCOUNT_QUOTA, OPERATION_QUOTAS
 from asyncgw.cli import Runtime, run
-from asyncgw.gateway import CLIENT_CONFIG, PAGE_SIZE, Gateway, connect
-from asyncgw.models import CreateValidator, PatchIntegration, PatchMethod, Plan, new_validator_id
-from asyncgw.modes import Mode
-from asyncgw.pacing import ACCOUNT_QUOTA, OPERATION_QUOTAS
-from asyncgw.sandbox.seed import SeededApi, clients, seed_wide_api
+from asyncgw.rest import intent
+from asyncgw.rest.gateway import CLIENT_CONFIG, PAGE_SIZE, Gateway, connect
+from asyncgw.rest.models import (
+    CreateValidator,
+    PatchIntegration,
+    PatchMethod,
+    Plan,
+    new_validator_id,
+)
+from asyncgw.rest.modes import Mode
 
 REGION = "us-east-1"
 STAGE = "prod"
@@ -100,8 +106,8 @@ class Sandbox:
 
 def serve() -> None:
     """The child: serve the sandbox, switch throttling on or off per line read on stdin."""
-    from asyncgw.sandbox import throttling
-    from asyncgw.sandbox.server import start
+    from asyncgw_sandbox import throttling
+    from asyncgw_sandbox.server import start
 
     server = start(port=0)
     print(server.endpoint_url, flush=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from asyncgw.models import (
+from asyncgw.rest.models import (
     ApiSnapshot,
     Integration,
     Method,
@@ -13,7 +13,7 @@ from asyncgw.models import (
     Stage,
     Validator,
 )
-from asyncgw.modes import EVENT, INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER
+from asyncgw.rest.modes import EVENT, INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER
 
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders"
 LAMBDA_URI = (

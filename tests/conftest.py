@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
+from asyncgw_sandbox import emulated_account
+from asyncgw_sandbox.seed import Clients, SeededApi, clients, seed_orders_api
 
-from asyncgw.gateway import Gateway
-from asyncgw.sandbox import emulated_account
-from asyncgw.sandbox.seed import Clients, SeededApi, clients, seed_orders_api
+from asyncgw.rest.gateway import Gateway
 
 
 @pytest.fixture
@@ -33,6 +33,20 @@ def gateway(account: Clients) -> Gateway:
     return Gateway(account.apigateway, session=session)
 
 
+@pytest.fixture(scope="session")
+def reusable_clients() -> Clients:
+    """Clients created once: building boto3 clients costs more than most tests."""
+    with emulated_account():
+        return clients()
+
+
+@pytest.fixture
+def c(reusable_clients: Clients) -> Iterator[Clients]:
+    """Clients for a fresh, empty emulated account."""
+    with emulated_account():
+        yield reusable_clients
+
+
 from tests.localstack.fixture import localstack  # noqa: E402  one LocalStack for every folder
 
-__all__ = ["account", "gateway", "localstack", "orders"]
+__all__ = ["account", "c", "gateway", "localstack", "orders", "reusable_clients"]

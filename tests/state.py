@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from asyncgw.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER
+from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER
 
 VOLATILE_STAGE_FIELDS = ("deploymentId",)
 # When a stage last changed is no setting of it: any write to the stage moves it, pointing the

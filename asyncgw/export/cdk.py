@@ -10,7 +10,7 @@ from typing import Literal, TypeAlias
 from asyncgw.export import notes
 from asyncgw.export.naming import camel, pascal, snake
 from asyncgw.export.spec import ExportSpec, MethodState, ValidatorState
-from asyncgw.modes import function_name
+from asyncgw.rest.modes import function_name
 
 Language = Literal["python", "typescript"]
 RESPONSE = "200"

@@ -7,8 +7,8 @@ from typing import Any
 
 from asyncgw.export.formats import find
 from asyncgw.export.spec import ExportSpec, MethodState, ValidatorState, build
-from asyncgw.models import ApiSnapshot, Method
-from asyncgw.modes import Mode
+from asyncgw.rest.models import ApiSnapshot, Method
+from asyncgw.rest.modes import Mode
 
 REDEPLOY = "callers see the change only after a new deployment of the stage"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from asyncgw.errors import UsageError
+from asyncgw.core.errors import UsageError
 from asyncgw.export import cdk, cloudformation, openapi, serverless, terraform
 from asyncgw.export.spec import ExportSpec
 

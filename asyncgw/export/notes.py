@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from asyncgw.export.spec import ExportSpec, MethodState
-from asyncgw.models import FieldChange
+from asyncgw.rest.models import FieldChange
 
 MARK = "asyncgw:"
 

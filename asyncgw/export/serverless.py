@@ -8,7 +8,7 @@ from asyncgw.export import notes
 from asyncgw.export.naming import pascal
 from asyncgw.export.spec import ExportSpec, MethodState, ValidatorState
 from asyncgw.export.yaml_text import Commented, Node, Tag, dump
-from asyncgw.modes import SELECTOR_PARAMETER, Mode, function_name
+from asyncgw.rest.modes import SELECTOR_PARAMETER, Mode, function_name
 
 REST_API = "ApiGatewayRestApi"  # the logical id Serverless gives the REST API it creates
 _SOURCES = {"path": "paths", "querystring": "querystrings", "header": "headers"}

@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from asyncgw.errors import UsageError
-from asyncgw.models import (
+from asyncgw.core.errors import UsageError
+from asyncgw.rest.models import (
     ApiSnapshot,
     CreateValidator,
     FieldChange,
@@ -18,9 +18,9 @@ from asyncgw.models import (
     SetPart,
     new_validator_id,
 )
-from asyncgw.modes import Mode, ineligibility, lambda_function
-from asyncgw.planner import plan
-from asyncgw.selection import Selection
+from asyncgw.rest.modes import Mode, ineligibility, lambda_function
+from asyncgw.rest.planner import plan
+from asyncgw.rest.selection import Selection
 
 _PARAMETERS = "/requestParameters/"
 T = TypeVar("T")

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from asyncgw import gateway
+from asyncgw.aws.pacing import Pacer
 from asyncgw.cli import Runtime, run
-from asyncgw.pacing import Pacer
+from asyncgw.rest import gateway
 from tests.faults import FaultInjector, error_response
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import boto3
 import pytest
+from asyncgw_sandbox.seed import Clients, MethodSpec, SeededApi, seed_orders_api, seed_rest_api
 
-from asyncgw.sandbox.seed import Clients, MethodSpec, SeededApi, seed_orders_api, seed_rest_api
 from tests.cli.runner import asyncgw, read_fault
 from tests.faults import FaultInjector
 from tests.state import full_state

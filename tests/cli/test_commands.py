@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from asyncgw_sandbox.seed import Clients, SeededApi
 
-from asyncgw.sandbox.seed import Clients, SeededApi
 from tests.cli.runner import asyncgw
 from tests.state import full_state
 

@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from asyncgw.sandbox.seed import SeededApi, clients, seed_orders_api
-from asyncgw.sandbox.server import Server, start
+from asyncgw_sandbox.seed import SeededApi, clients, seed_orders_api
+from asyncgw_sandbox.server import Server, start
 
 BIN = Path(sys.executable).parent
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from asyncgw.sandbox.seed import Clients, SeededApi
+from asyncgw_sandbox.seed import Clients, SeededApi
+
 from tests.cli.runner import asyncgw
 from tests.state import full_state
 

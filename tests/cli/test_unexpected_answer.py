@@ -8,7 +8,7 @@ import io
 from rich.console import Console
 
 from asyncgw.cli import Runtime, run
-from asyncgw.gateway import Gateway
+from asyncgw.rest.gateway import Gateway
 from tests.property.botocore_strategies import Answers
 
 API_ID = "abcdefghij"

@@ -10,9 +10,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 from rich.console import Console
 
-from asyncgw import gateway
+from asyncgw.aws.pacing import Pacer
 from asyncgw.cli import Runtime, run
-from asyncgw.pacing import Pacer
+from asyncgw.rest import gateway
 from tests.cli.runner import Result
 from tests.corpus import oracle, readback
 from tests.corpus.definitions import Definition

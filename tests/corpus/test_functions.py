@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from asyncgw_sandbox.seed import Clients, ensure_function
 
-from asyncgw.sandbox.seed import Clients, ensure_function
 from tests.cli.runner import asyncgw
 from tests.corpus import definitions
 

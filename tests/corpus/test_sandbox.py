@@ -1,10 +1,10 @@
-"""Every definition of the corpus imported into the sandbox (moto plus asyncgw.sandbox)."""
+"""Every definition of the corpus imported into the sandbox (moto plus asyncgw_sandbox)."""
 
 from __future__ import annotations
 
 import pytest
+from asyncgw_sandbox.seed import Clients
 
-from asyncgw.sandbox.seed import Clients
 from tests.corpus import definitions
 from tests.corpus.scenario import Emulator, check
 

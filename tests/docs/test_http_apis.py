@@ -9,15 +9,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from asyncgw_sandbox import emulated_account
+from asyncgw_sandbox.seed import clients
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from asyncgw.forwarder.handler import make_handler
+from asyncgw.http.forwarder.handler import make_handler
 from asyncgw.iam_policy import policy
-from asyncgw.sandbox import emulated_account
-from asyncgw.sandbox.seed import clients
 from tests.docs.clirun import asyncgw, shows
 from tests.docs.markdown import DOCS, Block, blocks, expected_exit, section, table_rows
-from tests.forwarder.seed import RouteSpec, http_clients, seed_http_api
+from tests.http.seed import RouteSpec, http_clients, seed_http_api
 
 PAGE = DOCS / "http-apis.md"
 TEXT = PAGE.read_text(encoding="utf-8")

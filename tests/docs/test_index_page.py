@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import shlex
 
-from asyncgw.sandbox import emulated_account
-from asyncgw.sandbox.seed import clients, seed_orders_api
+from asyncgw_sandbox import emulated_account
+from asyncgw_sandbox.seed import clients, seed_orders_api
+
 from tests.docs import clirun
 from tests.docs.clirun import placeholders, shows
 from tests.docs.markdown import DOCS, blocks

@@ -18,12 +18,12 @@ from typing import Any
 
 import botocore.session
 import pytest
+from asyncgw_sandbox import emulated_account
+from asyncgw_sandbox.seed import clients, seed_orders_api
+from asyncgw_sandbox.server import Server, start
 
-from asyncgw.errors import ExitCode
+from asyncgw.core.errors import ExitCode
 from asyncgw.iam_policy import policy
-from asyncgw.sandbox import emulated_account
-from asyncgw.sandbox.seed import clients, seed_orders_api
-from asyncgw.sandbox.server import Server, start
 from tests.docs import clirun
 from tests.docs.clirun import placeholders, shows
 from tests.docs.markdown import (
@@ -82,11 +82,11 @@ def _gateway_calls() -> dict[str, tuple[str, str]]:
     Operations are named as strings (self._call("GetStage", ...), the Put and Delete pairs of
     set_part) or, for apigatewayv2, as v2 client methods.
     """
-    source = (ROOT / "asyncgw" / "gateway.py").read_text(encoding="utf-8")
+    source = (ROOT / "asyncgw" / "rest" / "gateway.py").read_text(encoding="utf-8")
     session = botocore.session.get_session()
     calls: dict[str, tuple[str, str]] = {}
     wanted = [("apigateway", name)
-              for name in _operations(ROOT / "asyncgw" / "gateway.py", "apigateway")]
+              for name in _operations(ROOT / "asyncgw" / "rest" / "gateway.py", "apigateway")]
     v2 = session.get_service_model("apigatewayv2")
     by_snake = {_snake(name): name for name in v2.operation_names}
     wanted += [("apigatewayv2", by_snake[s]) for s in re.findall(r"\bv2\.(\w+)\(", source)]
@@ -104,7 +104,7 @@ def _snake(name: str) -> str:
 
 def _function_calls() -> list[str]:
     """The Lambda operations functions.py calls on the functions REST API methods invoke."""
-    return _operations(ROOT / "asyncgw" / "functions.py", "lambda")
+    return _operations(ROOT / "asyncgw" / "rest" / "functions.py", "lambda")
 
 
 def _rest_iam_text() -> str:
@@ -139,7 +139,7 @@ def test_function_iam_table_matches_the_lambda_calls_asyncgw_makes() -> None:
 
 
 # The HTTP API table is the policy's AsyncgwHttp statements, which tests/export/test_iam_policy.py
-# checks against asyncgw.forwarder's calls.
+# checks against asyncgw.http's calls.
 
 _SHORT = (  # the prefixes the README leaves out of a resource, as it says above the table
     "arn:aws:apigateway:REGION::",

@@ -9,7 +9,7 @@ import pytest
 from tests.docs.markdown import DOCS, ROOT
 
 PAGE = (DOCS / "sandbox.md").read_text(encoding="utf-8")
-SANDBOX = ROOT / "asyncgw" / "sandbox"
+SANDBOX = ROOT / "sandbox" / "asyncgw_sandbox"
 # Modules that emulate no AWS behaviour: the package, its wiring, its server and test data.
 PLUMBING = {"__init__.py", "__main__.py", "account.py", "install.py", "server.py", "seed.py"}
 LABEL = re.compile(r"\[(REC|DOC|MODEL|COMM|UNVERIFIED)\b")

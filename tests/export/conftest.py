@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from asyncgw_sandbox.seed import SeededApi
 
-from asyncgw.gateway import Gateway
-from asyncgw.models import ApiSnapshot, Method
-from asyncgw.sandbox.seed import SeededApi
-from asyncgw.selection import select
+from asyncgw.rest.gateway import Gateway
+from asyncgw.rest.models import ApiSnapshot, Method
+from asyncgw.rest.selection import select
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from asyncgw.export import export
-from asyncgw.models import ApiSnapshot, Method
-from asyncgw.modes import EVENT, INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER, Mode
+from asyncgw.rest.models import ApiSnapshot, Method
+from asyncgw.rest.modes import EVENT, INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER, Mode
 from tests.export.edge_cases import awkward
 
 MODES = (Mode.ASYNC, Mode.SWITCHABLE, Mode.SYNC)

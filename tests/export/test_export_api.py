@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from asyncgw_sandbox.seed import SeededApi
 
-from asyncgw import intent
-from asyncgw.errors import UsageError
-from asyncgw.executor import apply
+from asyncgw.core.errors import UsageError
 from asyncgw.export import FORMAT_NAMES, FORMATS, build, export, export_data
-from asyncgw.gateway import Gateway
-from asyncgw.models import ApiSnapshot, Method
-from asyncgw.modes import Mode
-from asyncgw.sandbox.seed import SeededApi
+from asyncgw.rest import intent
+from asyncgw.rest.executor import apply
+from asyncgw.rest.gateway import Gateway
+from asyncgw.rest.models import ApiSnapshot, Method
+from asyncgw.rest.modes import Mode
 from tests.builders import PARAMS, lambda_integration, method, snapshot
 
 MODES = (Mode.ASYNC, Mode.SWITCHABLE, Mode.SYNC)

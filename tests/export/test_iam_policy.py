@@ -1,5 +1,5 @@
 """The IAM policy: valid JSON, and exactly the calls gateway.py, functions.py and
-asyncgw.forwarder make."""
+asyncgw.http make."""
 
 from __future__ import annotations
 
@@ -17,15 +17,13 @@ import pytest
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
-import asyncgw.forwarder
-import asyncgw.functions
-import asyncgw.gateway
+import asyncgw.http
+import asyncgw.rest.functions
+import asyncgw.rest.gateway
 from asyncgw import iam_policy
-from asyncgw.forwarder import recipe, steps
-from asyncgw.forwarder.aws import HttpGateway
-from asyncgw.forwarder.models import Forwarder
-from asyncgw.functions import Functions
-from asyncgw.gateway import Gateway
+from asyncgw.http import recipe, steps
+from asyncgw.http.gateway import HttpGateway
+from asyncgw.http.models import Forwarder
 from asyncgw.iam_policy import (
     ANY,
     API,
@@ -42,13 +40,15 @@ from asyncgw.iam_policy import (
     policy,
     resources,
 )
-from asyncgw.modes import Mode
+from asyncgw.rest.functions import Functions
+from asyncgw.rest.gateway import Gateway
+from asyncgw.rest.modes import Mode
 
 VERB_ACTIONS = {"apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH",
                 "apigateway:DELETE"}
 SERVICES = ("apigateway", "apigatewayv2")
 HTTP_SERVICES = ("apigatewayv2", "lambda", "iam", "sts")
-FORWARDER_SOURCES = ("aws.py", "steps.py", "executor.py")
+FORWARDER_SOURCES = ("gateway.py", "steps.py", "executor.py")
 """The forwarder modules that make or name AWS calls (handler.py runs inside Lambda, as the
 forwarder's role, not as the identity running asyncgw)."""
 CLIENTS = {"apigatewayv2": "apigatewayv2", "lambda_": "lambda", "iam": "iam", "sts": "sts"}
@@ -74,7 +74,7 @@ def gateway_calls(source: str | None = None) -> set[tuple[str, str]]:
     (self._call("UpdateMethod", ...)), or as client method names (v2.get_apis(...)), where a
     name both services have counts for both.
     """
-    tree = ast.parse(source or Path(asyncgw.gateway.__file__).read_text())
+    tree = ast.parse(source or Path(asyncgw.rest.gateway.__file__).read_text())
     operations = {s: set(service_model(s).operation_names) for s in SERVICES}
     methods = {s: {snake(op): op for op in ops} for s, ops in operations.items()}
     found = set()
@@ -96,7 +96,7 @@ def function_calls(source: str | None = None) -> set[tuple[str, str]]:
     Functions._call takes the operation's name as a string (self._call("GetFunctionConcurrency",
     ...)); a client method (self.client.get_alias(...)) counts too.
     """
-    tree = ast.parse(source or Path(asyncgw.functions.__file__).read_text())
+    tree = ast.parse(source or Path(asyncgw.rest.functions.__file__).read_text())
     operations = set(service_model("lambda").operation_names)
     methods = {xform_name(op): op for op in operations}
     found = set()
@@ -115,7 +115,7 @@ def _text(node: ast.AST | None) -> str | None:
 
 
 def forwarder_calls(sources: Iterable[str] | None = None) -> set[tuple[str, str]]:
-    """(service, operation) for every AWS operation asyncgw.forwarder makes, however spelled.
+    """(service, operation) for every AWS operation asyncgw.http makes, however spelled.
 
     Recognised forms: self._call("lambda", "GetFunction", ...), self._pages("GetRoutes")
     (apigatewayv2), self._iam_pages("ListRolePolicies", ...) (iam), ApiCall(service="iam",
@@ -124,7 +124,7 @@ def forwarder_calls(sources: Iterable[str] | None = None) -> set[tuple[str, str]
     service that has it, so a new way of calling cannot slip past.
     """
     if sources is None:
-        folder = Path(asyncgw.forwarder.__file__).parent
+        folder = Path(asyncgw.http.__file__).parent
         sources = [(folder / name).read_text() for name in FORWARDER_SOURCES]
     operations = {s: set(service_model(s).operation_names) for s in HTTP_SERVICES}
     methods = {s: {xform_name(op): op for op in ops} for s, ops in operations.items()}
@@ -255,7 +255,7 @@ def test_the_function_scan_finds_operations_in_either_spelling() -> None:
 
 
 def test_a_new_call_in_functions_would_be_caught() -> None:
-    source = Path(asyncgw.functions.__file__).read_text() + (
+    source = Path(asyncgw.rest.functions.__file__).read_text() + (
         "\n\ndef reserve(functions, name):\n"
         "    functions._call('PutFunctionConcurrency', FunctionName=name)\n")
     listed = {(g.service, g.operation) for g in FUNCTION_GRANTS}
@@ -312,7 +312,7 @@ def test_the_function_statements_are_rest_statements() -> None:
     assert not any(r.endswith(":function:*") for s in http for r in s["Resource"])
 
 
-# HTTP APIs: asyncgw.forwarder
+# HTTP APIs: asyncgw.http
 
 
 def _covered() -> set[tuple[str, str]]:
@@ -326,14 +326,14 @@ def test_forwarder_calls_only_operations_the_policy_covers() -> None:
     assert {("apigatewayv2", "UpdateRoute"), ("lambda", "CreateFunction"),
             ("iam", "PutRolePolicy"), ("sts", "GetCallerIdentity")} <= calls
     missing = calls - _covered()
-    assert missing == set(), f"asyncgw.forwarder calls operations the IAM policy lacks: {missing}"
+    assert missing == set(), f"asyncgw.http calls operations the IAM policy lacks: {missing}"
 
 
 def test_the_policy_covers_no_call_the_forwarder_never_makes() -> None:
     calls = forwarder_calls()
     stale = {(p.service, p.operation) for p in HTTP_PERMISSIONS} - calls
     stale |= {(g.service, g.operation) for g in GRANTS} - calls
-    assert stale == set(), f"the IAM policy allows calls asyncgw.forwarder never makes: {stale}"
+    assert stale == set(), f"the IAM policy allows calls asyncgw.http never makes: {stale}"
 
 
 def test_the_forwarder_scan_finds_every_spelling() -> None:
@@ -354,7 +354,7 @@ def test_the_forwarder_scan_finds_every_spelling() -> None:
 
 
 def test_a_new_call_in_steps_or_aws_would_be_caught() -> None:
-    folder = Path(asyncgw.forwarder.__file__).parent
+    folder = Path(asyncgw.http.__file__).parent
     sources = [(folder / name).read_text() for name in FORWARDER_SOURCES]
     sources[1] += (
         "\n\ndef reserve(name):\n"

@@ -8,9 +8,8 @@ import sys
 from typing import Any
 
 import pytest
+from asyncgw_sandbox.seed import Clients
 from botocore.exceptions import ClientError
-
-from asyncgw.sandbox.seed import Clients
 
 URI = ("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
        "arn:aws:lambda:us-east-1:123456789012:function:f/invocations")
@@ -113,7 +112,7 @@ def test_an_unknown_validator_name_is_refused_only_when_warnings_fail(account: C
 
 def test_unpatched_moto_still_drops_validators_and_parameters() -> None:
     # If this fails, moto's import keeps them itself: compare it with
-    # asyncgw.sandbox.import_fixes before deciding which one the tests should use.
+    # asyncgw_sandbox.import_fixes before deciding which one the tests should use.
     code = f"""
 import json, boto3
 from moto import mock_aws

@@ -6,12 +6,12 @@ import json
 
 import pytest
 import yaml
+from asyncgw_sandbox.seed import Clients, SeededApi
 
 from asyncgw.export import export
-from asyncgw.gateway import Gateway
-from asyncgw.models import ApiSnapshot, Method
-from asyncgw.modes import EVENT, INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER, Mode, assess
-from asyncgw.sandbox.seed import Clients, SeededApi
+from asyncgw.rest.gateway import Gateway
+from asyncgw.rest.models import ApiSnapshot, Method
+from asyncgw.rest.modes import EVENT, INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER, Mode, assess
 from tests.export.edge_cases import AWKWARD_TEMPLATE, awkward
 
 MODES = (Mode.ASYNC, Mode.SWITCHABLE, Mode.SYNC)

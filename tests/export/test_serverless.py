@@ -10,8 +10,8 @@ import yaml
 from asyncgw.export import export
 from asyncgw.export.serverless import method_logical_id
 from asyncgw.export.spec import build
-from asyncgw.models import ApiSnapshot, Method
-from asyncgw.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER, Mode
+from asyncgw.rest.models import ApiSnapshot, Method
+from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER, Mode
 
 
 class CloudFormationLoader(yaml.SafeLoader):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from asyncgw.sandbox.seed import (
+from asyncgw_sandbox.seed import (
     ORDERS_METHODS,
     ORDERS_VALIDATORS,
     SeededApi,
@@ -12,6 +12,7 @@ from asyncgw.sandbox.seed import (
     seed_orders_api,
     seed_rest_api,
 )
+
 from tests.localstack.runtime import LocalStack
 
 # LocalStack 2026.3.0 answers GetExport of any API with an ANY method with 500 "One or more HTTP

@@ -14,16 +14,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from asyncgw.functions import Functions
-from asyncgw.models import AsyncConfig
-from asyncgw.sandbox.seed import (
+from asyncgw_sandbox.seed import (
     MethodSpec,
     SeededApi,
     clients,
     ensure_function,
     seed_rest_api,
 )
+
+from asyncgw.rest.functions import Functions
+from asyncgw.rest.models import AsyncConfig
 from tests.localstack.runtime import LocalStack
 
 BIN = Path(sys.executable).parent

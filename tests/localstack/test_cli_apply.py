@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from asyncgw_sandbox.seed import PARAMETERS_VALIDATOR, SeededApi
 
-from asyncgw.sandbox.seed import PARAMETERS_VALIDATOR, SeededApi
 from tests.localstack.cli import Answer, asyncgw, asyncgw_json, aws, call_stage, gateway_read
 from tests.localstack.runtime import LocalStack
 from tests.localstack.seed import orders_without_any

@@ -9,10 +9,10 @@ from typing import Any
 
 import hcl2
 import pytest
+from asyncgw_sandbox.seed import SeededApi
 from botocore.exceptions import ClientError
 from cfnlint.decode.cfn_yaml import loads
 
-from asyncgw.sandbox.seed import SeededApi
 from tests.localstack.cli import asyncgw, asyncgw_json, aws, client, gateway_read
 from tests.localstack.runtime import LocalStack
 from tests.localstack.seed import orders

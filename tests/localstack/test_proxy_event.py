@@ -30,7 +30,7 @@ from typing import Any
 import boto3
 import pytest
 
-from asyncgw.proxy_templates import BODYLESS_METHODS, EVENT_DIFFERENCES
+from asyncgw.rest.proxy_templates import BODYLESS_METHODS, EVENT_DIFFERENCES
 from tests.localstack.runtime import LocalStack, LocalStackUnavailable, start
 
 REGION = "us-east-1"

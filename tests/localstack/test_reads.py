@@ -10,7 +10,7 @@ import boto3
 from rich.console import Console
 
 from asyncgw.cli import Runtime, run
-from asyncgw.gateway import Gateway
+from asyncgw.rest.gateway import Gateway
 from tests.localstack.runtime import LocalStack
 
 FUNCTION = "arn:aws:lambda:eu-west-3:000000000000:function:orders"

@@ -16,19 +16,19 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from asyncgw import live, render, verify
-from asyncgw.errors import AsyncgwError, AwsCallFailed, UnexpectedResponse
-from asyncgw.forwarder import modes as route_modes
-from asyncgw.forwarder import render as route_render
-from asyncgw.forwarder.aws import HttpGateway
-from asyncgw.forwarder.models import HttpApi
-from asyncgw.forwarder.recipe import MODE_TAG, PREFIX, TARGET_TAG
-from asyncgw.functions import Functions
-from asyncgw.gateway import Gateway
-from asyncgw.models import ApiSnapshot, Integration, Method, RestApi
-from asyncgw.modes import Mode, assess
-from asyncgw.planner import plan
-from asyncgw.selection import select
+from asyncgw.core.errors import AsyncgwError, AwsCallFailed, UnexpectedResponse
+from asyncgw.http import modes as route_modes
+from asyncgw.http import render as route_render
+from asyncgw.http.gateway import HttpGateway
+from asyncgw.http.models import HttpApi
+from asyncgw.http.recipe import MODE_TAG, PREFIX, TARGET_TAG
+from asyncgw.rest import live, render, verify
+from asyncgw.rest.functions import Functions
+from asyncgw.rest.gateway import Gateway
+from asyncgw.rest.models import ApiSnapshot, Integration, Method, RestApi
+from asyncgw.rest.modes import Mode, assess
+from asyncgw.rest.planner import plan
+from asyncgw.rest.selection import select
 from tests.property.botocore_strategies import (
     POLICY_DOCUMENT,
     UNKNOWN,

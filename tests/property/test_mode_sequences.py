@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from asyncgw_sandbox import emulated_account
+from asyncgw_sandbox.seed import MethodSpec, ValidatorSpec, clients, seed_rest_api
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asyncgw import intent
-from asyncgw.executor import apply
-from asyncgw.gateway import Gateway
-from asyncgw.modes import Mode, assess
-from asyncgw.sandbox import emulated_account
-from asyncgw.sandbox.seed import MethodSpec, ValidatorSpec, clients, seed_rest_api
+from asyncgw.rest import intent
+from asyncgw.rest.executor import apply
+from asyncgw.rest.gateway import Gateway
+from asyncgw.rest.modes import Mode, assess
 from tests.state import full_state
 
 NAMES = st.sampled_from(["q", "page", "X-Trace", "Accept", "id", "sort"])

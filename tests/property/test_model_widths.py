@@ -12,9 +12,9 @@ import pytest
 from botocore.model import Shape
 from pydantic import BaseModel
 
-from asyncgw import functions, models
-from asyncgw.forwarder import aws as http_aws
-from asyncgw.forwarder import models as http_models
+from asyncgw.http import gateway as http_aws
+from asyncgw.http import models as http_models
+from asyncgw.rest import functions, models
 
 _SERVICES = botocore.session.get_session()
 

@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 
-from asyncgw.sandbox import emulated_account, install
-from asyncgw.sandbox.install import ADDED_OPERATIONS
+from asyncgw_sandbox import emulated_account, install
+from asyncgw_sandbox.install import ADDED_OPERATIONS
 
 
 def run_python(code: str) -> str:
@@ -20,7 +20,7 @@ def run_python(code: str) -> str:
 
 def test_unpatched_moto_still_lacks_the_operations_the_sandbox_adds():
     # If this fails, moto ships its own UpdateMethod/UpdateIntegration: compare it with
-    # asyncgw.sandbox before deciding which one the tests should run against.
+    # asyncgw_sandbox before deciding which one the tests should run against.
     found = json.loads(
         run_python(
             "import json\n"
@@ -41,7 +41,7 @@ def test_installed_operations_are_the_sandbox_ones():
     install()
     for owner in (APIGatewayBackend, APIGatewayResponse):
         for name in ADDED_OPERATIONS:
-            assert getattr(owner, name).__module__.startswith("asyncgw.sandbox."), (owner, name)
+            assert getattr(owner, name).__module__.startswith("asyncgw_sandbox."), (owner, name)
 
 
 def test_install_twice_wraps_once():
@@ -57,7 +57,7 @@ def test_importing_the_package_loads_neither_moto_nor_boto3():
     loaded = json.loads(
         run_python(
             "import json, sys\n"
-            "import asyncgw.sandbox\n"
+            "import asyncgw_sandbox\n"
             "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules}"
             " & {'moto', 'boto3', 'botocore'})))\n"
         )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from asyncgw_sandbox import emulated_account
+from asyncgw_sandbox.seed import MethodSpec, clients, seed_rest_api
 from botocore.exceptions import ClientError
-
-from asyncgw.sandbox import emulated_account
-from asyncgw.sandbox.seed import MethodSpec, clients, seed_rest_api
 
 HEADER = "method.response.header.Access-Control-Allow-Headers"
 

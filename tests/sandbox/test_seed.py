@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from asyncgw.sandbox.seed import (
+from asyncgw_sandbox.seed import (
     CLIENT_INVOCATION_TYPE,
     INVOCATION_TYPE_HEADER,
     PARAMETERS_VALIDATOR,

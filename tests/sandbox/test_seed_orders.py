@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from asyncgw.sandbox import emulated_account
-from asyncgw.sandbox.seed import (
+from asyncgw_sandbox import emulated_account
+from asyncgw_sandbox.seed import (
     BODY_VALIDATOR,
     CLIENT_INVOCATION_TYPE,
     INVOCATION_TYPE_HEADER,

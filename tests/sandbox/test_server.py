@@ -1,4 +1,4 @@
-"""The sandbox served over HTTP: boto3 with endpoint_url, the AWS CLI, python -m asyncgw.sandbox."""
+"""The sandbox served over HTTP: boto3 with endpoint_url, the AWS CLI, python -m asyncgw_sandbox."""
 
 from __future__ import annotations
 
@@ -17,10 +17,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from asyncgw_sandbox.seed import MethodSpec, clients, seed_rest_api
+from asyncgw_sandbox.server import start
 from botocore.exceptions import ClientError
-
-from asyncgw.sandbox.seed import MethodSpec, clients, seed_rest_api
-from asyncgw.sandbox.server import start
 
 INVOCATION_TYPE = "integration.request.header.X-Amz-Invocation-Type"
 CLIENT_HEADER = "method.request.header.InvocationType"
@@ -216,7 +215,7 @@ def test_aws_cli_reports_a_refused_patch(server, jobs):
 
 def test_python_m_sandbox_serves_seeds_and_stops_cleanly_on_ctrl_c():
     process = subprocess.Popen(
-        [sys.executable, "-m", "asyncgw.sandbox", "--port", "0", "--seed"],
+        [sys.executable, "-m", "asyncgw_sandbox", "--port", "0", "--seed"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

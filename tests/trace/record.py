@@ -15,12 +15,12 @@ import json
 from dataclasses import replace
 
 import boto3
+from asyncgw_sandbox.seed import ORDERS_METHODS, ORDERS_VALIDATORS, clients, seed_rest_api
+from asyncgw_sandbox.server import start
 from rich.console import Console
 
 from asyncgw.cli import Runtime, run
-from asyncgw.sandbox.seed import ORDERS_METHODS, ORDERS_VALIDATORS, clients, seed_rest_api
-from asyncgw.sandbox.server import start
-from tests.forwarder.seed import HttpClients, RouteSpec, seed_http_api
+from tests.http.seed import HttpClients, RouteSpec, seed_http_api
 from tests.localstack import fixture as localstack_fixtures
 from tests.localstack.runtime import LocalStack
 from tests.trace.cases import CASES, CASES_DIR, HTTP_CASES, Case

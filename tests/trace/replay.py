@@ -1,7 +1,7 @@
 """Running the CLI against a --trace file: each AWS call it makes is answered by the next entry.
 
 The CLI runs in this process with its own connect() functions, so every boto3 session it
-creates goes through asyncgw.trace.attach, the seam --trace records through; the replay hooks
+creates goes through asyncgw.aws.trace.attach, the seam --trace records through; the replay hooks
 there instead. Each call's service, operation and parameters (sanitised as the recorder
 sanitises them) must equal the next recorded entry's; the answer is the recorded one, rebuilt
 into what botocore would have returned (datetimes, bytes, a streamed body, IAM's encoded
@@ -29,7 +29,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.response import StreamingBody
 from rich.console import Console
 
-from asyncgw import trace
+from asyncgw.aws import trace
 from asyncgw.cli import Runtime, run
 
 FAKE_ENVIRONMENT = {

@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 import click
+from asyncgw_sandbox.seed import clients, seed_orders_api
+from asyncgw_sandbox.server import start
 
 from asyncgw.cli import cli
-from asyncgw.sandbox.seed import clients, seed_orders_api
-from asyncgw.sandbox.server import start
 from tests.trace.replay import Trace, environment, replay
 
 BIN = Path(sys.executable).parent
@@ -66,7 +66,7 @@ def test_help_does_not_import_the_recorder() -> None:
     probe = ("import sys\nfrom asyncgw.cli import run\n"
              "for args in (['--help'], ['status', '--help'], ['verify', '--help']):\n"
              "    assert run(args) == 0\n"
-             "print('asyncgw.trace' in sys.modules)")
+             "print('asyncgw.aws.trace' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stdout.strip().splitlines()[-1] == "False"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from asyncgw import trace
+from asyncgw.aws import trace
 from tests.trace.cases import ALL_CASES, Case
 from tests.trace.replay import Trace, difference, replay
 
@@ -111,7 +111,7 @@ def test_status_json_is_one_json_object() -> None:
 
 
 def test_an_http_api_forwarder_is_created_with_its_role_and_removed_with_it() -> None:
-    from asyncgw.forwarder.package import forwarder_zip
+    from asyncgw.http.forwarder.package import forwarder_zip
 
     enable = BY_NAME["http-enable-async"]
     services = [f"{c['service']} {c['operation']}" for c in Trace.load(enable.trace).calls]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from asyncgw.trace import REDACTED, sanitized
+from asyncgw.aws.trace import REDACTED, sanitized
 
 PRESIGNED = ("https://awslambda-us-east-1-tasks.s3.us-east-1.amazonaws.com/snapshots/123456789012/"
              "orders-jobs-1a2b?versionId=abc&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEJr%2F&"

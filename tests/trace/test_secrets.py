@@ -13,11 +13,11 @@ from pathlib import Path
 
 import boto3
 import pytest
+from asyncgw_sandbox.seed import clients, seed_orders_api
+from asyncgw_sandbox.server import Server, start
 
-from asyncgw import trace
-from asyncgw.sandbox.seed import clients, seed_orders_api
-from asyncgw.sandbox.server import Server, start
-from tests.forwarder.seed import HttpClients, RouteSpec, seed_http_api
+from asyncgw.aws import trace
+from tests.http.seed import HttpClients, RouteSpec, seed_http_api
 
 BIN = Path(sys.executable).parent
 ACCOUNT = "123456789012"  # the sandbox's account id

@@ -1,0 +1,1 @@
+"""AWS access: answers parsed into asyncgw's types, pacing and retries, errors, --trace."""

@@ -1,0 +1,90 @@
+"""botocore's errors turned into asyncgw's one-line errors, for the REST and HTTP gateways."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+)
+
+from asyncgw.core.errors import AccessDenied, AsyncgwError, AwsCallFailed, AwsSetupError
+
+BAD_CREDENTIALS = frozenset({
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "ExpiredTokenException",
+    "ExpiredToken",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+})
+DENIED = frozenset({"AccessDeniedException", "AccessDenied"})
+
+
+@contextmanager
+def translated(operation: str, client_error: Callable[[ClientError], AsyncgwError]
+               ) -> Iterator[None]:
+    """Turn any botocore failure inside the block into the matching asyncgw error."""
+    try:
+        yield
+    except ClientError as error:
+        raise client_error(error) from error
+    except NoCredentialsError:
+        raise AwsSetupError(
+            "no AWS credentials found: pass --profile, set AWS_PROFILE or "
+            "AWS_ACCESS_KEY_ID, or run: aws configure"
+        ) from None
+    except EndpointConnectionError as error:
+        raise AwsSetupError(
+            f"cannot reach {error.kwargs.get('endpoint_url', 'the endpoint')}: "
+            "check --endpoint-url, --region and your network"
+        ) from None
+    except BotoCoreError as error:
+        raise AwsCallFailed(operation, type(error).__name__, str(error)) from None
+
+
+def refused(error: BaseException) -> bool:
+    """True when AWS answered the call with a 4xx error: it refused it and changed nothing.
+
+    A 5xx, a lost answer or an interruption leaves open whether the call took effect.
+    `translated` and the pacer raise asyncgw's errors from botocore's ClientError.
+    """
+    cause = error if isinstance(error, ClientError) else error.__cause__
+    if not isinstance(cause, ClientError):
+        return False
+    status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return isinstance(status, int) and 400 <= status < 500
+
+
+def client_error(
+    operation: str,
+    error: ClientError,
+    iam_action: Callable[[], str],
+    not_found: Callable[[str], AsyncgwError],
+    not_found_codes: Collection[str],
+    throttle_codes: Collection[str],
+) -> AsyncgwError:
+    """The asyncgw error for an AWS error answer; `iam_action` names what IAM refused."""
+    code = str(error.response.get("Error", {}).get("Code", "Unknown"))
+    message = str(error.response.get("Error", {}).get("Message", error))
+    meta = error.response.get("ResponseMetadata", {})
+    if code in BAD_CREDENTIALS:
+        return AwsSetupError(
+            f"AWS refused the credentials ({code}): refresh them, e.g. aws sso login, "
+            "or pick another --profile"
+        )
+    if code in DENIED or meta.get("HTTPStatusCode") == 403:
+        return AccessDenied(
+            f"access denied: IAM refused {iam_action()}; grant it to the identity asyncgw runs as"
+        )
+    if code in not_found_codes:
+        return not_found(message)
+    if code in throttle_codes:
+        return AwsCallFailed(operation, code, f"{message} (still throttled after "
+                             f"{meta.get('RetryAttempts', 0)} retries; try again when the "
+                             "account is quieter)")
+    return AwsCallFailed(operation, code, message)

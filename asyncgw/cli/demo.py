@@ -1,0 +1,94 @@
+"""`asyncgw demo`: the whole story on the embedded sandbox, each command shown as typed."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.text import Text
+
+from asyncgw.core.errors import ExitCode, UsageError
+
+STORY: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Every method of the sample API, its mode, and the stages:",
+     ("status", "orders")),
+    ("Preview: let callers of two methods choose sync or async (nothing changes yet):",
+     ("enable-switchable", "orders", "-m", "POST /orders/{id}/ship", "-m", "PUT /orders/{id}",
+      "--stage", "prod", "--dry-run")),
+    ("Apply it; asyncgw asks on a terminal, --yes answers for scripts:",
+     ("enable-switchable", "orders", "-m", "POST /orders/{id}/ship", "-m", "PUT /orders/{id}",
+      "--stage", "prod", "--yes")),
+    ("Both are switchable now, and the warnings are gone:",
+     ("status", "orders", "--stage", "prod")),
+    ("Prove the wiring without running the function (TestInvokeMethod with a DryRun):",
+     ("verify", "orders", "-m", "POST /orders/{id}/ship", "--stage", "prod")),
+    ("Make another method always async, and keep the events its function fails on:",
+     ("enable-async", "orders", "-m", "GET /orders/{id}", "--stage", "prod",
+      "--on-failure", "arn:aws:sqs:us-east-1:123456789012:orders-failed", "--yes")),
+    ("Running it again changes nothing and deploys nothing:",
+     ("enable-async", "orders", "-m", "GET /orders/{id}", "--stage", "prod", "--yes")),
+    ("Convert the proxy webhook (the function's code stays as it is) and answer 202:",
+     ("enable-async", "orders", "-m", "ANY /webhooks", "--convert-proxy", "--respond-202",
+      "--stage", "prod", "--yes")),
+    ("Back to synchronous (the validator stays):",
+     ("disable", "orders", "-m", "POST /orders/{id}/ship", "--stage", "prod", "--yes")),
+    ("Bring the dev stage up to date too:",
+     ("redeploy", "orders", "--stage", "dev", "--yes")),
+)
+
+CLOSING = """\
+That was an emulated AWS account inside this process. To try it on yours (dry run first):
+  asyncgw status MY_API --profile PROFILE --region REGION
+  asyncgw enable-switchable MY_API -m 'POST /path' --stage STAGE --dry-run
+To run these commands by hand against the sandbox: asyncgw sandbox serve"""
+
+_SANDBOX_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+_CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT_URL_API_GATEWAY")
+
+
+@contextmanager
+def sandbox_environment() -> Iterator[None]:
+    """Fake credentials and region, and no profile or endpoint that could reach real AWS."""
+    saved = {name: os.environ.get(name) for name in (*_SANDBOX_ENV, *_CLEARED)}
+    for name in _CLEARED:
+        os.environ.pop(name, None)
+    os.environ.update(_SANDBOX_ENV)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def play(say: Callable[[Text], None], run_command: Callable[[list[str]], int]) -> int:
+    """Seed the sample API in a fresh emulated account and run the story against it."""
+    try:
+        from asyncgw_sandbox import emulated_account
+        from asyncgw_sandbox.seed import clients, seed_orders_api
+    except ImportError:
+        raise UsageError(
+            "asyncgw demo needs the sandbox: pip install 'asyncgw[sandbox]'") from None
+    with sandbox_environment(), emulated_account():
+        seeded = seed_orders_api(clients())
+        say(Text(f"Seeded an emulated account with the REST API 'orders' ({seeded.api_id}) "
+                 "in us-east-1, stages dev and prod.\n", style="bold"))
+        for caption, args in STORY:
+            say(Text(f"# {caption}", style="dim"))
+            say(Text(f"$ asyncgw {shlex.join(args)}", style="bold cyan"))
+            code = run_command(list(args))
+            if code != ExitCode.OK:
+                return code
+            say(Text(""))
+    say(Text(CLOSING))
+    return ExitCode.OK

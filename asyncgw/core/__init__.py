@@ -1,0 +1,1 @@
+"""What REST and HTTP APIs share: errors, the undo journal and the commands' flows."""

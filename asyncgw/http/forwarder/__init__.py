@@ -1,0 +1,1 @@
+"""The forwarder Lambda's own code and its deployment package."""

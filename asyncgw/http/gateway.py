@@ -1,0 +1,430 @@
+"""The only module of asyncgw.http that calls AWS: read an HTTP API and its forwarders."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    ClientError,
+    NoRegionError,
+    ProfileNotFound,
+)
+from pydantic import Field
+
+from asyncgw import __version__
+from asyncgw.aws import trace
+from asyncgw.aws.errors import client_error, translated
+from asyncgw.aws.responses import mapping, parse, reading, required, sequence
+from asyncgw.core.errors import (
+    AsyncgwError,
+    AwsCallFailed,
+    AwsSetupError,
+    UnexpectedResponse,
+    UsageError,
+)
+from asyncgw.http.models import (
+    Account,
+    ApiCall,
+    Forwarder,
+    ForwarderRole,
+    HttpApi,
+    HttpApiSnapshot,
+    Integration,
+    Route,
+    Stage,
+    Statement,
+    policy_statements,
+)
+from asyncgw.http.modes import lambda_target
+from asyncgw.http.recipe import (
+    FORWARDER_MODES,
+    INVOKE_POLICY,
+    PREFIX,
+    canonical,
+    forwarder_name,
+    function_arn,
+    parse_function_arn,
+    role_name,
+)
+from asyncgw.rest.models import AwsModel
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
+    from mypy_boto3_iam import IAMClient
+    from mypy_boto3_lambda import LambdaClient
+
+RETRIES = Config(
+    retries={"mode": "standard", "total_max_attempts": 8},
+    user_agent_extra=f"asyncgw/{__version__}",
+)
+_NOT_FOUND = {"NotFoundException", "ResourceNotFoundException", "NoSuchEntity"}
+_THROTTLED = {"TooManyRequestsException", "LimitExceededException", "Throttling",
+              "ThrottlingException"}
+_IAM_PREFIX = {"lambda": "lambda", "iam": "iam", "sts": "sts"}
+
+
+class NotFound(AsyncgwError):
+    """A 404 from apigatewayv2, Lambda or IAM, raised only to callers that handle it."""
+
+
+def connect(
+    profile: str | None = None, region: str | None = None, endpoint_url: str | None = None
+) -> HttpGateway:
+    """An HttpGateway for the account and region the AWS CLI conventions point at."""
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+    except ProfileNotFound:
+        raise AwsSetupError(
+            f"profile {profile!r} is not in your AWS config; list them with: "
+            "aws configure list-profiles"
+        ) from None
+    if session.region_name is None:
+        raise AwsSetupError("no AWS region: pass --region, set AWS_REGION, or run: aws configure")
+    trace.attach(session)
+    return from_session(session, endpoint_url)
+
+
+def from_session(session: boto3.Session, endpoint_url: str | None = None) -> HttpGateway:
+    """An HttpGateway on the clients of an existing session (the CLI's, or a test's)."""
+    try:
+        return HttpGateway(
+            session.client("apigatewayv2", endpoint_url=endpoint_url, config=RETRIES),
+            session.client("lambda", endpoint_url=endpoint_url, config=RETRIES),
+            session.client("iam", endpoint_url=endpoint_url, config=RETRIES),
+            session.client("sts", endpoint_url=endpoint_url, config=RETRIES),
+        )
+    except (NoRegionError, ValueError) as error:
+        raise AwsSetupError(f"cannot create the AWS clients: {error}") from None
+
+
+class HttpGateway:
+    """apigatewayv2, Lambda, IAM and STS calls, with botocore errors turned into asyncgw errors."""
+
+    def __init__(
+        self,
+        apigatewayv2: ApiGatewayV2Client,
+        lambda_: LambdaClient,
+        iam: IAMClient,
+        sts: Any = None,
+    ) -> None:
+        self.apigatewayv2 = apigatewayv2
+        self.lambda_ = lambda_
+        self.iam = iam
+        self.sts = sts
+        self.region: str = apigatewayv2.meta.region_name
+        self._clients: dict[str, Any] = {
+            "apigatewayv2": apigatewayv2, "lambda": lambda_, "iam": iam, "sts": sts}
+        self._methods = {
+            service: {api: py for py, api in client.meta.method_to_api_mapping.items()}
+            for service, client in self._clients.items() if client is not None
+        }
+
+    # Finding the API
+
+    def find(self, ref: str) -> HttpApi | None:
+        """The HTTP API with this id or (only) name; None if none; UsageError for WebSocket APIs."""
+        api: HttpApi | None = None
+        if ref and "/" not in ref:
+            try:
+                found = self._call("apigatewayv2", "GetApi", ApiId=ref)
+                api = parse(HttpApi, {"ApiId": ref, **found}, "GetApi")
+            except NotFound:
+                api = None
+            except AwsCallFailed as error:
+                if error.code != "BadRequestException":
+                    raise
+        if api is None:
+            named = [a for a in self._apis() if a.name == ref]
+            if len(named) > 1:
+                raise UsageError(f"{len(named)} HTTP or WebSocket APIs are named {ref!r} "
+                                 f"({', '.join(a.api_id for a in named)}); pass the id instead")
+            api = named[0] if named else None
+        if api is not None and api.protocol_type.upper() != "HTTP":
+            raise UsageError(
+                f"{api.api_id} is a {api.protocol_type} API: asyncgw changes REST APIs and HTTP "
+                "APIs only (WebSocket routes have no request to answer early)"
+            )
+        return api
+
+    def resolve(self, ref: str) -> HttpApi:
+        """The HTTP API with this id or name; UsageError when there is none."""
+        api = self.find(ref)
+        if api is None:
+            raise UsageError(
+                f"no HTTP API with id or name {ref!r} in {self.region}; list them with: "
+                f"aws apigatewayv2 get-apis --region {self.region}"
+            )
+        return api
+
+    # Reads
+
+    def read(self, api: HttpApi, for_change: bool = False) -> HttpApiSnapshot:
+        """Routes, integrations, stages and forwarders; for a change also candidates and role."""
+        api_id = api.api_id
+        routes = self._items(Route, "GetRoutes", api_id)
+        integrations = self._items(Integration, "GetIntegrations", api_id)
+        stages = self._items(Stage, "GetStages", api_id)
+        found = _Functions()
+        for integration in integrations:
+            function = lambda_target(integration)
+            parts = parse_function_arn(function) if function else None
+            # Forwarders live in the API's region; a Lambda client reads only its own region.
+            if (function and parts and parts.name.startswith(PREFIX)
+                    and parts.region == self.region and function not in found.seen):
+                self._read_function(function, found, candidate=None)
+        role: ForwarderRole | None = None
+        account: Account | None = None
+        if for_change:
+            account = self._account()
+            targets = {f.target for f in found.forwarders.values()}
+            forwarder_arns = {f.function_arn for f in found.forwarders.values()}
+            targets.update(
+                function for function in map(lambda_target, integrations)
+                if function is not None and parse_function_arn(function) is not None
+                and "${" not in function and function not in forwarder_arns
+                and function not in found.missing
+            )
+            for target in sorted(targets):
+                for mode in FORWARDER_MODES:
+                    name = forwarder_name(target, mode)
+                    if name not in found.forwarders:
+                        arn = function_arn(account.partition, self.region, account.account_id,
+                                           name)
+                        self._read_function(arn, found, candidate=(target, str(mode)))
+        if for_change or found.forwarders:
+            role = self._role()
+        return HttpApiSnapshot(
+            api=api,
+            region=self.region,
+            routes=tuple(sorted(routes, key=lambda r: r.route_key)),
+            integrations=tuple(sorted(integrations, key=lambda i: i.integration_id)),
+            stages=tuple(sorted(stages, key=lambda s: s.stage_name)),
+            forwarders=tuple(sorted(found.forwarders.values(), key=lambda f: f.function_name)),
+            missing_functions=tuple(sorted(found.missing)),
+            occupied=found.occupied,
+            role=role,
+            account=account,
+            complete=for_change,
+        )
+
+    def stage(self, api_id: str, name: str) -> Stage:
+        """One stage, read fresh."""
+        found = self._call("apigatewayv2", "GetStage", ApiId=api_id, StageName=name)
+        return parse(Stage, {"StageName": name, **found}, "GetStage")
+
+    def function_state(self, name: str) -> tuple[str, str]:
+        """(State, StateReason) of a function: Pending until Lambda can run it [DOC]."""
+        config = self._call("lambda", "GetFunctionConfiguration", FunctionName=name)
+        return str(config.get("State", "Active")), str(config.get("StateReason", ""))
+
+    # Writes
+
+    def send(self, call: ApiCall, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Make one planned call (with its placeholders already filled in `params`)."""
+        return self._call(call.service, call.operation, **(params or call.params))
+
+    def create_deployment(self, api_id: str, stage: str, description: str) -> str:
+        """CreateDeployment onto a stage; returns the deployment id."""
+        created = self._call("apigatewayv2", "CreateDeployment", ApiId=api_id, StageName=stage,
+                             Description=description)
+        return str(required(created, "DeploymentId", "CreateDeployment"))
+
+    def point_stage(self, api_id: str, stage: str, deployment_id: str) -> None:
+        """Make a stage serve an existing deployment (used to undo a deployment)."""
+        self._call("apigatewayv2", "UpdateStage", ApiId=api_id, StageName=stage,
+                   DeploymentId=deployment_id)
+
+    # Plumbing
+
+    def _read_function(self, ref: str, found: _Functions, candidate: tuple[str, str] | None
+                       ) -> None:
+        found.seen.add(ref)
+        try:
+            function = self._call("lambda", "GetFunction", FunctionName=ref)
+        except NotFound:
+            if candidate is None:
+                found.missing.add(ref)
+            return
+        probe = Forwarder.from_function(function, ())
+        name = str(function["Configuration"]["FunctionName"])  # from_function checked it
+        if probe is None:
+            if candidate is not None:
+                found.occupied[name] = "a function that is not an asyncgw forwarder"
+            return
+        if candidate is not None and (probe.target, probe.mode) != candidate:
+            found.occupied[name] = f"the forwarder of {probe.target} ({probe.mode})"
+        found.forwarders[name] = probe.model_copy(
+            update={"statements": self._statements(probe.function_arn)})
+
+    def _statements(self, function: str) -> tuple[Statement, ...]:
+        try:
+            policy = self._call("lambda", "GetPolicy", FunctionName=function)
+        except NotFound:
+            return ()
+        return policy_statements(policy)
+
+    def _account(self) -> Account:
+        if self.sts is None:
+            raise AwsSetupError("asyncgw needs an STS client to learn the account id")
+        identity = self._call("sts", "GetCallerIdentity")
+        account = required(identity, "Account", "GetCallerIdentity")
+        arn = str(identity.get("Arn") or "arn:aws:")
+        if not arn.startswith("arn:") or arn.count(":") < 2:
+            raise UnexpectedResponse("GetCallerIdentity", "Arn", "not an ARN", arn)
+        return Account(account_id=str(account), partition=arn.split(":")[1])
+
+    def _role(self) -> ForwarderRole | None:
+        name = role_name(self.region)
+        try:
+            role = parse(_RoleAnswer, self._call("iam", "GetRole", RoleName=name),
+                         "GetRole").role
+        except NotFound:
+            return None
+        try:
+            document = required(self._call("iam", "GetRolePolicy", RoleName=name,
+                                           PolicyName=INVOKE_POLICY),
+                                "PolicyDocument", "GetRolePolicy")
+        except NotFound:
+            document = None
+        inline = [p for page in self._iam_pages("ListRolePolicies", "PolicyNames", RoleName=name)
+                  for p in page if p != INVOKE_POLICY]
+        attached = [parse(_AttachedPolicy, p, "ListAttachedRolePolicies",
+                          f"AttachedPolicies[{i}]").label
+                    for page in self._iam_pages("ListAttachedRolePolicies", "AttachedPolicies",
+                                                RoleName=name)
+                    for i, p in enumerate(page)]
+        trust = _document(role.assume_role_policy_document, "GetRole",
+                          "Role.AssumeRolePolicyDocument")
+        return ForwarderRole(
+            role_name=name,
+            arn=role.arn,
+            path=role.path,
+            description=role.description,
+            max_session_duration=role.max_session_duration,
+            trust_policy=canonical(trust),
+            tags={t.key: t.value for t in role.tags},
+            invoke_policy=canonical(_document(document, "GetRolePolicy", "PolicyDocument"))
+            if document is not None else None,
+            other_policies=tuple(sorted(str(p) for p in inline + attached)),
+        )
+
+    def _apis(self) -> Iterator[HttpApi]:
+        for index, item in enumerate(self._pages("GetApis")):
+            yield parse(HttpApi, item, "GetApis", f"Items[{index}]")
+
+    def _items(self, model: type[_Item], operation: str, api_id: str) -> list[_Item]:
+        return [parse(model, item, operation, f"Items[{index}]")
+                for index, item in enumerate(self._pages(operation, ApiId=api_id))]
+
+    def _pages(self, operation: str, **params: Any) -> Iterator[dict[str, Any]]:
+        token: str | None = None
+        while True:
+            page = self._call("apigatewayv2", operation, **params,
+                              **({"NextToken": token} if token else {}))
+            yield from sequence(page.get("Items") or [], operation, "Items")
+            token = page.get("NextToken")
+            if not token:
+                return
+
+    def _iam_pages(self, operation: str, key: str, **params: Any) -> Iterator[list[Any]]:
+        marker: str | None = None
+        while True:
+            page = self._call("iam", operation, **params, **({"Marker": marker} if marker else {}))
+            yield list(sequence(page.get(key) or [], operation, key))
+            marker = page.get("Marker") if page.get("IsTruncated") else None
+            if not marker:
+                return
+
+    def _call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
+        method = getattr(self._clients[service], self._methods[service][operation])
+        with translated(operation,
+                        lambda error: self._translate(service, operation, error, params)):
+            response: dict[str, Any] = method(**params)
+        response.pop("ResponseMetadata", None)
+        return response
+
+    def _translate(self, service: str, operation: str, error: ClientError,
+                   params: Mapping[str, Any]) -> AsyncgwError:
+        return client_error(operation, error,
+                            lambda: self._iam_action(service, operation, params),
+                            NotFound, _NOT_FOUND, _THROTTLED)
+
+    def _iam_action(self, service: str, operation: str, params: Mapping[str, Any]) -> str:
+        """'lambda:CreateFunction', or 'apigateway:PATCH on arn:...' for apigatewayv2."""
+        if service in _IAM_PREFIX:
+            return f"{_IAM_PREFIX[service]}:{operation}"
+        model = self.apigatewayv2.meta.service_model.operation_model(operation)
+        path = str(model.http["requestUri"]).split("?")[0]
+        for name, shape in model.input_shape.members.items() if model.input_shape else ():
+            if shape.serialization.get("location") == "uri":
+                placeholder = "{" + str(shape.serialization.get("name", name)) + "}"
+                path = path.replace(placeholder, str(params.get(name, "*")))
+        # IAM names HTTP API resources without the API's /v2 version prefix [DOC].
+        path = path.removeprefix("/v2")
+        return f"apigateway:{model.http['method']} on arn:aws:apigateway:{self.region}::{path}"
+
+
+class _Functions:
+    """What reading the functions around an API found."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self.missing: set[str] = set()
+        self.forwarders: dict[str, Forwarder] = {}
+        self.occupied: dict[str, str] = {}
+
+
+def _document(value: Any, operation: str, at: str) -> dict[str, Any]:
+    """A policy document: botocore decodes IAM's URL-encoded JSON, and keeps what it cannot."""
+    if isinstance(value, str):
+        with reading(operation, at):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = json.loads(unquote(value))
+    return dict(mapping(value or {}, operation, at))
+
+
+class _Tag(AwsModel):
+    """One tag of an IAM role."""
+
+    key: str
+    value: str
+
+
+class _Role(AwsModel):
+    """The part of an IAM role asyncgw reads."""
+
+    arn: str
+    path: str = "/"
+    description: str = ""
+    max_session_duration: int = 3600
+    assume_role_policy_document: object = None
+    """A dict once botocore decodes it; the text as received when it cannot."""
+    tags: list[_Tag] = Field(default_factory=list)
+
+
+class _RoleAnswer(AwsModel):
+    """GetRole."""
+
+    role: _Role
+
+
+class _AttachedPolicy(AwsModel):
+    """One entry of ListAttachedRolePolicies."""
+
+    policy_arn: str | None = None
+    policy_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The policy's ARN, else its name: either way another policy on the role."""
+        return self.policy_arn or self.policy_name or "an attached policy without a name"
+
+
+_Item = TypeVar("_Item", Route, Integration, Stage)

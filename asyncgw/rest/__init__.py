@@ -1,0 +1,1 @@
+"""REST APIs (apigateway): the snapshot, reads, recipe, planner, apply and rendering."""

@@ -1,0 +1,1 @@
+"""Contract tests: the sandbox against answers recorded from AWS."""

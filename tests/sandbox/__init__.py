@@ -1,0 +1,1 @@
+"""Tests of the emulated account itself: installing, seeding and serving it."""

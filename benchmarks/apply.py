@@ -23,6 +23,7 @@ from rich.console import Console
 
 from asyncgw.aws.pacing import ACCOUNT_QUOTA, OPERATION_QUOTAS
 from asyncgw.cli import Runtime, run
+from asyncgw.core.modes import Mode
 from asyncgw.rest import intent
 from asyncgw.rest.gateway import CLIENT_CONFIG, PAGE_SIZE, Gateway, connect
 from asyncgw.rest.models import (
@@ -32,7 +33,6 @@ from asyncgw.rest.models import (
     Plan,
     new_validator_id,
 )
-from asyncgw.rest.modes import Mode
 
 REGION = "us-east-1"
 STAGE = "prod"

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from asyncgw.core.flows import Connect, Prepared, Target
+    from asyncgw.core.modes import Mode
     from asyncgw.rest.gateway import Gateway
-    from asyncgw.rest.modes import Mode
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -190,7 +190,7 @@ def function_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _mode_command(name: str, mode_name: str, short: str, summary: str, example: str) -> None:
     def command(ctx: click.Context, /, api: str, **options: Any) -> None:
-        from asyncgw.rest.modes import Mode
+        from asyncgw.core.modes import Mode
 
         _change(ctx, api, Mode(mode_name), options)
 
@@ -328,10 +328,10 @@ def export(ctx: click.Context, /, api: str, methods: tuple[str, ...], everything
       asyncgw export orders -m 'POST /orders' --mode switchable --format cloudformation
       asyncgw export orders --all --mode async --format terraform > async.tf
     """
+    from asyncgw.core.modes import Mode
     from asyncgw.export import export as render_export
     from asyncgw.export import export_data
     from asyncgw.rest import intent
-    from asyncgw.rest.modes import Mode
     from asyncgw.rest.selection import select
 
     wanted = intent.mode_change(api, Mode(mode), methods, everything, no_deploy=True)

@@ -11,11 +11,11 @@ from asyncgw.core.errors import NotARestApi, UsageError
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from asyncgw.core.modes import Mode
     from asyncgw.http.gateway import HttpGateway
     from asyncgw.rest.gateway import Gateway
     from asyncgw.rest.live import Served
     from asyncgw.rest.models import ApiSnapshot, AsyncConfig, RestApi
-    from asyncgw.rest.modes import Mode
 
 Progress = Callable[[str], None]
 Connect = Callable[[str | None, str | None, str | None], "Gateway"]
@@ -223,8 +223,9 @@ def verify_plan(target: Target, options: dict[str, Any]) -> tuple[Any, list[str]
     if target.http is not None:
         raise UsageError(f"{target.api} is an HTTP API: verify proves REST API wiring; "
                          "call the route with the InvocationType header instead")
+    from asyncgw.core.selection import MethodPattern
     from asyncgw.rest import verify
-    from asyncgw.rest.selection import MethodPattern, select
+    from asyncgw.rest.selection import select
 
     patterns = tuple(MethodPattern.parse(text) for text in options["methods"])
     if bool(patterns) == options["everything"]:

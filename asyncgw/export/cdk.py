@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
+from asyncgw.core.modes import function_name
 from asyncgw.export import notes
 from asyncgw.export.naming import camel, pascal, snake
 from asyncgw.export.spec import ExportSpec, MethodState, ValidatorState
-from asyncgw.rest.modes import function_name
 
 Language = Literal["python", "typescript"]
 RESPONSE = "200"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from asyncgw.core.modes import Mode
 from asyncgw.export.formats import find
 from asyncgw.export.spec import ExportSpec, MethodState, ValidatorState, build
 from asyncgw.rest.models import ApiSnapshot, Method
-from asyncgw.rest.modes import Mode
 
 REDEPLOY = "callers see the change only after a new deployment of the stage"
 

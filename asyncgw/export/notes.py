@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from asyncgw.core.model import FieldChange
 from asyncgw.export.spec import ExportSpec, MethodState
-from asyncgw.rest.models import FieldChange
 
 MARK = "asyncgw:"
 

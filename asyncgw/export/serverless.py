@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+from asyncgw.core.modes import Mode, function_name
 from asyncgw.export import notes
 from asyncgw.export.naming import pascal
 from asyncgw.export.spec import ExportSpec, MethodState, ValidatorState
 from asyncgw.export.yaml_text import Commented, Node, Tag, dump
-from asyncgw.rest.modes import SELECTOR_PARAMETER, Mode, function_name
+from asyncgw.rest.modes import SELECTOR_PARAMETER
 
 REST_API = "ApiGatewayRestApi"  # the logical id Serverless gives the REST API it creates
 _SOURCES = {"path": "paths", "querystring": "querystrings", "header": "headers"}

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from asyncgw.core.errors import UsageError
+from asyncgw.core.model import FieldChange
+from asyncgw.core.modes import Mode
 from asyncgw.rest.models import (
     ApiSnapshot,
     CreateValidator,
-    FieldChange,
     Method,
     PatchIntegration,
     PatchMethod,
@@ -18,7 +19,7 @@ from asyncgw.rest.models import (
     SetPart,
     new_validator_id,
 )
-from asyncgw.rest.modes import Mode, ineligibility, lambda_function
+from asyncgw.rest.modes import ineligibility, lambda_function
 from asyncgw.rest.planner import plan
 from asyncgw.rest.selection import Selection
 

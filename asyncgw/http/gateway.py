@@ -27,6 +27,7 @@ from asyncgw.core.errors import (
     UnexpectedResponse,
     UsageError,
 )
+from asyncgw.core.model import AwsModel
 from asyncgw.http.models import (
     Account,
     ApiCall,
@@ -51,7 +52,6 @@ from asyncgw.http.recipe import (
     parse_function_arn,
     role_name,
 )
-from asyncgw.rest.models import AwsModel
 
 if TYPE_CHECKING:
     from mypy_boto3_apigatewayv2 import ApiGatewayV2Client

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from asyncgw.core.errors import UsageError
+from asyncgw.core.modes import Mode
 from asyncgw.http import planner
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import HttpApiSnapshot, HttpPlan
 from asyncgw.http.selection import RoutePattern, select
-from asyncgw.rest.modes import Mode
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from asyncgw.aws.responses import mapping, parse, reading, sequence
+from asyncgw.core.model import STACK_TAG, AwsModel, FieldChange, Model
 from asyncgw.http.recipe import (
     APIGATEWAY_PRINCIPAL,
     MODE_TAG,
@@ -20,7 +21,6 @@ from asyncgw.http.recipe import (
     policy_targets,
     same_function,
 )
-from asyncgw.rest.models import STACK_TAG, AwsModel, FieldChange, Model
 
 
 class HttpApi(AwsModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from asyncgw.core.modes import INTEGRATION_TYPES, Mode
 from asyncgw.http.forwarder.package import code_sha256
 from asyncgw.http.models import Forwarder, HttpApiSnapshot, Integration, Route
 from asyncgw.http.recipe import (
@@ -12,7 +13,6 @@ from asyncgw.http.recipe import (
     parse_function_arn,
     role_name,
 )
-from asyncgw.rest.modes import INTEGRATION_TYPES, Mode
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from asyncgw.core.errors import UsageError
+from asyncgw.core.model import FieldChange
+from asyncgw.core.modes import Mode, function_name
 from asyncgw.http import steps
 from asyncgw.http.models import (
     Account,
@@ -34,8 +36,6 @@ from asyncgw.http.recipe import (
     statement_id,
 )
 from asyncgw.http.selection import RouteSelection
-from asyncgw.rest.models import FieldChange
-from asyncgw.rest.modes import Mode, function_name
 
 
 def choose_stage(snapshot: HttpApiSnapshot, requested: str | None, no_deploy: bool) -> str | None:

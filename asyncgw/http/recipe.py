@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from asyncgw.rest.modes import Mode
+from asyncgw.core.modes import Mode
 
 PREFIX = "asyncgw-"
 TARGET_TAG = "asyncgw:forwarder-target"

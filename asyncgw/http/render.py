@@ -9,11 +9,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from asyncgw.core.modes import Mode, function_name
+from asyncgw.core.render import MODE_STYLE, marked
 from asyncgw.http.forwarder.package import HANDLER, RUNTIME, code_sha256, forwarder_zip
 from asyncgw.http.models import HttpApiSnapshot, HttpPlan, Route, Stage, Step
 from asyncgw.http.modes import RouteAssessment, assess, lambda_target
-from asyncgw.rest.modes import Mode, function_name
-from asyncgw.rest.render import MODE_STYLE, marked
 
 if TYPE_CHECKING:
     from asyncgw.http.executor import HttpOutcome

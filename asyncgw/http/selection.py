@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from asyncgw.core.errors import UsageError
+from asyncgw.core.selection import MethodPattern
 from asyncgw.http.models import HttpApiSnapshot, Route, RouteNote
 from asyncgw.http.modes import ineligibility
-from asyncgw.rest.selection import MethodPattern
 
 DEFAULT_ROUTE = "$default"
 

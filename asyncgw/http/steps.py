@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from asyncgw.core.model import FieldChange
+from asyncgw.core.modes import Mode, function_name
 from asyncgw.http.forwarder.package import HANDLER, RUNTIME
 from asyncgw.http.models import (
     ApiCall,
@@ -28,8 +30,6 @@ from asyncgw.http.recipe import (
     statement_id,
     trust_policy,
 )
-from asyncgw.rest.models import FieldChange
-from asyncgw.rest.modes import Mode, function_name
 
 ZIP_PLACEHOLDER = "${forwarder-zip}"
 """Stands for package.forwarder_zip() in a CreateFunction call; the executor fills it in."""

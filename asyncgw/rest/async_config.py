@@ -6,16 +6,17 @@ import re
 from collections.abc import Iterable
 
 from asyncgw.core.errors import UsageError
+from asyncgw.core.model import FieldChange
+from asyncgw.core.modes import function_name
 from asyncgw.rest.models import (
     DEFAULT_EVENT_AGE,
     DEFAULT_RETRIES,
     ApiSnapshot,
     AsyncConfig,
     ConfigureFunction,
-    FieldChange,
     Method,
 )
-from asyncgw.rest.modes import function_name, lambda_function
+from asyncgw.rest.modes import lambda_function
 
 RETRIES_RANGE = range(0, 3)
 EVENT_AGE_RANGE = range(60, 21601)

@@ -18,23 +18,11 @@ from typing import TypeVar
 from pydantic import BaseModel, Field
 
 from asyncgw.core.errors import UsageError
+from asyncgw.core.model import FieldChange, Model
+from asyncgw.core.modes import Mode
 from asyncgw.rest import parts, proxy_templates
-from asyncgw.rest.models import (
-    FieldChange,
-    Integration,
-    IntegrationResponse,
-    Method,
-    MethodResponse,
-    Model,
-    SetPart,
-)
-from asyncgw.rest.modes import (
-    INVOCATION_TYPE_MAPPING,
-    STREAMING_REASON,
-    Mode,
-    lambda_function,
-    streams,
-)
+from asyncgw.rest.models import Integration, IntegrationResponse, Method, MethodResponse, SetPart
+from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, STREAMING_REASON, lambda_function, streams
 
 CONVERTED = "## asyncgw:converted "
 ACCEPTED = "## asyncgw:accepted "

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from asyncgw.rest.models import (
-    ApiSnapshot,
-    FieldChange,
-    Method,
-    PatchIntegrationResponse,
-    PatchOp,
-)
+from asyncgw.core.model import FieldChange
+from asyncgw.rest.models import ApiSnapshot, Method, PatchIntegrationResponse, PatchOp
 
 ALLOW_HEADERS = "method.response.header.Access-Control-Allow-Headers"
 HEADER = "InvocationType"

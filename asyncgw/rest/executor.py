@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from asyncgw.core.errors import ApplyFailed, AsyncgwError, StaleSnapshot
 from asyncgw.core.journal import Journal, deploy, unwind
+from asyncgw.core.modes import function_name
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.models import (
@@ -23,7 +24,6 @@ from asyncgw.rest.models import (
     Step,
     new_validator_id,
 )
-from asyncgw.rest.modes import function_name
 from asyncgw.rest.planner import restore
 
 Progress = Callable[[str], None]

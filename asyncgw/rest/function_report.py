@@ -8,10 +8,11 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from asyncgw.core.modes import Mode, function_name
 from asyncgw.rest import async_config
 from asyncgw.rest.functions import resolvable
 from asyncgw.rest.models import ApiSnapshot, FunctionSide, Method
-from asyncgw.rest.modes import Mode, function_name, lambda_function
+from asyncgw.rest.modes import lambda_function
 
 
 def _age(seconds: int) -> str:

@@ -12,7 +12,8 @@ from botocore.exceptions import ClientError
 from asyncgw.aws.errors import client_error, translated
 from asyncgw.aws.responses import parse
 from asyncgw.core.errors import AsyncgwError
-from asyncgw.rest.models import AsyncConfig, AwsModel, FunctionSide, Stage, StageResolution
+from asyncgw.core.model import AwsModel
+from asyncgw.rest.models import AsyncConfig, FunctionSide, Stage, StageResolution
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from asyncgw.core.modes import Mode
+from asyncgw.core.selection import MethodPattern
 from asyncgw.rest import async_config, planner
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.models import ApiSnapshot, AsyncConfig, Plan
-from asyncgw.rest.modes import Mode
-from asyncgw.rest.selection import MethodPattern, select
+from asyncgw.rest.selection import select
 
 
 @dataclass(frozen=True)

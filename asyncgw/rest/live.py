@@ -8,9 +8,10 @@ from typing import Any
 
 from asyncgw.aws.responses import mapping, parse, required, sequence
 from asyncgw.core.errors import UnexpectedResponse
+from asyncgw.core.modes import Mode
 from asyncgw.rest.conversion import default_response
 from asyncgw.rest.models import ApiSnapshot, Integration, Method, Validator
-from asyncgw.rest.modes import Mode, assess
+from asyncgw.rest.modes import assess
 
 _VERBS = {"get", "put", "post", "delete", "options", "head", "patch"}
 ANY_METHOD = "x-amazon-apigateway-any-method"

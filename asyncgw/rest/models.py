@@ -7,8 +7,9 @@ import json
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.alias_generators import to_camel, to_pascal
+from pydantic import Field, field_validator
+
+from asyncgw.core.model import STACK_TAG, FieldChange, Model
 
 
 def _keyed(value: object, member: str) -> object:
@@ -17,22 +18,6 @@ def _keyed(value: object, member: str) -> object:
         return value
     return {key: {member: key, **item} if isinstance(item, dict) else item
             for key, item in value.items()}
-
-
-class Model(BaseModel):
-    """Base for every asyncgw type: immutable, camelCase on the wire, unknown AWS fields ignored."""
-
-    model_config = ConfigDict(
-        frozen=True, alias_generator=to_camel, populate_by_name=True, extra="ignore"
-    )
-
-
-class AwsModel(BaseModel):
-    """Base for what apigatewayv2, Lambda and IAM return: immutable, PascalCase on the wire."""
-
-    model_config = ConfigDict(
-        frozen=True, alias_generator=to_pascal, populate_by_name=True, extra="ignore"
-    )
 
 
 class IntegrationResponse(Model):
@@ -122,10 +107,6 @@ class Stage(Model):
     canary_settings: dict[str, object] | None = None
     tags: dict[str, str] = Field(default_factory=dict)
     variables: dict[str, str] = Field(default_factory=dict)
-
-
-STACK_TAG = "aws:cloudformation:stack-name"
-"""Set by CloudFormation (hence SAM, CDK, Serverless) on what it creates [REC H1]."""
 
 
 class RestApi(Model):
@@ -278,23 +259,6 @@ class PatchOp(Model):
         if self.value is not None:
             out["value"] = self.value
         return out
-
-
-class FieldChange(Model):
-    """One field of a method or integration as the diff shows it."""
-
-    field: str
-    before: str | None
-    after: str | None
-
-    @property
-    def marker(self) -> str:
-        """'+' for a new field, '-' for a removed one, '~' for a changed one."""
-        if self.before is None:
-            return "+"
-        if self.after is None:
-            return "-"
-        return "~"
 
 
 class CreateValidator(Model):

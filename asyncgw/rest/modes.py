@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
+from asyncgw.core.modes import INTEGRATION_TYPES, Mode
 from asyncgw.rest.models import ApiSnapshot, Integration, Method, Validator
-
-
-class Mode(StrEnum):
-    """How a method invokes its Lambda function."""
-
-    ASYNC = "async"
-    SWITCHABLE = "switchable"
-    SYNC = "sync"
-    NOT_ELIGIBLE = "not-eligible"
-
 
 INVOCATION_TYPE_MAPPING = "integration.request.header.X-Amz-Invocation-Type"
 """Integration request header that Lambda reads as its InvocationType."""
@@ -32,9 +22,6 @@ REQUEST_RESPONSE = "'RequestResponse'"
 PARAMETERS_VALIDATOR_NAME = "Validate query string parameters and headers"
 BOTH_VALIDATOR_NAME = "Validate body, query string parameters, and headers"
 """The console's names for the validators switchable mode needs [DOC request-validation]."""
-
-INTEGRATION_TYPES = frozenset({"HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY"})
-"""The integration types asyncgw knows [MODEL apigateway IntegrationType]; AWS may add more."""
 
 _LAMBDA_URI = re.compile(
     r":lambda:path/[^/]+/functions/(?P<function>.+)/(?P<action>response-streaming-invocations"
@@ -62,14 +49,6 @@ def lambda_function(integration: Integration | None) -> str | None:
         return None
     match = _LAMBDA_URI.search(integration.uri)
     return match.group("function") if match else None
-
-
-def function_name(function: str) -> str:
-    """A short name for display: the function name out of an ARN, qualifier kept."""
-    parts = function.split(":")
-    if len(parts) >= 7 and parts[5] == "function":
-        return ":".join(parts[6:])
-    return function
 
 
 def streams(integration: Integration | None) -> bool:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from asyncgw.core.errors import UsageError
+from asyncgw.core.model import FieldChange
+from asyncgw.core.modes import Mode
 from asyncgw.rest import async_config, conversion, cors, proxy_templates
 from asyncgw.rest.models import (
     ApiSnapshot,
@@ -13,7 +15,6 @@ from asyncgw.rest.models import (
     ConfigureFunction,
     CreateValidator,
     Deployment,
-    FieldChange,
     Method,
     MethodNote,
     PatchIntegration,
@@ -31,7 +32,6 @@ from asyncgw.rest.modes import (
     PARAMETERS_VALIDATOR_NAME,
     REQUEST_RESPONSE,
     SELECTOR_PARAMETER,
-    Mode,
     assess,
     proxy_lambda,
     validates_parameters,

@@ -10,12 +10,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from asyncgw.core.model import FieldChange
+from asyncgw.core.modes import Mode, function_name
+from asyncgw.core.render import MODE_STYLE, marked
 from asyncgw.rest import conversion, function_report
 from asyncgw.rest.models import (
     ApiSnapshot,
     ConfigureFunction,
     CreateValidator,
-    FieldChange,
     Method,
     PatchIntegration,
     PatchIntegrationResponse,
@@ -25,27 +27,11 @@ from asyncgw.rest.models import (
     Stage,
     Step,
 )
-from asyncgw.rest.modes import (
-    SELECTOR_PARAMETER,
-    Assessment,
-    Mode,
-    assess,
-    function_name,
-    lambda_function,
-)
+from asyncgw.rest.modes import SELECTOR_PARAMETER, Assessment, assess, lambda_function
 
 if TYPE_CHECKING:
     from asyncgw.rest.executor import Outcome
     from asyncgw.rest.live import Served
-
-MODE_STYLE = {
-    Mode.ASYNC: "bold green",
-    Mode.SWITCHABLE: "bold cyan",
-    Mode.SYNC: "",
-    Mode.NOT_ELIGIBLE: "dim",
-}
-MARKER_STYLE = {"+": "green", "~": "yellow", "-": "red"}
-
 
 def _when(stage: Stage) -> list[str]:
     moment = stage.last_updated_date or stage.created_date
@@ -252,11 +238,6 @@ def _change_text(change: FieldChange) -> str:
     if change.marker == "-":
         return f"{change.field} = {change.before}"
     return f"{change.field}: {change.before} -> {change.after}"
-
-
-def marked(marker: str, detail: str, indent: int = 2) -> Text:
-    """A diff line: the '+', '~' or '-' marker in its colour, then the detail."""
-    return Text.assemble(" " * indent, (marker, MARKER_STYLE[marker]), " ", detail)
 
 
 def plan(plan: Plan) -> RenderableType:

@@ -8,15 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from asyncgw.core.modes import Mode, function_name
 from asyncgw.rest.models import ApiSnapshot, Method
-from asyncgw.rest.modes import (
-    INVOCATION_TYPE_MAPPING,
-    SELECTOR_PARAMETER,
-    Mode,
-    assess,
-    function_name,
-    lambda_function,
-)
+from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER, assess, lambda_function
 
 PATH_VALUE = "asyncgw-verify"
 """Stands in for every path parameter in the test request."""

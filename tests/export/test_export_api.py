@@ -8,12 +8,12 @@ import pytest
 from asyncgw_sandbox.seed import SeededApi
 
 from asyncgw.core.errors import UsageError
+from asyncgw.core.modes import Mode
 from asyncgw.export import FORMAT_NAMES, FORMATS, build, export, export_data
 from asyncgw.rest import intent
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.models import ApiSnapshot, Method
-from asyncgw.rest.modes import Mode
 from tests.builders import PARAMS, lambda_integration, method, snapshot
 
 MODES = (Mode.ASYNC, Mode.SWITCHABLE, Mode.SYNC)

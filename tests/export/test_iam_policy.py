@@ -21,6 +21,7 @@ import asyncgw.http
 import asyncgw.rest.functions
 import asyncgw.rest.gateway
 from asyncgw import iam_policy
+from asyncgw.core.modes import Mode
 from asyncgw.http import recipe, steps
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import Forwarder
@@ -42,7 +43,6 @@ from asyncgw.iam_policy import (
 )
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.modes import Mode
 
 VERB_ACTIONS = {"apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH",
                 "apigateway:DELETE"}

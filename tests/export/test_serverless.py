@@ -7,11 +7,12 @@ from typing import Any
 import pytest
 import yaml
 
+from asyncgw.core.modes import Mode
 from asyncgw.export import export
 from asyncgw.export.serverless import method_logical_id
 from asyncgw.export.spec import build
 from asyncgw.rest.models import ApiSnapshot, Method
-from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER, Mode
+from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER
 
 
 class CloudFormationLoader(yaml.SafeLoader):

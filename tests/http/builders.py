@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from asyncgw.core.modes import Mode
 from asyncgw.http.forwarder.package import HANDLER, RUNTIME, code_sha256
 from asyncgw.http.models import (
     Account,
@@ -30,7 +31,6 @@ from asyncgw.http.recipe import (
     statement_id,
     trust_policy,
 )
-from asyncgw.rest.modes import Mode
 
 API_ID = "a1b2c3d4e5"
 ACCOUNT = Account(account_id="123456789012")

@@ -8,13 +8,13 @@ import pytest
 from asyncgw_sandbox.seed import ensure_function
 
 from asyncgw.core.errors import StaleSnapshot, UsageError
+from asyncgw.core.modes import Mode
 from asyncgw.http import intent
 from asyncgw.http.executor import HttpOutcome, apply
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import HttpPlan
 from asyncgw.http.modes import assess
 from asyncgw.http.recipe import forwarder_name, role_name
-from asyncgw.rest.modes import Mode
 from tests.faults import error_response
 from tests.http.faults import WRITES, call_log
 from tests.http.seed import HttpClients, RouteSpec, SeededHttpApi, seed_http_api

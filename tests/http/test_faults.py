@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import pytest
 
 from asyncgw.core.errors import ApplyFailed, ExitCode, Interrupted, UndoFailed
+from asyncgw.core.modes import Mode
 from asyncgw.http import intent
 from asyncgw.http.executor import apply
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import HttpApiSnapshot, HttpPlan
-from asyncgw.rest.modes import Mode
 from tests.http.faults import inject, write_faults
 from tests.http.seed import HttpClients, RouteSpec, seed_http_api
 from tests.http.state import account_state, without_ids

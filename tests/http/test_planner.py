@@ -8,13 +8,13 @@ from collections.abc import Sequence
 import pytest
 
 from asyncgw.core.errors import UsageError
+from asyncgw.core.model import STACK_TAG
+from asyncgw.core.modes import Mode
 from asyncgw.http.models import HttpApiSnapshot, HttpPlan, Step
 from asyncgw.http.planner import choose_stage, plan, plan_redeploy, refuse_managed
 from asyncgw.http.recipe import forwarder_name, role_name
 from asyncgw.http.selection import RoutePattern, select
 from asyncgw.http.steps import ZIP_PLACEHOLDER, integration_placeholder
-from asyncgw.rest.models import STACK_TAG
-from asyncgw.rest.modes import Mode
 from tests.http.builders import (
     API_ID,
     arn,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from asyncgw.core.errors import AccessDenied, ExitCode, UsageError
+from asyncgw.core.modes import Mode
 from asyncgw.http import intent
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.modes import assess
 from asyncgw.http.recipe import role_name
-from asyncgw.rest.modes import Mode
 from tests.faults import error_response
 from tests.http.faults import call_log
 from tests.http.seed import HttpClients, RouteSpec, SeededHttpApi, seed_http_api

@@ -6,13 +6,13 @@ import json
 
 from rich.console import Console, RenderableType
 
+from asyncgw.core.modes import Mode
 from asyncgw.http import render
 from asyncgw.http.executor import HttpOutcome
 from asyncgw.http.models import HttpPlan
 from asyncgw.http.planner import plan
 from asyncgw.http.recipe import forwarder_name
 from asyncgw.http.selection import RoutePattern, select
-from asyncgw.rest.modes import Mode
 from tests.http.builders import (
     arn,
     forwarder,

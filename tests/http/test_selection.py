@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from asyncgw.core.errors import UsageError
+from asyncgw.core.modes import Mode
 from asyncgw.http.intent import mode_change
 from asyncgw.http.selection import RoutePattern, select
-from asyncgw.rest.modes import Mode
 from tests.http.builders import integration, route, snapshot
 
 SNAPSHOT = snapshot(

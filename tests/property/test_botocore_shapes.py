@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from asyncgw.core.errors import AsyncgwError, AwsCallFailed, UnexpectedResponse
+from asyncgw.core.modes import Mode
 from asyncgw.http import modes as route_modes
 from asyncgw.http import render as route_render
 from asyncgw.http.gateway import HttpGateway
@@ -26,7 +27,7 @@ from asyncgw.rest import live, render, verify
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.models import ApiSnapshot, Integration, Method, RestApi
-from asyncgw.rest.modes import Mode, assess
+from asyncgw.rest.modes import assess
 from asyncgw.rest.planner import plan
 from asyncgw.rest.selection import select
 from tests.property.botocore_strategies import (

@@ -9,10 +9,11 @@ from asyncgw_sandbox.seed import MethodSpec, ValidatorSpec, clients, seed_rest_a
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from asyncgw.core.modes import Mode
 from asyncgw.rest import intent
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.modes import Mode, assess
+from asyncgw.rest.modes import assess
 from tests.state import full_state
 
 NAMES = st.sampled_from(["q", "page", "X-Trace", "Accept", "id", "sort"])

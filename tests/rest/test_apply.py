@@ -8,11 +8,12 @@ import pytest
 from asyncgw_sandbox.seed import Clients, SeededApi
 
 from asyncgw.core.errors import ApplyFailed, Interrupted, StaleSnapshot, UndoFailed
+from asyncgw.core.modes import Mode
 from asyncgw.rest import intent
 from asyncgw.rest.executor import Outcome, apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.models import Plan
-from asyncgw.rest.modes import Mode, assess
+from asyncgw.rest.modes import assess
 from tests.faults import FaultInjector, inject
 from tests.state import call_counter, full_state, without_owned_fields
 

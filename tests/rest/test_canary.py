@@ -8,10 +8,10 @@ import pytest
 from asyncgw_sandbox.seed import Clients, SeededApi, clients
 
 from asyncgw.core.errors import ApplyFailed, StaleSnapshot, UsageError
+from asyncgw.core.modes import Mode
 from asyncgw.rest import intent, planner
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.modes import Mode
 from asyncgw.rest.planner import REMOVE_CANARY
 from tests.state import call_counter, full_state
 

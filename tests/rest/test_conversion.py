@@ -9,10 +9,11 @@ import pytest
 from asyncgw_sandbox.seed import Clients, SeededApi
 
 from asyncgw.core.errors import ApplyFailed
+from asyncgw.core.modes import Mode
 from asyncgw.rest import conversion, intent
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.modes import Mode, assess
+from asyncgw.rest.modes import assess
 from tests.cli.runner import asyncgw
 from tests.faults import FaultInjector, inject
 from tests.state import full_state

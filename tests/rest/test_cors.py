@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from asyncgw.core.modes import Mode
+from asyncgw.core.selection import MethodPattern
 from asyncgw.rest.cors import ALLOW_HEADERS, adjusted
 from asyncgw.rest.models import Integration, IntegrationResponse, PatchIntegrationResponse, PatchOp
-from asyncgw.rest.modes import Mode
 from asyncgw.rest.planner import plan, restore
-from asyncgw.rest.selection import MethodPattern, select
+from asyncgw.rest.selection import select
 from tests.builders import method, snapshot, switchable
 
 PATH = f"/responseParameters/{ALLOW_HEADERS}"

@@ -6,11 +6,11 @@ import pytest
 from asyncgw_sandbox.seed import Clients, MethodSpec, SeededApi, seed_rest_api
 
 from asyncgw.core.errors import ApplyFailed
+from asyncgw.core.modes import Mode
 from asyncgw.rest import intent
 from asyncgw.rest.cors import ALLOW_HEADERS
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.modes import Mode
 from tests.faults import FaultInjector, inject
 from tests.state import full_state
 

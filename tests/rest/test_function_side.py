@@ -15,12 +15,12 @@ from asyncgw_sandbox.seed import (
 )
 
 from asyncgw.core.errors import ApplyFailed
+from asyncgw.core.modes import Mode
 from asyncgw.rest import intent
 from asyncgw.rest.async_config import wanted
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.models import AsyncConfig
-from asyncgw.rest.modes import Mode
 from tests.cli.runner import asyncgw
 from tests.faults import FaultInjector, inject
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from asyncgw.core.errors import UnexpectedResponse
+from asyncgw.core.modes import Mode
 from asyncgw.rest import live, render
 from asyncgw.rest.models import Stage
-from asyncgw.rest.modes import Mode
 from tests.builders import LAMBDA_URI, asynchronous, method, snapshot, switchable
 
 

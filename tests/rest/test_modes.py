@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from asyncgw.core.modes import Mode, function_name
 from asyncgw.rest.models import Integration
 from asyncgw.rest.modes import (
     EVENT,
     REQUEST_RESPONSE,
     SELECTOR_PARAMETER,
-    Mode,
     assess,
-    function_name,
     ineligibility,
     lambda_function,
 )

@@ -7,6 +7,8 @@ import itertools
 import pytest
 
 from asyncgw.core.errors import UsageError
+from asyncgw.core.modes import Mode
+from asyncgw.core.selection import MethodPattern
 from asyncgw.rest.models import (
     CreateValidator,
     IntegrationResponse,
@@ -24,11 +26,10 @@ from asyncgw.rest.modes import (
     PARAMETERS_VALIDATOR_NAME,
     REQUEST_RESPONSE,
     SELECTOR_PARAMETER,
-    Mode,
     assess,
 )
 from asyncgw.rest.planner import choose_stage, plan, plan_redeploy
-from asyncgw.rest.selection import MethodPattern, select
+from asyncgw.rest.selection import select
 from tests.builders import (
     BODY,
     BOTH,

@@ -8,8 +8,9 @@ import pytest
 from asyncgw_sandbox.seed import Clients, MethodSpec, SeededApi, seed_rest_api, seed_wide_api
 
 from asyncgw.core.errors import AmbiguousApiName, ApiNotFound, NotARestApi
+from asyncgw.core.modes import Mode
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.modes import Mode, assess
+from asyncgw.rest.modes import assess
 from tests.state import call_counter
 
 EXPECTED_ORDERS_MODES = {

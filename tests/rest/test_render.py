@@ -8,9 +8,9 @@ import json
 import pytest
 from rich.console import Console
 
+from asyncgw.core.modes import Mode
 from asyncgw.rest import render
 from asyncgw.rest.models import Integration, IntegrationResponse
-from asyncgw.rest.modes import Mode
 from asyncgw.rest.planner import plan
 from asyncgw.rest.selection import select
 from tests.builders import asynchronous, lambda_integration, method, snapshot, switchable

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from asyncgw.core.errors import UsageError
+from asyncgw.core.selection import MethodPattern
 from asyncgw.rest.models import Integration
-from asyncgw.rest.selection import MethodPattern, select
+from asyncgw.rest.selection import select
 from tests.builders import lambda_integration, method, snapshot
 
 API = snapshot([

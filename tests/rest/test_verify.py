@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from asyncgw.core.modes import Mode
 from asyncgw.rest import verify
-from asyncgw.rest.modes import Mode
 from tests.builders import asynchronous, method, snapshot, switchable
 
 

@@ -19,7 +19,8 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 def handler_source() -> str:
     """The source of asyncgw/http/forwarder/handler.py, exactly as shipped."""
-    return resources.files("asyncgw.http.forwarder").joinpath("handler.py").read_text(encoding="utf-8")
+    source = resources.files("asyncgw.http.forwarder").joinpath("handler.py")
+    return source.read_text(encoding="utf-8")
 
 
 @cache

@@ -1,4 +1,4 @@
-"""Attaching the sandbox's API Gateway and Lambda operations and fixes to moto's classes, once."""
+"""Attaching the sandbox's API Gateway (REST and HTTP APIs) and Lambda operations to moto, once."""
 
 from __future__ import annotations
 
@@ -14,6 +14,14 @@ ADDED_OPERATIONS = (
     "update_method_response",
     "test_invoke_method",
 )
+# The same for HTTP APIs (apigatewayv2): moto routes no deployment URL and has no UpdateStage.
+ADDED_HTTP_OPERATIONS = (
+    "create_deployment",
+    "get_deployment",
+    "get_deployments",
+    "delete_deployment",
+    "update_stage",
+)
 
 _lock = threading.Lock()
 _installed = False
@@ -25,12 +33,13 @@ def install() -> None:
     with _lock:
         if _installed:
             return
-        for owner, name, attribute in _attachments() + _lambda_attachments():
+        for owner, name, attribute in (_attachments() + _http_attachments()
+                                       + _lambda_attachments()):
             setattr(owner, name, attribute)
         _installed = True
 
 
-def _attachments() -> list[tuple[type, str, Any]]:
+def _attachments() -> list[tuple[object, str, Any]]:
     # moto is imported here, not at module level: `import asyncgw_sandbox` must stay cheap.
     from moto.apigateway.models import (
         APIGatewayBackend,
@@ -150,7 +159,31 @@ def _attachments() -> list[tuple[type, str, Any]]:
     ]
 
 
-def _lambda_attachments() -> list[tuple[type, str, Any]]:
+def _http_attachments() -> list[tuple[object, str, Any]]:
+    import moto.apigateway.urls as apigateway_urls
+    import moto.apigatewayv2.urls as apigatewayv2_urls
+    from moto.apigatewayv2.models import ApiGatewayV2Backend, Stage
+    from moto.apigatewayv2.responses import ApiGatewayV2Response
+
+    from asyncgw_sandbox import http_deployments as deployments
+    from asyncgw_sandbox import http_responses as handlers
+
+    # apigatewayv2 shares apigateway's host: moto finds its URLs in apigateway's table (which
+    # copies apigatewayv2's at import), so both tables get the deployment paths.
+    added_paths = {path: ApiGatewayV2Response.dispatch for path in handlers.DEPLOYMENT_URL_PATHS}
+    return [
+        *[(owner, name, getattr(module, name))
+          for owner, module in ((ApiGatewayV2Backend, deployments),
+                                (ApiGatewayV2Response, handlers))
+          for name in ADDED_HTTP_OPERATIONS],
+        (Stage, "__init__", deployments.deployment_keeping_stage_init(Stage.__init__)),
+        (Stage, "to_json", deployments.stage_json(Stage.to_json)),
+        *[(urls, "url_paths", {**urls.url_paths, **added_paths})
+          for urls in (apigateway_urls, apigatewayv2_urls)],
+    ]
+
+
+def _lambda_attachments() -> list[tuple[object, str, Any]]:
     from moto.awslambda.models import LambdaBackend, LambdaFunction
     from moto.awslambda.responses import LambdaResponse
 

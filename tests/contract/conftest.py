@@ -52,3 +52,18 @@ def aws_error() -> AwsErrorCheck:
             assert response.get("message") == message
 
     return check
+
+
+@pytest.fixture
+def v2_error() -> AwsErrorCheck:
+    """aws_error for apigatewayv2, whose error shapes name the body's `message` `Message`."""
+
+    def check(call: Callable[[], object], status: int, code: str, message: str) -> None:
+        with pytest.raises(ClientError) as caught:
+            call()
+        response = caught.value.response
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == status
+        assert (response["Error"]["Code"], response["Error"]["Message"]) == (code, message)
+        assert response.get("Message") == message  # [MODEL] BadRequestException.Message
+
+    return check

@@ -11,7 +11,8 @@ from tests.docs.markdown import DOCS, ROOT
 PAGE = (DOCS / "sandbox.md").read_text(encoding="utf-8")
 SANDBOX = ROOT / "sandbox" / "asyncgw_sandbox"
 # Modules that emulate no AWS behaviour: the package, its wiring, its server and test data.
-PLUMBING = {"__init__.py", "__main__.py", "account.py", "install.py", "server.py", "seed.py"}
+PLUMBING = {"__init__.py", "__main__.py", "account.py", "install.py", "server.py", "seed.py",
+            "seed_http.py"}
 LABEL = re.compile(r"\[(REC|DOC|MODEL|COMM|UNVERIFIED)\b")
 FILE = re.compile(r"`([\w.*]+\.py)`")
 

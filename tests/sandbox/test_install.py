@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from asyncgw_sandbox import emulated_account, install
-from asyncgw_sandbox.install import ADDED_OPERATIONS
+from asyncgw_sandbox.install import ADDED_HTTP_OPERATIONS, ADDED_OPERATIONS
 
 
 def run_python(code: str) -> str:
@@ -34,13 +34,56 @@ def test_unpatched_moto_still_lacks_the_operations_the_sandbox_adds():
     assert found == []
 
 
+def test_unpatched_moto_still_lacks_http_api_deployments_and_update_stage():
+    # If this fails, moto answers HTTP API deployments itself: compare it with
+    # asyncgw_sandbox.http_deployments before deciding which one the tests should run against.
+    found = json.loads(
+        run_python(
+            "import json\n"
+            "import moto.apigateway.urls as urls\n"
+            "from moto.apigatewayv2.models import ApiGatewayV2Backend\n"
+            "from moto.apigatewayv2.responses import ApiGatewayV2Response\n"
+            f"names = {list(ADDED_HTTP_OPERATIONS)!r}\n"
+            "print(json.dumps([[c.__name__, n] for c in (ApiGatewayV2Backend, ApiGatewayV2Response)"
+            " for n in names if hasattr(c, n)]"
+            " + [p for p in urls.url_paths if 'deployments' in p and '/v2/' in p]))\n"
+        )
+    )
+    assert found == []
+
+
+def test_importing_asyncgw_and_the_sandbox_installs_nothing():
+    # Only install() patches moto: not `import asyncgw` (its CLI included), not the sandbox's
+    # modules, even with moto already imported.
+    found = json.loads(
+        run_python(
+            "import json\n"
+            "import asyncgw, asyncgw.cli, asyncgw_sandbox, asyncgw_sandbox.seed_http\n"
+            "from moto.apigateway.models import APIGatewayBackend\n"
+            "from moto.apigatewayv2.responses import ApiGatewayV2Response\n"
+            "from moto.awslambda.responses import LambdaResponse\n"
+            "print(json.dumps([getattr(c, n).__module__ for c, n in ("
+            "(APIGatewayBackend, 'put_method'), (ApiGatewayV2Response, 'dispatch'),"
+            " (LambdaResponse, 'put_function_event_invoke_config'))]"
+            " + [hasattr(ApiGatewayV2Response, 'update_stage')]))\n"
+        )
+    )
+    assert found == ["moto.apigateway.models", "moto.core.responses", "moto.awslambda.responses",
+                     False]
+
+
 def test_installed_operations_are_the_sandbox_ones():
     from moto.apigateway.models import APIGatewayBackend
     from moto.apigateway.responses import APIGatewayResponse
+    from moto.apigatewayv2.models import ApiGatewayV2Backend
+    from moto.apigatewayv2.responses import ApiGatewayV2Response
 
     install()
     for owner in (APIGatewayBackend, APIGatewayResponse):
         for name in ADDED_OPERATIONS:
+            assert getattr(owner, name).__module__.startswith("asyncgw_sandbox."), (owner, name)
+    for owner in (ApiGatewayV2Backend, ApiGatewayV2Response):
+        for name in ADDED_HTTP_OPERATIONS:
             assert getattr(owner, name).__module__.startswith("asyncgw_sandbox."), (owner, name)
 
 

@@ -11,26 +11,19 @@ from typing import Any
 import pytest
 from asyncgw_sandbox import emulated_account
 from asyncgw_sandbox.seed import clients
+from asyncgw_sandbox.seed_http import http_api_clients, seed_sample_http_api
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from asyncgw.http.forwarder.handler import make_handler
 from asyncgw.iam_policy import policy
 from tests.docs.clirun import asyncgw, shows
 from tests.docs.markdown import DOCS, Block, blocks, expected_exit, section, table_rows
-from tests.http.seed import RouteSpec, http_clients, seed_http_api
 
 PAGE = DOCS / "http-apis.md"
 TEXT = PAGE.read_text(encoding="utf-8")
 BLOCKS = blocks(TEXT)
 API_ID, REGION = "k3v9wq2x7d", "us-east-1"
 ELISION = re.compile(r"\.\.\.")
-# The example API: what the page's first status shows.
-ROUTES = (
-    RouteSpec("POST /jobs", function="events-jobs"),
-    RouteSpec("POST /reports", function="events-jobs"),
-    RouteSpec("GET /jobs/{id}", function="events-api"),
-    RouteSpec("ANY /legacy/{proxy+}", kind="http"),
-)
 # Ids differ on every run: each becomes a placeholder, in the page and in the output alike.
 IDS = (
     (re.compile(r"\((\w+)\)(?=(?:, HTTP API)? in )"), "(API)"),
@@ -57,7 +50,8 @@ def _examples() -> list[tuple[Block, Block]]:
 @pytest.fixture
 def events() -> Iterator[None]:
     with emulated_account(REGION):
-        seed_http_api(http_clients(clients(REGION)), "events", ROUTES)
+        # The page's example API is the sandbox's sample HTTP API.
+        seed_sample_http_api(http_api_clients(clients(REGION)))
         yield
 
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 from asyncgw_sandbox import emulated_account
 from asyncgw_sandbox.seed import clients
+from asyncgw_sandbox.seed_http import RouteSpec, SeededHttpApi, seed_http_api
 
 from asyncgw.http.gateway import HttpGateway
-from tests.http.seed import HttpClients, RouteSpec, SeededHttpApi, http_clients, seed_http_api
-from tests.http.shims import Deployments
+from tests.http.seed import HttpClients, http_clients
 
 JOBS_ROUTES = (
     RouteSpec("POST /jobs", function="jobs", payload="2.0"),
@@ -32,9 +32,8 @@ def reusable_clients() -> HttpClients:
 
 @pytest.fixture
 def http(reusable_clients: HttpClients) -> Iterator[HttpClients]:
-    """A fresh emulated account; its apigatewayv2 client can deploy stages (see shims)."""
+    """A fresh emulated account (its stages deploy through the sandbox's apigatewayv2)."""
     with emulated_account():
-        Deployments().attach(reusable_clients)
         try:
             yield reusable_clients
         finally:

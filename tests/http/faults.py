@@ -26,7 +26,7 @@ def write_faults(fail_at: set[int], fault: str = "server-error") -> FaultInjecto
 def inject(clients: Any, faults: FaultInjector) -> FaultInjector:
     """Attach the injector ahead of every other handler of the three clients' writes."""
     # botocore calls handlers of the most specific event name first: register per operation,
-    # so that the injector also precedes the test shims (which answer single operations).
+    # so that the injector also precedes any handler registered for a single operation.
     for attribute, service in SERVICES.items():
         for operation in WRITES_BY_SERVICE[service]:
             clients.listen(getattr(clients, attribute), f"before-call.{service}.{operation}",

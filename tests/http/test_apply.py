@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 from asyncgw_sandbox.seed import ensure_function
+from asyncgw_sandbox.seed_http import RouteSpec, SeededHttpApi, seed_http_api
 
 from asyncgw.core.errors import StaleSnapshot, UsageError
 from asyncgw.core.modes import Mode
@@ -17,7 +18,7 @@ from asyncgw.http.modes import assess
 from asyncgw.http.recipe import forwarder_name, role_name
 from tests.faults import error_response
 from tests.http.faults import WRITES, call_log
-from tests.http.seed import HttpClients, RouteSpec, SeededHttpApi, seed_http_api
+from tests.http.seed import HttpClients
 from tests.http.state import account_state
 
 LAMBDA_ROUTES = ("POST /jobs", "GET /jobs/{id}", "DELETE /jobs/{id}")

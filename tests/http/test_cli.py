@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+from asyncgw_sandbox.seed_http import RouteSpec, seed_http_api
+
 from tests.cli.runner import asyncgw
-from tests.http.seed import HttpClients, RouteSpec, seed_http_api
+from tests.http.seed import HttpClients
 from tests.http.state import account_state
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from asyncgw_sandbox.seed_http import RouteSpec, seed_http_api
 
 from asyncgw.core.errors import ApplyFailed, ExitCode, Interrupted, UndoFailed
 from asyncgw.core.modes import Mode
@@ -14,7 +15,7 @@ from asyncgw.http.executor import apply
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import HttpApiSnapshot, HttpPlan
 from tests.http.faults import inject, write_faults
-from tests.http.seed import HttpClients, RouteSpec, seed_http_api
+from tests.http.seed import HttpClients
 from tests.http.state import account_state, without_ids
 
 ROUTES = (RouteSpec("POST /jobs", function="jobs", payload="2.0"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from asyncgw_sandbox.seed_http import RouteSpec, SeededHttpApi, seed_http_api
 
 from asyncgw.core.errors import AccessDenied, ExitCode, UsageError
 from asyncgw.core.modes import Mode
@@ -12,7 +13,7 @@ from asyncgw.http.modes import assess
 from asyncgw.http.recipe import role_name
 from tests.faults import error_response
 from tests.http.faults import call_log
-from tests.http.seed import HttpClients, RouteSpec, SeededHttpApi, seed_http_api
+from tests.http.seed import HttpClients
 
 EXPECTED = {
     "$default": (Mode.NOT_ELIGIBLE, "no integration"),

@@ -14,13 +14,12 @@ import io
 import json
 from dataclasses import replace
 
-import boto3
 from asyncgw_sandbox.seed import ORDERS_METHODS, ORDERS_VALIDATORS, clients, seed_rest_api
+from asyncgw_sandbox.seed_http import RouteSpec, http_api_clients, seed_http_api
 from asyncgw_sandbox.server import start
 from rich.console import Console
 
 from asyncgw.cli import Runtime, run
-from tests.http.seed import HttpClients, RouteSpec, seed_http_api
 from tests.localstack import fixture as localstack_fixtures
 from tests.localstack.runtime import LocalStack
 from tests.trace.cases import CASES, CASES_DIR, HTTP_CASES, Case
@@ -45,11 +44,7 @@ def test_record_every_case(localstack: LocalStack) -> None:
 def test_record_every_http_api_case() -> None:
     with start(port=0) as server, environment(CREDENTIALS):
         server.reset()  # the emulated account is one per process, shared with other servers
-        base = clients(REGION, server.endpoint_url)
-        session = boto3.Session(region_name=REGION)
-        http = HttpClients(session.client("apigatewayv2", endpoint_url=server.endpoint_url),
-                           base.lambda_, base.iam,
-                           session.client("sts", endpoint_url=server.endpoint_url), base)
+        http = http_api_clients(clients(REGION, server.endpoint_url))
         seed_http_api(http, "jobs", [RouteSpec("POST /jobs"), RouteSpec("GET /jobs/{id}")])
         _record(HTTP_CASES, server.endpoint_url)
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import boto3
 import pytest
 from asyncgw_sandbox.seed import clients, seed_orders_api
+from asyncgw_sandbox.seed_http import RouteSpec, http_api_clients, seed_http_api
 from asyncgw_sandbox.server import Server, start
 
 from asyncgw.aws import trace
-from tests.http.seed import HttpClients, RouteSpec, seed_http_api
 
 BIN = Path(sys.executable).parent
 ACCOUNT = "123456789012"  # the sandbox's account id
@@ -46,12 +46,7 @@ def seeded(server: Server) -> str:
     # A function's own secret, in a variable whose name does not say so.
     base.lambda_.update_function_configuration(FunctionName="orders-jobs", Environment={
         "Variables": {"DATABASE_URL": f"postgres://app:{DATABASE_PASSWORD}@db/orders"}})
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                            region_name="us-east-1")
-    http = HttpClients(session.client("apigatewayv2", endpoint_url=server.endpoint_url),
-                       base.lambda_, base.iam,
-                       session.client("sts", endpoint_url=server.endpoint_url), base)
-    return seed_http_api(http, "jobs", [RouteSpec("POST /jobs")]).api_id
+    return seed_http_api(http_api_clients(base), "jobs", [RouteSpec("POST /jobs")]).api_id
 
 
 def _asyncgw(server: Server, *args: str) -> subprocess.CompletedProcess[str]:

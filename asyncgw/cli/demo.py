@@ -12,7 +12,7 @@ from rich.text import Text
 from asyncgw.core.errors import ExitCode, UsageError
 
 STORY: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Every method of the sample API, its mode, and the stages:",
+    ("Every method of the sample REST API, its mode, and the stages:",
      ("status", "orders")),
     ("Preview: let callers of two methods choose sync or async (nothing changes yet):",
      ("enable-switchable", "orders", "-m", "POST /orders/{id}/ship", "-m", "PUT /orders/{id}",
@@ -36,6 +36,18 @@ STORY: tuple[tuple[str, tuple[str, ...]], ...] = (
      ("disable", "orders", "-m", "POST /orders/{id}/ship", "--stage", "prod", "--yes")),
     ("Bring the dev stage up to date too:",
      ("redeploy", "orders", "--stage", "dev", "--yes")),
+)
+
+# HTTP APIs cannot set the invocation type: asyncgw puts a forwarder function in front.
+HTTP_STORY: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Every route of the sample HTTP API, its mode, and its stage:",
+     ("status", "events")),
+    ("Preview: make one route async through a forwarder function (nothing changes yet):",
+     ("enable-async", "events", "-m", "POST /jobs", "--dry-run")),
+    ("Apply it; the stage deploys automatically, so the change is live at once:",
+     ("enable-async", "events", "-m", "POST /jobs", "--yes")),
+    ("The route is async now, and the forwarder is listed:",
+     ("status", "events")),
 )
 
 CLOSING = """\
@@ -72,18 +84,23 @@ def sandbox_environment() -> Iterator[None]:
 
 
 def play(say: Callable[[Text], None], run_command: Callable[[list[str]], int]) -> int:
-    """Seed the sample API in a fresh emulated account and run the story against it."""
+    """Seed the sample APIs in a fresh emulated account and run the stories against them."""
     try:
         from asyncgw_sandbox import emulated_account
         from asyncgw_sandbox.seed import clients, seed_orders_api
+        from asyncgw_sandbox.seed_http import http_api_clients, seed_sample_http_api
     except ImportError:
         raise UsageError(
             "asyncgw demo needs the sandbox: pip install 'asyncgw[sandbox]'") from None
     with sandbox_environment(), emulated_account():
-        seeded = seed_orders_api(clients())
-        say(Text(f"Seeded an emulated account with the REST API 'orders' ({seeded.api_id}) "
-                 "in us-east-1, stages dev and prod.\n", style="bold"))
-        for caption, args in STORY:
+        base = clients()
+        seeded = seed_orders_api(base)
+        http_api = seed_sample_http_api(http_api_clients(base))
+        say(Text(f"Seeded an emulated account in us-east-1 with the REST API 'orders' "
+                 f"({seeded.api_id}, stages dev and prod) and the HTTP API 'events' "
+                 f"({http_api.api_id}, stage $default, which deploys automatically).\n",
+                 style="bold"))
+        for caption, args in (*STORY, *HTTP_STORY):
             say(Text(f"# {caption}", style="dim"))
             say(Text(f"$ asyncgw {shlex.join(args)}", style="bold cyan"))
             code = run_command(list(args))

@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Serve an emulated AWS account (moto plus asyncgw's API Gateway additions).",
     )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")
-    parser.add_argument("--seed", action="store_true", help='create the sample "orders" API')
+    parser.add_argument("--seed", action="store_true",
+                        help='create the sample REST API "orders" and HTTP API "events"')
     parser.add_argument("--region", default="us-east-1", help="region to seed and to suggest")
     parser.add_argument("--log-requests", action="store_true", help="print one line per request")
     parser.add_argument("--throttle", action="store_true",
@@ -60,11 +61,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def _seed(endpoint_url: str, region: str) -> None:
     from asyncgw_sandbox.seed import clients, seed_orders_api
+    from asyncgw_sandbox.seed_http import http_api_clients, seed_sample_http_api
 
-    seeded = seed_orders_api(clients(region, endpoint_url))
+    base = clients(region, endpoint_url)
+    seeded = seed_orders_api(base)
     print(
         f'Seeded REST API "{seeded.name}": {seeded.api_id} '
         f"(region {seeded.region}, stages {', '.join(seeded.stages)})"
+    )
+    http_api = seed_sample_http_api(http_api_clients(base))
+    print(
+        f'Seeded HTTP API "{http_api.name}": {http_api.api_id} '
+        f"(region {base.region}, stage {', '.join(http_api.stages)}, deploys automatically)"
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,3 +38,21 @@ def test_demo_runs_every_command_without_aws_credentials() -> None:
     assert "Traceback" not in done.stderr
     assert "[1/4] creating validator" in out
     assert out.index("[1/4] creating validator") < out.index("Done: 2 methods now switchable")
+    _shows_the_http_api_going_async(out[out.index("$ asyncgw status events"):])
+
+
+def _shows_the_http_api_going_async(out: str) -> None:
+    forwarder = "asyncgw-async-events-jobs-58e85fda"
+    status, dry_run, applied, after = out.split("$ asyncgw ")[1:5]
+    assert status.startswith("status events\n")
+    assert "stage $default: no deployment (deploys automatically)" in status
+    assert "4 routes: 3 sync, 1 not-eligible" in status
+    assert dry_run.startswith("enable-async events -m 'POST /jobs' --dry-run\n")
+    assert f"+ Lambda function {forwarder} (forwarder)" in dry_run
+    assert "Dry run: nothing was changed." in dry_run
+    assert applied.startswith("enable-async events -m 'POST /jobs' --yes\n")
+    assert f"[3/6] creating Lambda function {forwarder} (forwarder)" in applied
+    assert "Done: 1 route(s) now async." in applied
+    assert after.startswith("status events\n")
+    assert re.search(rf"POST /jobs +AWS_PROXY +events-jobs +async +{forwarder}", after)
+    assert "4 routes: 1 async, 2 sync, 1 not-eligible" in after

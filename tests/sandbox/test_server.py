@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from asyncgw_sandbox.seed import MethodSpec, clients, seed_rest_api
+from asyncgw_sandbox.seed_http import SAMPLE_ROUTES, RouteSpec, http_api_clients, seed_http_api
 from asyncgw_sandbox.server import start
 from botocore.exceptions import ClientError
 
@@ -213,6 +214,41 @@ def test_aws_cli_reports_a_refused_patch(server, jobs):
     assert "Must be one of: [replace]" in refused.stderr
 
 
+def test_http_api_deployments_over_http(server):
+    # The server routes apigatewayv2's deployment URLs too, and answers UpdateStage.
+    server.reset()
+    c = http_api_clients(clients(endpoint_url=server.endpoint_url))
+    api_id = seed_http_api(c, "jobs", [RouteSpec("POST /jobs")],
+                           stages=(("prod", False),)).api_id
+    first = c.apigatewayv2.create_deployment(ApiId=api_id, StageName="prod")
+    assert first["ResponseMetadata"]["HTTPStatusCode"] == 201
+    second = c.apigatewayv2.create_deployment(ApiId=api_id, StageName="prod")["DeploymentId"]
+    served = c.apigatewayv2.get_stages(ApiId=api_id)["Items"][0]["DeploymentId"]
+    assert served == second
+    c.apigatewayv2.update_stage(ApiId=api_id, StageName="prod",
+                                DeploymentId=first["DeploymentId"])
+    stage = c.apigatewayv2.get_stage(ApiId=api_id, StageName="prod")
+    assert stage["DeploymentId"] == first["DeploymentId"]
+    with pytest.raises(ClientError) as caught:
+        c.apigatewayv2.delete_deployment(ApiId=api_id, DeploymentId=first["DeploymentId"])
+    assert caught.value.response["Error"]["Code"] == "BadRequestException"
+
+
+def test_aws_cli_creates_an_http_api_deployment(server):
+    server.reset()
+    c = http_api_clients(clients(endpoint_url=server.endpoint_url))
+    api_id = seed_http_api(c, "jobs", [RouteSpec("POST /jobs")],
+                           stages=(("prod", False),)).api_id
+    made = aws_cli(server, "apigatewayv2", "create-deployment", "--api-id", api_id,
+                   "--stage-name", "prod")
+    assert made.returncode == 0, made.stderr
+    deployment = json.loads(made.stdout)
+    assert deployment["DeploymentStatus"] == "DEPLOYED"
+    stage = aws_cli(server, "apigatewayv2", "get-stage", "--api-id", api_id, "--stage-name",
+                    "prod")
+    assert json.loads(stage.stdout)["DeploymentId"] == deployment["DeploymentId"]
+
+
 def test_python_m_sandbox_serves_seeds_and_stops_cleanly_on_ctrl_c():
     process = subprocess.Popen(
         [sys.executable, "-m", "asyncgw_sandbox", "--port", "0", "--seed"],
@@ -224,8 +260,13 @@ def test_python_m_sandbox_serves_seeds_and_stops_cleanly_on_ctrl_c():
         output = read_until(process, "Press Ctrl-C", timeout=60)
         endpoint = re.search(r"listening on (http://127\.0\.0\.1:\d+)", output).group(1)
         api_id = re.search(r'Seeded REST API "orders": (\w+)', output).group(1)
+        http_api_id = re.search(r'Seeded HTTP API "events": (\w+) \(region us-east-1, '
+                                r"stage \$default, deploys automatically\)", output).group(1)
         c = clients(endpoint_url=endpoint)
         assert c.apigateway.get_rest_api(restApiId=api_id)["name"] == "orders"
+        v2 = http_api_clients(c).apigatewayv2
+        assert v2.get_api(ApiId=http_api_id)["Name"] == "events"
+        assert len(v2.get_routes(ApiId=http_api_id)["Items"]) == len(SAMPLE_ROUTES)
         process.send_signal(signal.SIGINT)
         _, errors = process.communicate(timeout=30)
     finally:

@@ -19,7 +19,8 @@ from typing import Any
 import botocore.session
 import pytest
 from asyncgw_sandbox import emulated_account
-from asyncgw_sandbox.seed import clients, seed_orders_api
+from asyncgw_sandbox.seed import Clients, clients, seed_orders_api
+from asyncgw_sandbox.seed_http import http_api_clients, seed_sample_http_api
 from asyncgw_sandbox.server import Server, start
 
 from asyncgw.core.errors import ExitCode
@@ -219,8 +220,14 @@ def server() -> Iterator[Server]:
     with start(port=0) as running:
         # moto's accounts live in the process: drop what earlier test modules left there.
         running.reset()
-        seed_orders_api(clients("us-east-1", running.endpoint_url))
+        seed_sandbox(clients("us-east-1", running.endpoint_url))
         yield running
+
+
+def seed_sandbox(c: Clients) -> None:
+    """What `asyncgw sandbox serve` seeds: the REST API orders and the HTTP API events."""
+    seed_orders_api(c)
+    seed_sample_http_api(http_api_clients(c))
 
 
 def _environment(tmp: Path) -> dict[str, str]:
@@ -271,7 +278,7 @@ def test_readme_outputs_are_what_the_commands_print() -> None:
     readme_blocks = blocks(TEXT)
     compared = 0
     with emulated_account():
-        seed_orders_api(clients())
+        seed_sandbox(clients())
         for index, block in enumerate(readme_blocks):
             if block.marker != "sandbox":
                 continue
@@ -324,4 +331,5 @@ def test_sandbox_serve_command_serves_and_stops(tmp_path: Path) -> None:
         code = serving.wait(timeout=30)
     output = "".join(seen)
     assert 'Seeded REST API "orders"' in output
+    assert 'Seeded HTTP API "events"' in output
     assert code == 0, output

@@ -85,7 +85,7 @@ def iam_action(client: Any, operation: str, params: Mapping[str, Any]) -> str:
     """What IAM evaluated: 'apigateway:PATCH on arn:...', 'lambda:GetFunction on NAME'."""
     service = str(client.meta.service_model.service_name)
     if service not in {"apigateway", "apigatewayv2"}:
-        function = params.get("FunctionName")
+        function = params.get("FunctionName") if service == "lambda" else None
         return f"{service}:{operation}" + (f" on {function}" if function else "")
     model = client.meta.service_model.operation_model(operation)
     path = str(model.http["requestUri"]).split("?")[0]

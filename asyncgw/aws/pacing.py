@@ -35,7 +35,7 @@ OPERATION_QUOTAS: Mapping[str, Quota] = {
     "GetResources": Quota(5, 2, burst=5),
     "CreateDeployment": Quota(1, 5, burst=1),
 }
-APIGATEWAY_THROTTLED = frozenset({"TooManyRequestsException", "LimitExceededException"})
+_APIGATEWAY_THROTTLED = frozenset({"TooManyRequestsException", "LimitExceededException"})
 
 
 class ServicePacing(NamedTuple):
@@ -50,13 +50,13 @@ class ServicePacing(NamedTuple):
 
 
 SERVICES: Mapping[str, ServicePacing] = {
-    "apigateway": ServicePacing(True, OPERATION_QUOTAS, APIGATEWAY_THROTTLED),
+    "apigateway": ServicePacing(True, OPERATION_QUOTAS, _APIGATEWAY_THROTTLED),
     # HTTP APIs are managed through the same API Gateway control plane; that their calls count
     # against the same 10 per second and that CreateDeployment has the same 5 s window is
-    # [UNVERIFIED] (the quota table names REST operations only). Sharing the bucket with REST
-    # can only make asyncgw slower than needed, never throttled.
+    # [UNVERIFIED] (the quota table names REST operations only). Should they have a quota of
+    # their own, sharing REST's only makes asyncgw slower than it needs to be.
     "apigatewayv2": ServicePacing(
-        True, {"CreateDeployment": OPERATION_QUOTAS["CreateDeployment"]}, APIGATEWAY_THROTTLED),
+        True, {"CreateDeployment": OPERATION_QUOTAS["CreateDeployment"]}, _APIGATEWAY_THROTTLED),
     # Lambda, IAM and STS have quotas of their own, far from what asyncgw spends (a few calls per
     # function or role, one GetCallerIdentity); their figures are [UNVERIFIED], so their calls
     # are not paced, only retried with backoff when throttled.

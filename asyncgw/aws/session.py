@@ -13,7 +13,7 @@ from asyncgw.aws import trace
 from asyncgw.aws.pacing import Pacer
 from asyncgw.core.errors import AwsSetupError, UsageError
 
-Service = Literal["apigateway", "apigatewayv2", "lambda", "iam", "sts"]
+ServiceName = Literal["apigateway", "apigatewayv2", "lambda", "iam", "sts"]
 
 # One attempt per botocore call (total_max_attempts; botocore's max_attempts counts retries):
 # asyncgw's call wrapper (aws/calls.py) makes every retry decision. botocore's own retries
@@ -41,7 +41,7 @@ def open_session(profile: str | None, region: str | None) -> boto3.Session:
     return session
 
 
-def client(session: boto3.Session, service: Service, endpoint_url: str | None, what: str
+def client(session: boto3.Session, service: ServiceName, endpoint_url: str | None, what: str
            ) -> Any:
     """A one-attempt client of `service`; AwsSetupError naming `what` when it cannot be made.
 

@@ -1,5 +1,6 @@
-"""The least-privilege IAM policy for asyncgw: REST APIs from gateway.py's and functions.py's
-calls, HTTP APIs from asyncgw.http's (apigatewayv2, Lambda, IAM and STS)."""
+"""The least-privilege IAM policy for asyncgw: REST APIs from rest/gateway.py's and
+rest/functions.py's calls, HTTP APIs from http/gateway.py's and the ones http/steps.py plans
+(apigatewayv2, Lambda, IAM and STS); all of them go through aws/calls.py."""
 
 from __future__ import annotations
 

@@ -22,10 +22,11 @@ from botocore.exceptions import ClientError
 from rich.console import Console
 
 from asyncgw.aws.pacing import ACCOUNT_QUOTA, OPERATION_QUOTAS
+from asyncgw.aws.session import CLIENT_CONFIG
 from asyncgw.cli import Runtime, run
 from asyncgw.core.modes import Mode
 from asyncgw.rest import intent
-from asyncgw.rest.gateway import CLIENT_CONFIG, PAGE_SIZE, Gateway, connect
+from asyncgw.rest.gateway import PAGE_SIZE, Gateway, connect
 from asyncgw.rest.models import (
     CreateValidator,
     PatchIntegration,

@@ -1,8 +1,8 @@
-"""botocore's errors turned into asyncgw's one-line errors, for the REST and HTTP gateways."""
+"""botocore's errors turned into asyncgw's one-line errors, for every AWS service asyncgw calls."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from botocore.exceptions import (
@@ -12,6 +12,7 @@ from botocore.exceptions import (
     NoCredentialsError,
 )
 
+from asyncgw.aws.pacing import SERVICES
 from asyncgw.core.errors import AccessDenied, AsyncgwError, AwsCallFailed, AwsSetupError
 
 BAD_CREDENTIALS = frozenset({
@@ -23,6 +24,18 @@ BAD_CREDENTIALS = frozenset({
     "SignatureDoesNotMatch",
 })
 DENIED = frozenset({"AccessDeniedException", "AccessDenied"})
+NOT_FOUND: Mapping[str, frozenset[str]] = {
+    "apigateway": frozenset({"NotFoundException"}),
+    "apigatewayv2": frozenset({"NotFoundException"}),
+    "lambda": frozenset({"ResourceNotFoundException"}),
+    "iam": frozenset({"NoSuchEntity"}),
+    "sts": frozenset(),
+}
+"""The error codes by which each service says that what a call names does not exist."""
+
+
+class NotFound(AsyncgwError):
+    """A 404 from any AWS service, raised only to callers that handle it."""
 
 
 @contextmanager
@@ -61,12 +74,7 @@ def refused(error: BaseException) -> bool:
 
 
 def client_error(
-    operation: str,
-    error: ClientError,
-    iam_action: Callable[[], str],
-    not_found: Callable[[str], AsyncgwError],
-    not_found_codes: Collection[str],
-    throttle_codes: Collection[str],
+    service: str, operation: str, error: ClientError, iam_action: Callable[[], str]
 ) -> AsyncgwError:
     """The asyncgw error for an AWS error answer; `iam_action` names what IAM refused."""
     code = str(error.response.get("Error", {}).get("Code", "Unknown"))
@@ -81,9 +89,9 @@ def client_error(
         return AccessDenied(
             f"access denied: IAM refused {iam_action()}; grant it to the identity asyncgw runs as"
         )
-    if code in not_found_codes:
-        return not_found(message)
-    if code in throttle_codes:
+    if code in NOT_FOUND[service]:
+        return NotFound(message)
+    if code in SERVICES[service].throttled:
         return AwsCallFailed(operation, code, f"{message} (still throttled after "
                              f"{meta.get('RetryAttempts', 0)} retries; try again when the "
                              "account is quieter)")

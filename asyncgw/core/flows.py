@@ -58,7 +58,8 @@ def find(api: str, connect: Connect, aws: dict[str, Any]) -> Target:
             raise
         from asyncgw.http import gateway as http_aws
 
-        http = http_aws.connect(aws.get("profile"), aws.get("region"), aws.get("endpoint_url"))
+        http = http_aws.connect(aws.get("profile"), aws.get("region"), aws.get("endpoint_url"),
+                                aws.get("max_rps"))
         return Target(refused.api_id, gateway, http=http)
     return Target(rest.id, gateway, rest=rest)
 

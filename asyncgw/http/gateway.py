@@ -7,26 +7,14 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import (
-    ClientError,
-    NoRegionError,
-    ProfileNotFound,
-)
 from pydantic import Field
 
-from asyncgw import __version__
-from asyncgw.aws import trace
-from asyncgw.aws.errors import client_error, translated
+from asyncgw.aws import session as aws_session
+from asyncgw.aws.calls import Service
+from asyncgw.aws.errors import NotFound
+from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.responses import mapping, parse, reading, required, sequence
-from asyncgw.core.errors import (
-    AsyncgwError,
-    AwsCallFailed,
-    AwsSetupError,
-    UnexpectedResponse,
-    UsageError,
-)
+from asyncgw.core.errors import AwsCallFailed, AwsSetupError, UnexpectedResponse, UsageError
 from asyncgw.core.model import AwsModel
 from asyncgw.http.models import (
     Account,
@@ -58,52 +46,30 @@ if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
     from mypy_boto3_lambda import LambdaClient
 
-RETRIES = Config(
-    retries={"mode": "standard", "total_max_attempts": 8},
-    user_agent_extra=f"asyncgw/{__version__}",
-)
-_NOT_FOUND = {"NotFoundException", "ResourceNotFoundException", "NoSuchEntity"}
-_THROTTLED = {"TooManyRequestsException", "LimitExceededException", "Throttling",
-              "ThrottlingException"}
-_IAM_PREFIX = {"lambda": "lambda", "iam": "iam", "sts": "sts"}
-
-
-class NotFound(AsyncgwError):
-    """A 404 from apigatewayv2, Lambda or IAM, raised only to callers that handle it."""
-
 
 def connect(
-    profile: str | None = None, region: str | None = None, endpoint_url: str | None = None
+    profile: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    max_rps: float | None = None,
 ) -> HttpGateway:
-    """An HttpGateway for the account and region the AWS CLI conventions point at."""
-    try:
-        session = boto3.Session(profile_name=profile, region_name=region)
-    except ProfileNotFound:
-        raise AwsSetupError(
-            f"profile {profile!r} is not in your AWS config; list them with: "
-            "aws configure list-profiles"
-        ) from None
-    if session.region_name is None:
-        raise AwsSetupError("no AWS region: pass --region, set AWS_REGION, or run: aws configure")
-    trace.attach(session)
-    return from_session(session, endpoint_url)
+    """A paced HttpGateway for the account and region the AWS CLI conventions point at.
 
-
-def from_session(session: boto3.Session, endpoint_url: str | None = None) -> HttpGateway:
-    """An HttpGateway on the clients of an existing session (the CLI's, or a test's)."""
-    try:
-        return HttpGateway(
-            session.client("apigatewayv2", endpoint_url=endpoint_url, config=RETRIES),
-            session.client("lambda", endpoint_url=endpoint_url, config=RETRIES),
-            session.client("iam", endpoint_url=endpoint_url, config=RETRIES),
-            session.client("sts", endpoint_url=endpoint_url, config=RETRIES),
-        )
-    except (NoRegionError, ValueError) as error:
-        raise AwsSetupError(f"cannot create the AWS clients: {error}") from None
+    `max_rps` lowers asyncgw's share of the account's 10 API Gateway requests per second.
+    """
+    pacer = aws_session.pacer(max_rps)
+    session = aws_session.open_session(profile, region)
+    return HttpGateway(*(aws_session.client(session, service, endpoint_url, "AWS clients")
+                         for service in ("apigatewayv2", "lambda", "iam", "sts")), pacer=pacer)
 
 
 class HttpGateway:
-    """apigatewayv2, Lambda, IAM and STS calls, with botocore errors turned into asyncgw errors."""
+    """apigatewayv2, Lambda, IAM and STS calls, with botocore errors turned into asyncgw errors.
+
+    Every call goes through asyncgw's one call wrapper (aws.calls): with a `pacer`, the
+    apigatewayv2 calls are paced to API Gateway's quotas and all of them retried when
+    throttled; the clients should then make one attempt per call (aws.session.CLIENT_CONFIG).
+    """
 
     def __init__(
         self,
@@ -111,18 +77,25 @@ class HttpGateway:
         lambda_: LambdaClient,
         iam: IAMClient,
         sts: Any = None,
+        *,
+        pacer: Pacer | None = None,
     ) -> None:
         self.apigatewayv2 = apigatewayv2
         self.lambda_ = lambda_
         self.iam = iam
         self.sts = sts
         self.region: str = apigatewayv2.meta.region_name
-        self._clients: dict[str, Any] = {
-            "apigatewayv2": apigatewayv2, "lambda": lambda_, "iam": iam, "sts": sts}
-        self._methods = {
-            service: {api: py for py, api in client.meta.method_to_api_mapping.items()}
-            for service, client in self._clients.items() if client is not None
-        }
+        self._v2 = Service(apigatewayv2, pacer)
+        self._lambda = Service(lambda_, pacer)
+        self._iam = Service(iam, pacer)
+        self._sts = Service(sts, pacer) if sts is not None else None
+        self._services = {s.name: s for s in (self._v2, self._lambda, self._iam, self._sts)
+                          if s is not None}
+
+    @property
+    def pacer(self) -> Pacer | None:
+        """The pacer every call of this gateway goes through, if any."""
+        return self._v2.pacer
 
     # Finding the API
 
@@ -131,7 +104,7 @@ class HttpGateway:
         api: HttpApi | None = None
         if ref and "/" not in ref:
             try:
-                found = self._call("apigatewayv2", "GetApi", ApiId=ref)
+                found = self._v2.call("GetApi", ApiId=ref)
                 api = parse(HttpApi, {"ApiId": ref, **found}, "GetApi")
             except NotFound:
                 api = None
@@ -214,30 +187,29 @@ class HttpGateway:
 
     def stage(self, api_id: str, name: str) -> Stage:
         """One stage, read fresh."""
-        found = self._call("apigatewayv2", "GetStage", ApiId=api_id, StageName=name)
+        found = self._v2.call("GetStage", ApiId=api_id, StageName=name)
         return parse(Stage, {"StageName": name, **found}, "GetStage")
 
     def function_state(self, name: str) -> tuple[str, str]:
         """(State, StateReason) of a function: Pending until Lambda can run it [DOC]."""
-        config = self._call("lambda", "GetFunctionConfiguration", FunctionName=name)
+        config = self._lambda.call("GetFunctionConfiguration", FunctionName=name)
         return str(config.get("State", "Active")), str(config.get("StateReason", ""))
 
     # Writes
 
     def send(self, call: ApiCall, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Make one planned call (with its placeholders already filled in `params`)."""
-        return self._call(call.service, call.operation, **(params or call.params))
+        return self._services[call.service].call(call.operation, **(params or call.params))
 
     def create_deployment(self, api_id: str, stage: str, description: str) -> str:
         """CreateDeployment onto a stage; returns the deployment id."""
-        created = self._call("apigatewayv2", "CreateDeployment", ApiId=api_id, StageName=stage,
-                             Description=description)
+        created = self._v2.call("CreateDeployment", ApiId=api_id, StageName=stage,
+                                Description=description)
         return str(required(created, "DeploymentId", "CreateDeployment"))
 
     def point_stage(self, api_id: str, stage: str, deployment_id: str) -> None:
         """Make a stage serve an existing deployment (used to undo a deployment)."""
-        self._call("apigatewayv2", "UpdateStage", ApiId=api_id, StageName=stage,
-                   DeploymentId=deployment_id)
+        self._v2.call("UpdateStage", ApiId=api_id, StageName=stage, DeploymentId=deployment_id)
 
     # Plumbing
 
@@ -245,7 +217,7 @@ class HttpGateway:
                        ) -> None:
         found.seen.add(ref)
         try:
-            function = self._call("lambda", "GetFunction", FunctionName=ref)
+            function = self._lambda.call("GetFunction", FunctionName=ref)
         except NotFound:
             if candidate is None:
                 found.missing.add(ref)
@@ -263,15 +235,15 @@ class HttpGateway:
 
     def _statements(self, function: str) -> tuple[Statement, ...]:
         try:
-            policy = self._call("lambda", "GetPolicy", FunctionName=function)
+            policy = self._lambda.call("GetPolicy", FunctionName=function)
         except NotFound:
             return ()
         return policy_statements(policy)
 
     def _account(self) -> Account:
-        if self.sts is None:
+        if self._sts is None:
             raise AwsSetupError("asyncgw needs an STS client to learn the account id")
-        identity = self._call("sts", "GetCallerIdentity")
+        identity = self._sts.call("GetCallerIdentity")
         account = required(identity, "Account", "GetCallerIdentity")
         arn = str(identity.get("Arn") or "arn:aws:")
         if not arn.startswith("arn:") or arn.count(":") < 2:
@@ -281,13 +253,13 @@ class HttpGateway:
     def _role(self) -> ForwarderRole | None:
         name = role_name(self.region)
         try:
-            role = parse(_RoleAnswer, self._call("iam", "GetRole", RoleName=name),
+            role = parse(_RoleAnswer, self._iam.call("GetRole", RoleName=name),
                          "GetRole").role
         except NotFound:
             return None
         try:
-            document = required(self._call("iam", "GetRolePolicy", RoleName=name,
-                                           PolicyName=INVOKE_POLICY),
+            document = required(self._iam.call("GetRolePolicy", RoleName=name,
+                                               PolicyName=INVOKE_POLICY),
                                 "PolicyDocument", "GetRolePolicy")
         except NotFound:
             document = None
@@ -324,8 +296,7 @@ class HttpGateway:
     def _pages(self, operation: str, **params: Any) -> Iterator[dict[str, Any]]:
         token: str | None = None
         while True:
-            page = self._call("apigatewayv2", operation, **params,
-                              **({"NextToken": token} if token else {}))
+            page = self._v2.call(operation, **params, **({"NextToken": token} if token else {}))
             yield from sequence(page.get("Items") or [], operation, "Items")
             token = page.get("NextToken")
             if not token:
@@ -334,39 +305,11 @@ class HttpGateway:
     def _iam_pages(self, operation: str, key: str, **params: Any) -> Iterator[list[Any]]:
         marker: str | None = None
         while True:
-            page = self._call("iam", operation, **params, **({"Marker": marker} if marker else {}))
+            page = self._iam.call(operation, **params, **({"Marker": marker} if marker else {}))
             yield list(sequence(page.get(key) or [], operation, key))
             marker = page.get("Marker") if page.get("IsTruncated") else None
             if not marker:
                 return
-
-    def _call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
-        method = getattr(self._clients[service], self._methods[service][operation])
-        with translated(operation,
-                        lambda error: self._translate(service, operation, error, params)):
-            response: dict[str, Any] = method(**params)
-        response.pop("ResponseMetadata", None)
-        return response
-
-    def _translate(self, service: str, operation: str, error: ClientError,
-                   params: Mapping[str, Any]) -> AsyncgwError:
-        return client_error(operation, error,
-                            lambda: self._iam_action(service, operation, params),
-                            NotFound, _NOT_FOUND, _THROTTLED)
-
-    def _iam_action(self, service: str, operation: str, params: Mapping[str, Any]) -> str:
-        """'lambda:CreateFunction', or 'apigateway:PATCH on arn:...' for apigatewayv2."""
-        if service in _IAM_PREFIX:
-            return f"{_IAM_PREFIX[service]}:{operation}"
-        model = self.apigatewayv2.meta.service_model.operation_model(operation)
-        path = str(model.http["requestUri"]).split("?")[0]
-        for name, shape in model.input_shape.members.items() if model.input_shape else ():
-            if shape.serialization.get("location") == "uri":
-                placeholder = "{" + str(shape.serialization.get("name", name)) + "}"
-                path = path.replace(placeholder, str(params.get(name, "*")))
-        # IAM names HTTP API resources without the API's /v2 version prefix [DOC].
-        path = path.removeprefix("/v2")
-        return f"apigateway:{model.http['method']} on arn:aws:apigateway:{self.region}::{path}"
 
 
 class _Functions:

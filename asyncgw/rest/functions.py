@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from botocore import xform_name
-from botocore.exceptions import ClientError
-
-from asyncgw.aws.errors import client_error, translated
+from asyncgw.aws.calls import Service
+from asyncgw.aws.errors import NotFound
+from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.responses import parse
 from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.model import AwsModel
@@ -19,8 +18,6 @@ if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
 
 _T = TypeVar("_T")
-_NOT_FOUND = {"ResourceNotFoundException"}
-_THROTTLED = {"TooManyRequestsException", "ThrottlingException"}
 # A configuration with no settings can only be put back this way: a Put with none at all is
 # refused with 400 "You must specify at least one of error handling or destination setting.",
 # while an empty OnSuccess is accepted and leaves an empty configuration [REC LocalStack
@@ -29,10 +26,6 @@ _THROTTLED = {"TooManyRequestsException", "ThrottlingException"}
 EMPTY_CONFIGURATION: dict[str, object] = {"DestinationConfig": {"OnSuccess": {}}}
 _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.(?P<name>[^}]*)\}")
 _QUALIFIED = re.compile(r"^(?P<base>arn:[^:]+:lambda:[^:]+:\d+:function:[^:]+):(?P<qualifier>.+)$")
-
-
-class _NotFound(AsyncgwError):
-    """A 404 from Lambda."""
 
 
 def split_qualifier(function: str) -> tuple[str, str | None]:
@@ -70,12 +63,13 @@ def _unset(function: str, unset: Sequence[str], stages: Sequence[Stage]) -> str:
 class Functions:
     """The Lambda calls asyncgw makes about its target functions.
 
-    Lambda has its own control-plane quotas, so these calls use botocore's standard retries
-    rather than the API Gateway pacer.
+    They go through asyncgw's one call wrapper (aws.calls): with a `pacer`, throttled calls
+    are retried; Lambda has quotas of its own, so they draw on none of API Gateway's.
     """
 
-    def __init__(self, client: LambdaClient) -> None:
+    def __init__(self, client: LambdaClient, pacer: Pacer | None = None) -> None:
         self.client = client
+        self._lambda = Service(client, pacer)
 
     def read(self, function: str) -> FunctionSide:
         """What Lambda does with this function's failed async events; errors end up in .error."""
@@ -84,16 +78,16 @@ class Functions:
                 f"depends on stage variable {', '.join(stage_variables(function))}"))
         name, qualifier = split_qualifier(function)
         try:
-            settings = self._call("GetFunctionConfiguration", FunctionName=name,
-                                  **_qualifier(qualifier))
-        except _NotFound:
+            settings = self._lambda.call("GetFunctionConfiguration", FunctionName=name,
+                                         **_qualifier(qualifier))
+        except NotFound:
             return FunctionSide(function=function, error="function not found")
         except AsyncgwError as failed:  # status reports what it could not read, and goes on
             return FunctionSide(function=function, error=failed.message)
         problems: list[str] = []
         config = self._degrading(lambda: self.config(function), problems)
         concurrency = self._degrading(
-            lambda: self._call("GetFunctionConcurrency", FunctionName=name), problems) or {}
+            lambda: self._lambda.call("GetFunctionConcurrency", FunctionName=name), problems) or {}
         try:
             reserved = parse(_Concurrency, concurrency, "GetFunctionConcurrency")
             dead_letter = parse(_Settings, settings, "GetFunctionConfiguration").dead_letter_config
@@ -154,9 +148,9 @@ class Functions:
         """The function's async invocation configuration, or None when it has none."""
         name, qualifier = split_qualifier(function)
         try:
-            found = self._call("GetFunctionEventInvokeConfig", FunctionName=name,
-                               **_qualifier(qualifier))
-        except _NotFound:
+            found = self._lambda.call("GetFunctionEventInvokeConfig", FunctionName=name,
+                                      **_qualifier(qualifier))
+        except NotFound:
             return None  # read() has already checked that the function exists
         read = parse(_EventInvokeConfig, found, "GetFunctionEventInvokeConfig")
         destinations = read.destination_config or _Destinations()
@@ -179,30 +173,17 @@ class Functions:
                                                           fields.on_failure or now.on_failure)
         operation = ("UpdateFunctionEventInvokeConfig" if exists
                      else "PutFunctionEventInvokeConfig")
-        self._call(operation, FunctionName=name, **_qualifier(qualifier), **settings)
+        self._lambda.call(operation, FunctionName=name, **_qualifier(qualifier), **settings)
 
     def put_back(self, function: str, before: AsyncConfig | None) -> None:
         """Restore a whole configuration exactly: Put overwrites, Delete when there was none."""
         name, qualifier = split_qualifier(function)
         if before is None:
-            self._call("DeleteFunctionEventInvokeConfig", FunctionName=name,
-                       **_qualifier(qualifier))
+            self._lambda.call("DeleteFunctionEventInvokeConfig", FunctionName=name,
+                              **_qualifier(qualifier))
         else:
-            self._call("PutFunctionEventInvokeConfig", FunctionName=name,
-                       **_qualifier(qualifier), **(before.wire() or EMPTY_CONFIGURATION))
-
-    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        method = getattr(self.client, xform_name(operation))
-        with translated(operation, lambda error: self._translate(operation, error, params)):
-            response: dict[str, Any] = method(**params)
-        response.pop("ResponseMetadata", None)
-        return response
-
-    def _translate(self, operation: str, error: ClientError,
-                   params: Mapping[str, Any]) -> AsyncgwError:
-        return client_error(operation, error, lambda: f"lambda:{operation} on "
-                            f"{params.get('FunctionName', '*')}", _NotFound, _NOT_FOUND,
-                            _THROTTLED)
+            self._lambda.call("PutFunctionEventInvokeConfig", FunctionName=name,
+                              **_qualifier(qualifier), **(before.wire() or EMPTY_CONFIGURATION))
 
 
 def _destinations(on_success: str | None, on_failure: str | None) -> dict[str, object]:

@@ -9,64 +9,26 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from botocore import xform_name
-from botocore.config import Config
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    ConnectionClosedError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    NoRegionError,
-    ProfileNotFound,
-    ReadTimeoutError,
-)
 
-from asyncgw import __version__
-from asyncgw.aws import trace
-from asyncgw.aws.errors import client_error, translated
-from asyncgw.aws.pacing import Pacer, Retry
+from asyncgw.aws import session as aws_session
+from asyncgw.aws.calls import Service
+from asyncgw.aws.errors import NotFound
+from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.responses import mapping, parse, reading, required, sequence
-from asyncgw.core.errors import (
-    AmbiguousApiName,
-    ApiNotFound,
-    AsyncgwError,
-    AwsSetupError,
-    NotARestApi,
-    UsageError,
-)
+from asyncgw.core.errors import AmbiguousApiName, ApiNotFound, AsyncgwError, NotARestApi
+from asyncgw.rest.functions import Functions
 from asyncgw.rest.models import ApiSnapshot, Method, PatchOp, RestApi, Stage, Validator
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
 
-    from asyncgw.rest.functions import Functions
-
 PAGE_SIZE = 500  # GetResources' maximum; the default of 25 would cost 20 times more calls.
-# One attempt per botocore call (total_max_attempts; botocore's max_attempts counts retries):
-# the Pacer makes every retry decision. botocore's own retries ignore Retry-After and give up
-# after about 3 s, less than CreateDeployment's 5 s window [DOC limits]; nested under ours they
-# would multiply the attempts, hide calls from the pacer's buckets and break its bounded wait.
-CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 1},
-    user_agent_extra=f"asyncgw/{__version__}",
-)
-LAMBDA_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 8},
-    user_agent_extra=f"asyncgw/{__version__}",
-)
 _PART_CALLS: dict[str, tuple[str, str | None]] = {
     "integration": ("PutIntegration", None),  # a replaced integration is put back, never deleted
     "method-response": ("PutMethodResponse", "DeleteMethodResponse"),
     "integration-response": ("PutIntegrationResponse", "DeleteIntegrationResponse"),
 }
-_THROTTLED = {"TooManyRequestsException", "LimitExceededException"}
-_TRANSIENT_STATUS = {500, 502, 503, 504}
 _REST_API_ID = re.compile(r"^[a-z0-9]{10}$")
-
-
-class NotFound(AsyncgwError):
-    """A 404 from API Gateway, raised only to callers that handle it."""
 
 
 def connect(
@@ -79,35 +41,19 @@ def connect(
 
     `max_rps` lowers asyncgw's share of the account's 10 requests per second.
     """
-    try:
-        pacer = Pacer(max_rps)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    try:
-        session = boto3.Session(profile_name=profile, region_name=region)
-    except ProfileNotFound:
-        raise AwsSetupError(
-            f"profile {profile!r} is not in your AWS config; list them with: "
-            "aws configure list-profiles"
-        ) from None
-    if session.region_name is None:
-        raise AwsSetupError(
-            "no AWS region: pass --region, set AWS_REGION, or run: aws configure"
-        )
-    trace.attach(session)
-    try:
-        client = session.client("apigateway", endpoint_url=endpoint_url, config=CLIENT_CONFIG)
-    except (NoRegionError, ValueError) as error:
-        raise AwsSetupError(f"cannot create the API Gateway client: {error}") from None
+    pacer = aws_session.pacer(max_rps)
+    session = aws_session.open_session(profile, region)
+    client = aws_session.client(session, "apigateway", endpoint_url, "API Gateway client")
     return Gateway(client, session=session, endpoint_url=endpoint_url, pacer=pacer)
 
 
 class Gateway:
     """API Gateway calls asyncgw makes, with botocore errors turned into asyncgw errors.
 
-    With a `pacer`, every call is paced to the quotas and throttled calls are retried; the
-    client should then make one attempt per call (CLIENT_CONFIG). Without one, calls go
-    straight to the client, as its own retry configuration says.
+    Every call goes through asyncgw's one call wrapper (aws.calls): with a `pacer` it is
+    paced to the quotas and retried; the client should then make one attempt per call
+    (aws.session.CLIENT_CONFIG). Without one, calls go straight to the client, as its own
+    retry configuration says.
     """
 
     def __init__(
@@ -119,10 +65,20 @@ class Gateway:
     ) -> None:
         self.client = client
         self.region: str = client.meta.region_name
-        self.pacer = pacer
+        self._apigateway = Service(client, pacer)
         self._session = session
         self._endpoint_url = endpoint_url
         self._functions: Functions | None = None
+
+    @property
+    def pacer(self) -> Pacer | None:
+        """The pacer this gateway's calls (and its functions') go through, if any."""
+        return self._apigateway.pacer
+
+    @pacer.setter
+    def pacer(self, pacer: Pacer | None) -> None:
+        # The Lambda and apigatewayv2 clients, made later, take the pacer set by then.
+        self._apigateway.pacer = pacer
 
     # Reads
 
@@ -131,8 +87,8 @@ class Gateway:
         if _REST_API_ID.match(ref):
             try:
                 # The id is the one asked for, should the answer leave it out.
-                return parse(RestApi, {"id": ref, **self._call("GetRestApi", restApiId=ref)},
-                             "GetRestApi")
+                found = self._apigateway.call("GetRestApi", restApiId=ref)
+                return parse(RestApi, {"id": ref, **found}, "GetRestApi")
             except NotFound:
                 pass
         named = [api for api in self._rest_apis() if api.name == ref]
@@ -151,7 +107,7 @@ class Gateway:
             for index, item in enumerate(self._pages("GetRequestValidators", "items",
                                                      restApiId=api.id))
         ]
-        found = self._call("GetStages", restApiId=api.id).get("item") or []
+        found = self._apigateway.call("GetStages", restApiId=api.id).get("item") or []
         stages = [parse(Stage, item, "GetStages", f"item[{index}]")
                   for index, item in enumerate(sequence(found, "GetStages", "item"))]
         return ApiSnapshot(
@@ -164,14 +120,15 @@ class Gateway:
 
     def stage(self, api_id: str, name: str) -> Stage:
         """One stage, read fresh."""
-        found = self._call("GetStage", restApiId=api_id, stageName=name)
+        found = self._apigateway.call("GetStage", restApiId=api_id, stageName=name)
         return parse(Stage, {"stageName": name, **found}, "GetStage")
 
     def export(self, api_id: str, stage: str) -> dict[str, Any]:
         """What a stage serves: GetExport as OpenAPI 3 with the apigateway extensions [DOC]."""
-        response = self._call("GetExport", restApiId=api_id, stageName=stage,
-                              exportType="oas30", parameters={"extensions": "apigateway"},
-                              accepts="application/json")
+        response = self._apigateway.call("GetExport", restApiId=api_id, stageName=stage,
+                                         exportType="oas30",
+                                         parameters={"extensions": "apigateway"},
+                                         accepts="application/json")
         body = required(response, "body", "GetExport")
         with reading("GetExport", "body"):
             document = json.loads(body.read() if hasattr(body, "read") else body)
@@ -181,22 +138,17 @@ class Gateway:
                     headers: Mapping[str, str], body: str,
                     stage_variables: Mapping[str, str]) -> dict[str, Any]:
         """TestInvokeMethod: runs the current configuration, not a stage's [REC F1]."""
-        return self._call("TestInvokeMethod", restApiId=api_id, resourceId=resource_id,
-                          httpMethod=http_method, pathWithQueryString=path,
-                          headers=dict(headers), body=body,
-                          stageVariables=dict(stage_variables))
+        return self._apigateway.call("TestInvokeMethod", restApiId=api_id,
+                                     resourceId=resource_id, httpMethod=http_method,
+                                     pathWithQueryString=path, headers=dict(headers), body=body,
+                                     stageVariables=dict(stage_variables))
 
     def functions(self) -> Functions | None:
         """Lambda calls on the same session, or None when the gateway was built without one."""
         if self._functions is None and self._session is not None:
-            from asyncgw.rest.functions import Functions
-
-            try:
-                client = self._session.client("lambda", endpoint_url=self._endpoint_url,
-                                              config=LAMBDA_CONFIG)
-            except (NoRegionError, ValueError) as error:
-                raise AwsSetupError(f"cannot create the Lambda client: {error}") from None
-            self._functions = Functions(client)
+            client = aws_session.client(self._session, "lambda", self._endpoint_url,
+                                        "Lambda client")
+            self._functions = Functions(client, pacer=self.pacer)
         return self._functions
 
     # Writes
@@ -205,24 +157,24 @@ class Gateway:
         self, api_id: str, resource_id: str, http_method: str, ops: Sequence[PatchOp]
     ) -> None:
         """UpdateMethod with these patch operations."""
-        self._call("UpdateMethod", restApiId=api_id, resourceId=resource_id,
-                   httpMethod=http_method, patchOperations=[op.wire() for op in ops])
+        self._apigateway.call("UpdateMethod", restApiId=api_id, resourceId=resource_id,
+                              httpMethod=http_method, patchOperations=[op.wire() for op in ops])
 
     def update_integration(
         self, api_id: str, resource_id: str, http_method: str, ops: Sequence[PatchOp]
     ) -> None:
         """UpdateIntegration with these patch operations."""
-        self._call("UpdateIntegration", restApiId=api_id, resourceId=resource_id,
-                   httpMethod=http_method, patchOperations=[op.wire() for op in ops])
+        self._apigateway.call("UpdateIntegration", restApiId=api_id, resourceId=resource_id,
+                              httpMethod=http_method, patchOperations=[op.wire() for op in ops])
 
     def update_integration_response(
         self, api_id: str, resource_id: str, http_method: str, status_code: str,
         ops: Sequence[PatchOp],
     ) -> None:
         """UpdateIntegrationResponse with these patch operations."""
-        self._call("UpdateIntegrationResponse", restApiId=api_id, resourceId=resource_id,
-                   httpMethod=http_method, statusCode=status_code,
-                   patchOperations=[op.wire() for op in ops])
+        self._apigateway.call("UpdateIntegrationResponse", restApiId=api_id,
+                              resourceId=resource_id, httpMethod=http_method,
+                              statusCode=status_code, patchOperations=[op.wire() for op in ops])
 
     def set_part(self, api_id: str, resource_id: str, http_method: str, part: str,
                  status_code: str | None, arguments: Mapping[str, object] | None) -> None:
@@ -235,30 +187,33 @@ class Gateway:
         if arguments is None:
             if delete is None:
                 raise ValueError(f"asyncgw never deletes a whole {part}")
-            self._call(delete, **where)
+            self._apigateway.call(delete, **where)
         else:
-            self._call(put, **where, **arguments)
+            self._apigateway.call(put, **where, **arguments)
 
     def create_validator(self, api_id: str, name: str, body: bool, parameters: bool) -> str:
         """CreateRequestValidator; returns the new id."""
-        created = self._call("CreateRequestValidator", restApiId=api_id, name=name,
-                             validateRequestBody=body, validateRequestParameters=parameters)
+        created = self._apigateway.call("CreateRequestValidator", restApiId=api_id, name=name,
+                                        validateRequestBody=body,
+                                        validateRequestParameters=parameters)
         return str(required(created, "id", "CreateRequestValidator"))
 
     def delete_validator(self, api_id: str, validator_id: str) -> None:
         """DeleteRequestValidator."""
-        self._call("DeleteRequestValidator", restApiId=api_id, requestValidatorId=validator_id)
+        self._apigateway.call("DeleteRequestValidator", restApiId=api_id,
+                              requestValidatorId=validator_id)
 
     def create_deployment(self, api_id: str, stage: str, description: str) -> str:
         """CreateDeployment onto an existing stage; returns the deployment id."""
-        created = self._call("CreateDeployment", restApiId=api_id, stageName=stage,
-                             description=description)
+        created = self._apigateway.call("CreateDeployment", restApiId=api_id, stageName=stage,
+                                        description=description)
         return str(required(created, "id", "CreateDeployment"))
 
     def point_stage(self, api_id: str, stage: str, deployment_id: str) -> None:
         """Make a stage serve an existing deployment (used to undo a deployment)."""
-        self._call("UpdateStage", restApiId=api_id, stageName=stage, patchOperations=[
-            {"op": "replace", "path": "/deploymentId", "value": deployment_id}])
+        self._apigateway.call("UpdateStage", restApiId=api_id, stageName=stage,
+                              patchOperations=[{"op": "replace", "path": "/deploymentId",
+                                                "value": deployment_id}])
 
     # Plumbing
 
@@ -283,8 +238,8 @@ class Gateway:
     def _pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
         position: str | None = None
         while True:
-            page = self._call(operation, limit=PAGE_SIZE, **params,
-                              **({"position": position} if position else {}))
+            page = self._apigateway.call(operation, limit=PAGE_SIZE, **params,
+                                         **({"position": position} if position else {}))
             yield from sequence(page.get(key) or [], operation, key)
             position = page.get("position")
             if not position:
@@ -294,79 +249,13 @@ class Gateway:
         """Raise NotARestApi when ref names an HTTP or WebSocket API."""
         if self._session is None:
             return
-        v2 = self._session.client("apigatewayv2", endpoint_url=self._endpoint_url,
-                                  config=CLIENT_CONFIG)
-        if self.pacer is not None:
-            self.pacer.acquire("GetApis")
         try:
-            apis = v2.get_apis(MaxResults="500").get("Items", [])
-        except (ClientError, BotoCoreError):
+            http_apis = Service(aws_session.client(self._session, "apigatewayv2",
+                                                   self._endpoint_url, "API Gateway client"),
+                                self.pacer)
+            apis = http_apis.call("GetApis", MaxResults="500").get("Items", [])
+        except AsyncgwError:
             return  # Best effort: the REST API lookup already failed with a clear message.
         for api in apis:
             if ref in (api.get("ApiId"), api.get("Name")):
                 raise NotARestApi(str(api.get("ApiId")), str(api.get("ProtocolType", "HTTP")))
-
-    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        call = getattr(self.client, xform_name(operation))
-        with translated(operation, lambda error: self._translate(operation, error, params)):
-            if self.pacer is None:
-                response: dict[str, Any] = call(**params)
-            else:
-                response = self.pacer.call(operation, lambda: call(**params),
-                                           lambda error: _retry(operation, error))
-        response.pop("ResponseMetadata", None)
-        return response
-
-    def _translate(
-        self, operation: str, error: ClientError, params: Mapping[str, Any]
-    ) -> AsyncgwError:
-        return client_error(operation, error, lambda: self._iam_action(operation, params),
-                            NotFound, {"NotFoundException"},
-                            {"TooManyRequestsException", "LimitExceededException"})
-
-    def _iam_action(self, operation: str, params: Mapping[str, Any]) -> str:
-        """'apigateway:PATCH on arn:...', the action and resource IAM evaluated."""
-        model = self.client.meta.service_model.operation_model(operation)
-        path = str(model.http["requestUri"]).split("?")[0]
-        for name, shape in model.input_shape.members.items() if model.input_shape else ():
-            if shape.serialization.get("location") == "uri":
-                placeholder = "{" + str(shape.serialization.get("name", name)) + "}"
-                path = path.replace(placeholder, str(params.get(name, "*")))
-        return f"apigateway:{model.http['method']} on arn:aws:apigateway:{self.region}::{path}"
-
-
-def _retry(operation: str, error: Exception) -> Retry | None:
-    """Whether a failed call may be sent again, and how long AWS asked us to wait."""
-    if isinstance(error, ClientError):
-        code = str(error.response.get("Error", {}).get("Code", "Unknown"))
-        message = str(error.response.get("Error", {}).get("Message", error))
-        metadata = error.response.get("ResponseMetadata", {})
-        status = metadata.get("HTTPStatusCode")
-        if code in _THROTTLED or status == 429:
-            # A throttled request was refused before AWS acted on it: safe to resend any call.
-            headers = metadata.get("HTTPHeaders", {})
-            return Retry(True, code, message, _seconds(headers.get("retry-after")))
-        if status in _TRANSIENT_STATUS and not _creates(operation):
-            return Retry(False, code, message)
-        return None
-    if isinstance(error, EndpointConnectionError | ConnectTimeoutError):
-        return Retry(False, type(error).__name__, str(error))  # never reached AWS
-    if isinstance(error, ConnectionClosedError | ReadTimeoutError) and not _creates(operation):
-        return Retry(False, type(error).__name__, str(error))
-    return None
-
-
-def _creates(operation: str) -> bool:
-    # A 5xx or a lost answer may hide a call that succeeded: sending a Create* again could
-    # leave a second validator or deployment behind. Reads are safe to repeat, and a repeated
-    # patch writes the same values.
-    return operation.startswith("Create")
-
-
-def _seconds(value: object) -> float | None:
-    """A Retry-After value in seconds; None when absent or an HTTP date."""
-    try:
-        return max(0.0, float(str(value))) if value is not None else None
-    except ValueError:
-        return None
-

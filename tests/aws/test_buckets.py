@@ -15,7 +15,7 @@ def send_times(pacer: Pacer, time: FakeTime, operations: list[str]) -> list[floa
     """The time at which each operation is let through."""
     times = []
     for operation in operations:
-        pacer.acquire(operation)
+        pacer.acquire("apigateway", operation)
         times.append(time.now)
     return times
 
@@ -111,6 +111,6 @@ def test_the_sandbox_admits_every_call_the_pacer_lets_through(
     server.enabled = True
     for operation, pause, late in calls:
         time.now += pause
-        pacer.acquire(operation)
+        pacer.acquire("apigateway", operation)
         arrival = time.now + late
         assert server.admit("123456789012", "us-east-1", operation) == 0, operation

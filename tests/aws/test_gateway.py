@@ -10,8 +10,9 @@ import pytest
 from asyncgw_sandbox.seed import Clients, SeededApi
 
 from asyncgw.aws.pacing import Pacer
+from asyncgw.aws.session import CLIENT_CONFIG
 from asyncgw.core.errors import AwsCallFailed, UsageError
-from asyncgw.rest.gateway import CLIENT_CONFIG, Gateway, connect
+from asyncgw.rest.gateway import Gateway, connect
 from tests.aws.fake_time import FakeTime
 from tests.state import call_counter
 

@@ -10,10 +10,11 @@ from asyncgw_sandbox.seed import Clients, seed_wide_api
 from asyncgw_sandbox.throttling import throttling
 from botocore.exceptions import ClientError
 
+from asyncgw.aws.session import CLIENT_CONFIG
 from asyncgw.core.modes import Mode
 from asyncgw.rest import intent
 from asyncgw.rest.executor import apply
-from asyncgw.rest.gateway import CLIENT_CONFIG, Gateway, connect
+from asyncgw.rest.gateway import Gateway, connect
 from asyncgw.rest.modes import assess
 from tests.state import call_counter
 

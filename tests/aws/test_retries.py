@@ -24,6 +24,7 @@ def classify(error: Exception) -> Retry | None:
     return error.retry if isinstance(error, Refused) else None
 
 
+REST = "apigateway"
 THROTTLED = Retry(True, "TooManyRequestsException", "Too Many Requests")
 
 
@@ -47,7 +48,8 @@ def pacer(time: FakeTime, jitter: float = 0.0) -> Pacer:
 def test_retry_after_is_honoured_before_the_next_attempt() -> None:
     time, attempts = FakeTime(), []
     waited = THROTTLED._replace(retry_after=3.0)
-    assert pacer(time).call("UpdateMethod", failing(2, waited, attempts, time), classify) == "ok"
+    send = failing(2, waited, attempts, time)
+    assert pacer(time).call(REST, "UpdateMethod", send, classify) == "ok"
     assert len(attempts) == 3
     assert attempts[1] - attempts[0] >= 3.0
     assert attempts[2] - attempts[1] >= 3.0
@@ -55,11 +57,13 @@ def test_retry_after_is_honoured_before_the_next_attempt() -> None:
 
 def test_without_retry_after_the_backoff_grows_and_is_jittered() -> None:
     time, attempts = FakeTime(), []
-    pacer(time, jitter=1.0).call("UpdateMethod", failing(4, THROTTLED, attempts, time), classify)
+    pacer(time, jitter=1.0).call(REST, "UpdateMethod", failing(4, THROTTLED, attempts, time),
+                                 classify)
     gaps = [b - a for a, b in itertools.pairwise(attempts)]
     assert gaps == pytest.approx([0.5, 1.0, 2.0, 4.0], abs=0.2)
     time, attempts = FakeTime(), []
-    pacer(time, jitter=0.0).call("UpdateMethod", failing(4, THROTTLED, attempts, time), classify)
+    pacer(time, jitter=0.0).call(REST, "UpdateMethod", failing(4, THROTTLED, attempts, time),
+                                 classify)
     # No jitter left: only the pacer's own emptied bucket spaces the attempts.
     assert max(b - a for a, b in itertools.pairwise(attempts)) < 0.2
 
@@ -67,17 +71,17 @@ def test_without_retry_after_the_backoff_grows_and_is_jittered() -> None:
 def test_a_throttle_empties_the_buckets_so_later_calls_do_not_burst() -> None:
     time, attempts = FakeTime(), []
     paced = pacer(time)
-    paced.call("UpdateMethod", failing(1, THROTTLED, attempts, time), classify)
+    paced.call(REST, "UpdateMethod", failing(1, THROTTLED, attempts, time), classify)
     start = time.now
     for _ in range(10):
-        paced.acquire("UpdateMethod")
+        paced.acquire(REST, "UpdateMethod")
     assert time.now - start >= 0.9  # about 10 per second, not a burst of 40
 
 
 def test_a_call_still_throttled_gives_up_after_the_bounded_wait() -> None:
     time, attempts = FakeTime(), []
     with pytest.raises(AwsCallFailed) as caught:
-        pacer(time, jitter=1.0).call("GetStages", failing(1000, THROTTLED, attempts, time),
+        pacer(time, jitter=1.0).call(REST, "GetStages", failing(1000, THROTTLED, attempts, time),
                                      classify)
     retries = len(attempts) - 1
     assert caught.value.operation == "GetStages"
@@ -90,7 +94,7 @@ def test_a_call_still_throttled_gives_up_after_the_bounded_wait() -> None:
 def test_a_retry_after_beyond_the_bound_gives_up_at_once() -> None:
     time, attempts = FakeTime(), []
     with pytest.raises(AwsCallFailed, match="after 0 retries over 0 s, and AWS asks for 120 s"):
-        pacer(time).call("CreateDeployment",
+        pacer(time).call(REST, "CreateDeployment",
                          failing(1, THROTTLED._replace(retry_after=120.0), attempts, time),
                          classify)
     assert len(attempts) == 1
@@ -101,15 +105,15 @@ def test_transient_failures_are_retried_twice_then_raised_as_they_are() -> None:
     time, attempts = FakeTime(), []
     transient = Retry(False, "InternalFailure", "boom")
     with pytest.raises(Refused):
-        pacer(time).call("GetResources", failing(10, transient, attempts, time), classify)
+        pacer(time).call(REST, "GetResources", failing(10, transient, attempts, time), classify)
     assert len(attempts) == 3
     time, attempts = FakeTime(), []
-    assert pacer(time).call("GetResources", failing(2, transient, attempts, time),
+    assert pacer(time).call(REST, "GetResources", failing(2, transient, attempts, time),
                             classify) == "ok"
 
 
 def test_other_failures_are_not_retried() -> None:
     time, attempts = FakeTime(), []
     with pytest.raises(Refused):
-        pacer(time).call("UpdateMethod", failing(1, None, attempts, time), classify)
+        pacer(time).call(REST, "UpdateMethod", failing(1, None, attempts, time), classify)
     assert attempts == [0.0]

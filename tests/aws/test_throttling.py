@@ -17,7 +17,7 @@ from asyncgw_sandbox.server import start
 from asyncgw_sandbox.throttling import THROTTLE, Throttle, throttling
 from botocore.exceptions import ClientError
 
-from asyncgw.rest.gateway import CLIENT_CONFIG
+from asyncgw.aws.session import CLIENT_CONFIG
 from tests.aws.fake_time import FakeTime
 
 ACCOUNT = "123456789012"

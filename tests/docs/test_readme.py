@@ -80,27 +80,22 @@ def _operations(path: Path, service: str) -> list[str]:
 def _gateway_calls() -> dict[str, tuple[str, str]]:
     """Operation name -> (HTTP verb, IAM resource path) for every AWS call in gateway.py.
 
-    Operations are named as strings (self._call("GetStage", ...), the Put and Delete pairs of
-    set_part) or, for apigatewayv2, as v2 client methods.
+    Operations are named as strings (self._apigateway.call("GetStage", ...), the Put and
+    Delete pairs of set_part); for apigatewayv2, the strings that name none of apigateway's.
     """
-    source = (ROOT / "asyncgw" / "rest" / "gateway.py").read_text(encoding="utf-8")
+    source = ROOT / "asyncgw" / "rest" / "gateway.py"
     session = botocore.session.get_session()
     calls: dict[str, tuple[str, str]] = {}
-    wanted = [("apigateway", name)
-              for name in _operations(ROOT / "asyncgw" / "rest" / "gateway.py", "apigateway")]
-    v2 = session.get_service_model("apigatewayv2")
-    by_snake = {_snake(name): name for name in v2.operation_names}
-    wanted += [("apigatewayv2", by_snake[s]) for s in re.findall(r"\bv2\.(\w+)\(", source)]
+    wanted = [("apigateway", name) for name in _operations(source, "apigateway")]
+    rest = {name for _, name in wanted}
+    wanted += [("apigatewayv2", name) for name in _operations(source, "apigatewayv2")
+               if name not in rest]
     for service, name in wanted:
         http = session.get_service_model(service).operation_model(name).http
         path = str(http["requestUri"]).split("?")[0].removeprefix("/v2")
         path = path.replace("{restapi_id}", "API_ID")
         calls[name] = (http["method"], re.sub(r"\{[^}]+\}", "*", path))
     return calls
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _function_calls() -> list[str]:

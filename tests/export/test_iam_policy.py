@@ -1,5 +1,5 @@
-"""The IAM policy: valid JSON, and exactly the calls gateway.py, functions.py and
-asyncgw.http make."""
+"""The IAM policy: valid JSON, and exactly the calls rest/gateway.py, rest/functions.py and
+asyncgw.http make (and no other module of asyncgw reaches AWS)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,15 @@ import pytest
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
+import asyncgw
 import asyncgw.http
 import asyncgw.rest.functions
 import asyncgw.rest.gateway
 from asyncgw import iam_policy
+from asyncgw.aws.calls import iam_action
+from asyncgw.aws.errors import client_error
 from asyncgw.core.modes import Mode
 from asyncgw.http import recipe, steps
-from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import Forwarder
 from asyncgw.iam_policy import (
     ANY,
@@ -41,18 +43,29 @@ from asyncgw.iam_policy import (
     policy,
     resources,
 )
-from asyncgw.rest.functions import Functions
-from asyncgw.rest.gateway import Gateway
 
 VERB_ACTIONS = {"apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH",
                 "apigateway:DELETE"}
 SERVICES = ("apigateway", "apigatewayv2")
 HTTP_SERVICES = ("apigatewayv2", "lambda", "iam", "sts")
 FORWARDER_SOURCES = ("gateway.py", "steps.py", "executor.py")
-"""The forwarder modules that make or name AWS calls (handler.py runs inside Lambda, as the
-forwarder's role, not as the identity running asyncgw)."""
-CLIENTS = {"apigatewayv2": "apigatewayv2", "lambda_": "lambda", "iam": "iam", "sts": "sts"}
-"""HttpGateway's client attributes and their services."""
+"""The modules of asyncgw.http that make or name AWS calls: gateway.py sends them, steps.py
+plans them as ApiCall, executor.py sends those (forwarder/handler.py runs inside Lambda, as
+the forwarder's role, not as the identity running asyncgw)."""
+CLIENTS = {"apigatewayv2": "apigatewayv2", "lambda_": "lambda", "iam": "iam", "sts": "sts",
+           "_v2": "apigatewayv2", "_lambda": "lambda", "_iam": "iam", "_sts": "sts"}
+"""HttpGateway's client attributes (the raw ones, and those behind aws.calls) and services."""
+CALLERS = {"rest/gateway.py", "rest/functions.py", "http/gateway.py"}
+"""The modules that send AWS calls, each scanned by a test below; steps.py and executor.py
+plan and send theirs through http/gateway.py."""
+PLUMBING = {"aws/calls.py", "aws/errors.py", "aws/session.py", "aws/trace.py"}
+"""The modules that touch boto3 but name no call of their own: making clients, the one call
+wrapper, its errors, --trace."""
+FORWARDER_CODE = {"http/forwarder/handler.py"}
+"""The forwarder Lambda's own code: it invokes the target as the forwarder's role."""
+_REACHES_AWS = re.compile(
+    r"^\s*(?:import|from)\s+(?:boto3|botocore|asyncgw\.aws\.(?:calls|session))\b"
+    r"|^\s*from\s+asyncgw\.aws\s+import\s+.*\b(?:calls|session)\b", re.MULTILINE)
 PERMISSION_ONLY_ACTIONS = {"iam:PassRole"}
 """IAM actions that are no API operation: AWS checks them on behalf of another call."""
 HTTP_API_ID, REGION, ACCOUNT = "h1t2t3p4a5", "eu-west-1", "123456789012"
@@ -70,8 +83,9 @@ def snake(operation: str) -> str:
 def gateway_calls(source: str | None = None) -> set[tuple[str, str]]:
     """(service, operation) for every AWS operation gateway.py names, however it calls it.
 
-    Operation names appear as strings, which Gateway._call sends through its apigateway client
-    (self._call("UpdateMethod", ...)), or as client method names (v2.get_apis(...)), where a
+    Operation names appear as strings, which aws.calls.Service sends through its client
+    (self._apigateway.call("UpdateMethod", ...), http_apis.call("GetApis")), where a name both
+    services have counts for apigateway, or as client method names (v2.get_apis(...)), where a
     name both services have counts for both.
     """
     tree = ast.parse(source or Path(asyncgw.rest.gateway.__file__).read_text())
@@ -93,8 +107,9 @@ def gateway_calls(source: str | None = None) -> set[tuple[str, str]]:
 def function_calls(source: str | None = None) -> set[tuple[str, str]]:
     """('lambda', operation) for every Lambda operation functions.py names, however it calls it.
 
-    Functions._call takes the operation's name as a string (self._call("GetFunctionConcurrency",
-    ...)); a client method (self.client.get_alias(...)) counts too.
+    aws.calls.Service takes the operation's name as a string
+    (self._lambda.call("GetFunctionConcurrency", ...)); a client method
+    (self.client.get_alias(...)) counts too.
     """
     tree = ast.parse(source or Path(asyncgw.rest.functions.__file__).read_text())
     operations = set(service_model("lambda").operation_names)
@@ -117,8 +132,9 @@ def _text(node: ast.AST | None) -> str | None:
 def forwarder_calls(sources: Iterable[str] | None = None) -> set[tuple[str, str]]:
     """(service, operation) for every AWS operation asyncgw.http makes, however spelled.
 
-    Recognised forms: self._call("lambda", "GetFunction", ...), self._pages("GetRoutes")
-    (apigatewayv2), self._iam_pages("ListRolePolicies", ...) (iam), ApiCall(service="iam",
+    Recognised forms: self._lambda.call("GetFunction", ...) (the service from the attribute
+    holding its aws.calls.Service), self._pages("GetRoutes") (apigatewayv2),
+    self._iam_pages("ListRolePolicies", ...) (iam), ApiCall(service="iam",
     operation="CreateRole", ...), and client methods (self.lambda_.get_function(...)). Any other
     string or method name that is an operation of one of the four services counts for each
     service that has it, so a new way of calling cannot slip past.
@@ -149,8 +165,10 @@ def _recognised(call: ast.Call, consumed: set[int],
     args = [_text(a) for a in call.args]
     keywords = {k.arg: k.value for k in call.keywords}
     pair: tuple[str | None, str | None, list[ast.expr]] = (None, None, [])
-    if name == "_call" and len(args) >= 2:
-        pair = (args[0], args[1], call.args[:2])
+    owner = func.value.attr if isinstance(func, ast.Attribute) and isinstance(
+        func.value, ast.Attribute) else None
+    if name == "call" and owner in CLIENTS and args:
+        pair = (CLIENTS[owner], args[0], call.args[:1])
     elif name == "_pages" and args:
         pair = ("apigatewayv2", args[0], call.args[:1])
     elif name == "_iam_pages" and args:
@@ -164,7 +182,6 @@ def _recognised(call: ast.Call, consumed: set[int],
         return {(service, operation)}
     if isinstance(func, ast.Attribute) and not (
             isinstance(func.value, ast.Name) and func.value.id == "self"):
-        owner = func.value.attr if isinstance(func.value, ast.Attribute) else None
         services = [CLIENTS[owner]] if owner in CLIENTS else list(methods)
         return {(s, methods[s][func.attr]) for s in services if func.attr in methods[s]}
     return set()
@@ -201,6 +218,55 @@ def allowed(document: dict[str, Any], action: str, resource: str,
     return False
 
 
+# Every call of the product is in one of the scanned modules
+
+
+def _modules() -> dict[str, str]:
+    """Every module of asyncgw by its path inside the package, and its source."""
+    root = Path(asyncgw.__file__).parent
+    return {path.relative_to(root).as_posix(): path.read_text() for path in root.rglob("*.py")}
+
+
+def _reaching_aws(modules: dict[str, str]) -> set[str]:
+    """The modules that can make a client or send a call: they import boto3, botocore, the
+    call wrapper or the module that makes clients."""
+    return {name for name, source in modules.items() if _REACHES_AWS.search(source)}
+
+
+def _planning_calls(modules: dict[str, str]) -> set[str]:
+    """The modules that spell out a call for HttpGateway.send to make (ApiCall(...))."""
+    return {name for name, source in modules.items() if any(
+        isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ApiCall"
+        for node in ast.walk(ast.parse(source)))}
+
+
+def test_only_the_scanned_modules_reach_aws() -> None:
+    modules = _modules()
+    assert _reaching_aws(modules) == CALLERS | PLUMBING | FORWARDER_CODE
+    assert _planning_calls(modules) <= {f"http/{name}" for name in FORWARDER_SOURCES}
+
+
+def test_the_plumbing_calls_no_operation_by_name() -> None:
+    # aws.calls sends whatever operation its callers name; the plumbing names none itself.
+    methods = {xform_name(op) for s in {*SERVICES, *HTTP_SERVICES}
+               for op in service_model(s).operation_names}
+    for name in PLUMBING:
+        tree = ast.parse(_modules()[name])
+        called = {node.func.attr for node in ast.walk(tree)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+        assert called & methods == set(), name
+
+
+def test_a_call_from_a_new_module_would_be_caught() -> None:
+    modules = {**_modules(), "rest/tags.py": (
+        "from asyncgw.aws.calls import Service\n\n"
+        "def tag(client):\n    Service(client).call('TagResource', resourceArn='a')\n")}
+    assert _reaching_aws(modules) - (CALLERS | PLUMBING | FORWARDER_CODE) == {"rest/tags.py"}
+    modules["http/cleanup.py"] = (
+        "def tidy():\n    return ApiCall(service='lambda', operation='DeleteAlias', params={})\n")
+    assert "http/cleanup.py" in _planning_calls(modules)
+
+
 # REST APIs: gateway.py
 
 
@@ -216,7 +282,7 @@ def test_the_scan_finds_operations_in_either_spelling() -> None:
     source = (
         "class Gateway:\n"
         "    def export(self):\n"
-        "        self._call('GetExport', restApiId='x')\n"
+        "        self._apigateway.call('GetExport', restApiId='x')\n"
         "        self.client.get_deployments(restApiId='x')\n"
         "        v2.get_routes(ApiId='x')\n"
     )
@@ -248,7 +314,7 @@ def test_the_function_scan_finds_operations_in_either_spelling() -> None:
     source = (
         "class Functions:\n"
         "    def read(self, name):\n"
-        "        self._call('ListAliases', FunctionName=name)\n"
+        "        self._lambda.call('ListAliases', FunctionName=name)\n"
         "        self.client.get_alias(FunctionName=name, Name='live')\n"
     )
     assert function_calls(source) == {("lambda", "ListAliases"), ("lambda", "GetAlias")}
@@ -256,8 +322,8 @@ def test_the_function_scan_finds_operations_in_either_spelling() -> None:
 
 def test_a_new_call_in_functions_would_be_caught() -> None:
     source = Path(asyncgw.rest.functions.__file__).read_text() + (
-        "\n\ndef reserve(functions, name):\n"
-        "    functions._call('PutFunctionConcurrency', FunctionName=name)\n")
+        "\n\ndef reserve(client, name):\n"
+        "    Service(client).call('PutFunctionConcurrency', FunctionName=name)\n")
     listed = {(g.service, g.operation) for g in FUNCTION_GRANTS}
     assert function_calls(source) - listed == {("lambda", "PutFunctionConcurrency")}
 
@@ -278,14 +344,15 @@ def _lambda_client() -> Any:
 
 
 def test_every_denial_functions_can_report_is_allowed_by_the_rest_policy() -> None:
-    # Functions names the action and function IAM refused; the REST policy alone, without the
-    # HTTP statements, must allow each call on any function, an alias included.
-    functions = Functions(_lambda_client())
+    # The call wrapper names the action and function IAM refused; the REST policy alone,
+    # without the HTTP statements, must allow each call on any function, an alias included.
+    client = _lambda_client()
     document = policy("a1b2c3d4e5", REGION, ACCOUNT, http=False)
     for grant in FUNCTION_GRANTS:
         denied = ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}},
                              grant.operation)
-        message = functions._translate(grant.operation, denied, {"FunctionName": TARGET}).message
+        message = client_error("lambda", grant.operation, denied, lambda g=grant: iam_action(
+            client, g.operation, {"FunctionName": TARGET})).message
         reported = re.search(r"IAM refused (\S+) on (\S+);", message)
         assert reported is not None, message
         action, resource = reported.groups()
@@ -340,7 +407,7 @@ def test_the_forwarder_scan_finds_every_spelling() -> None:
     source = (
         "class HttpGateway:\n"
         "    def read(self):\n"
-        "        self._call('lambda', 'GetPolicy', FunctionName='f')\n"
+        "        self._lambda.call('GetPolicy', FunctionName='f')\n"
         "        self._pages('GetRouteResponses', ApiId='a')\n"
         "        self._iam_pages('ListRoleTags', 'Tags', RoleName='r')\n"
         "        self.lambda_.get_alias(FunctionName='f', Name='live')\n"
@@ -359,7 +426,8 @@ def test_a_new_call_in_steps_or_aws_would_be_caught() -> None:
     sources[1] += (
         "\n\ndef reserve(name):\n"
         "    return ApiCall(service='lambda', operation='PutFunctionConcurrency', params={})\n")
-    sources[0] += "\n\ndef tag(gateway):\n    gateway._call('iam', 'TagRole', RoleName='r')\n"
+    sources[0] += (
+        "\n\ndef tag(gateway):\n    gateway._iam.call('TagRole', RoleName='r')\n")
     assert forwarder_calls(sources) - _covered() == {
         ("lambda", "PutFunctionConcurrency"), ("iam", "TagRole")}
 
@@ -422,11 +490,10 @@ def test_the_policy_names_what_the_forwarder_recipe_creates() -> None:
     assert resources(ROLE, REGION, ACCOUNT) == [recipe.role_arn("aws", ACCOUNT, REGION)]
 
 
-def _http_gateway() -> HttpGateway:
+def _http_clients() -> dict[str, Any]:
     session = boto3.Session(region_name=REGION, aws_access_key_id="x",
                             aws_secret_access_key="x")
-    return HttpGateway(session.client("apigatewayv2"), session.client("lambda"),
-                       session.client("iam"), session.client("sts"))
+    return {service: session.client(service) for service in HTTP_SERVICES}
 
 
 def test_every_forwarder_write_is_allowed_for_its_resource() -> None:
@@ -458,20 +525,23 @@ def test_every_forwarder_write_is_allowed_for_its_resource() -> None:
 
 
 def test_every_lambda_iam_or_sts_denial_the_forwarder_reports_is_in_the_policy() -> None:
-    gateway = _http_gateway()
+    clients = _http_clients()
     actions = {a for s in policy(HTTP_API_ID, REGION)["Statement"] for a in _actions(s)}
     for grant in GRANTS:
         if grant.action == f"{grant.service}:{grant.operation}":
-            assert gateway._iam_action(grant.service, grant.operation, {}) in actions
+            reported = iam_action(clients[grant.service], grant.operation, {})
+            assert reported in actions
+            named = iam_action(clients[grant.service], grant.operation, {"FunctionName": "f"})
+            assert named == reported + (" on f" if grant.service == "lambda" else "")
 
 
 def test_every_apigatewayv2_denial_the_forwarder_reports_is_allowed_by_the_policy() -> None:
-    gateway = _http_gateway()
+    v2 = _http_clients()["apigatewayv2"]
     params = {"ApiId": HTTP_API_ID, "RouteId": "r1", "IntegrationId": "i1",
               "StageName": "prod"}
     document = policy(HTTP_API_ID, REGION)
     for permission in HTTP_PERMISSIONS:
-        reported = gateway._iam_action("apigatewayv2", permission.operation, params)
+        reported = iam_action(v2, permission.operation, params)
         action, resource = reported.split(" on ")
         assert allowed(document, action, resource), reported
 
@@ -548,13 +618,12 @@ def test_every_denial_gateway_can_report_is_allowed_by_the_policy() -> None:
     # apigateway call it makes, with real-looking ids, must be allowed by the policy.
     client = boto3.client("apigateway", region_name="us-east-1", aws_access_key_id="x",
                           aws_secret_access_key="x")
-    gateway = Gateway(client)
     params = {"restApiId": "a1b2c3d4e5", "resourceId": "r1", "httpMethod": "POST",
               "stageName": "prod", "requestValidatorId": "v1", "statusCode": "202",
               "exportType": "oas30"}
     document = policy("a1b2c3d4e5", "us-east-1", http=False)
     for permission in (p for p in PERMISSIONS if p.service == "apigateway"):
-        reported = gateway._iam_action(permission.operation, params)
+        reported = iam_action(client, permission.operation, params)
         action, resource = reported.split(" on ")
         assert allowed(document, action, resource), reported
     assert not allowed(document, "apigateway:DELETE", "arn:aws:apigateway:us-east-1::/restapis/"

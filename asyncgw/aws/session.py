@@ -1,0 +1,62 @@
+"""The only place asyncgw makes boto3 sessions and clients: profile, region, endpoint, pacer."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import NoRegionError, ProfileNotFound
+
+from asyncgw import __version__
+from asyncgw.aws import trace
+from asyncgw.aws.pacing import Pacer
+from asyncgw.core.errors import AwsSetupError, UsageError
+
+ServiceName = Literal["apigateway", "apigatewayv2", "lambda", "iam", "sts"]
+
+# One attempt per botocore call (total_max_attempts; botocore's max_attempts counts retries):
+# asyncgw's call wrapper (aws/calls.py) makes every retry decision. botocore's own retries
+# ignore Retry-After and give up after about 3 s, less than CreateDeployment's 5 s window [DOC
+# limits]; nested under ours they would multiply the attempts, hide calls from the pacer's
+# buckets and break its bounded wait.
+CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": 1},
+    user_agent_extra=f"asyncgw/{__version__}",
+)
+
+
+def open_session(profile: str | None, region: str | None) -> boto3.Session:
+    """A session for the account and region the AWS CLI conventions point at, seen by --trace."""
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+    except ProfileNotFound:
+        raise AwsSetupError(
+            f"profile {profile!r} is not in your AWS config; list them with: "
+            "aws configure list-profiles"
+        ) from None
+    if session.region_name is None:
+        raise AwsSetupError("no AWS region: pass --region, set AWS_REGION, or run: aws configure")
+    trace.attach(session)
+    return session
+
+
+def client(session: boto3.Session, service: ServiceName, endpoint_url: str | None, what: str
+           ) -> Any:
+    """A one-attempt client of `service`; AwsSetupError naming `what` when it cannot be made.
+
+    Any: boto3 types a client by its literal service name, and each caller keeps it as its
+    own typed client.
+    """
+    try:
+        return session.client(service, endpoint_url=endpoint_url, config=CLIENT_CONFIG)
+    except (NoRegionError, ValueError) as error:
+        raise AwsSetupError(f"cannot create the {what}: {error}") from None
+
+
+def pacer(max_rps: float | None) -> Pacer:
+    """The pacer for one command; `max_rps` lowers asyncgw's share of API Gateway's quota."""
+    try:
+        return Pacer(max_rps)
+    except ValueError as error:
+        raise UsageError(str(error)) from None

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from asyncgw_sandbox import emulated_account
 from asyncgw_sandbox.seed import clients
+from asyncgw_sandbox.seed_http import RouteSpec, SeededHttpApi, seed_http_api
 
 from asyncgw.aws.pacing import Pacer
 from asyncgw.core import flows
@@ -20,8 +21,7 @@ from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.modes import assess
 from asyncgw.rest import gateway as rest_gateway
 from tests.aws.fake_time import FakeTime
-from tests.http.seed import HttpClients, RouteSpec, SeededHttpApi, http_clients, seed_http_api
-from tests.http.shims import Deployments
+from tests.http.seed import HttpClients, http_clients
 
 ROUTES = (RouteSpec("POST /jobs", function="jobs"), RouteSpec("GET /jobs/{id}", function="jobs"))
 
@@ -31,7 +31,6 @@ def http() -> Iterator[HttpClients]:
     """A fresh emulated account with clients for every service an HTTP API change uses."""
     with emulated_account():
         made = http_clients(clients())
-        Deployments().attach(made)
         yield made
         made.detach_all()
 

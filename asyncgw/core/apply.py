@@ -35,7 +35,7 @@ def apply(
 ) -> Outcome:
     """Run the backend's plan against AWS; on any failure or Ctrl-C undo everything and raise."""
     plan = backend.plan
-    writes = (*backend.steps, *backend.cleanup)
+    writes = (*backend.plan.steps, *backend.cleanup)
     if writes:
         _check_fresh(backend)
     journal = Journal()
@@ -43,7 +43,7 @@ def apply(
     counter = _Counter(len(writes), clock)
     deployment_id: str | None = None
     try:
-        for step in backend.steps:
+        for step in backend.plan.steps:
             _write(step, backend, journal, bindings, counter, progress)
         if writes and backend.verifies_before_deploy:
             _verify(backend, progress)
@@ -117,7 +117,7 @@ def _deploy(backend: ApplyBackend[StepT, SnapshotT], journal: Journal,
     if deployment is None:
         return None
     progress(f"deploying stage {deployment.stage}")
-    return deploy(journal, backend.deployer, backend.plan.api_id, deployment.stage,
+    return deploy(journal, backend.gateway, backend.plan.api_id, deployment.stage,
                   deployment.previous_deployment_id, deployment.description)
 
 

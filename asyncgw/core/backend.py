@@ -24,11 +24,17 @@ class PlannedDeployment(Protocol):
     def description(self) -> str: ...
 
 
-class AppliedPlan(Protocol):
-    """What the loop reads of a plan; the steps come from the backend, in the order they run."""
+StepCo = TypeVar("StepCo", covariant=True)
+
+
+class AppliedPlan(Protocol[StepCo]):
+    """What the loop reads of a plan (REST and HTTP plans both have it)."""
 
     @property
     def api_id(self) -> str: ...
+
+    @property
+    def steps(self) -> Sequence[StepCo]: ...
 
     @property
     def base_fingerprint(self) -> str: ...
@@ -56,13 +62,13 @@ class ApplyBackend(Protocol[StepT, SnapshotT]):
     """
 
     @property
-    def plan(self) -> AppliedPlan:
-        """The plan being applied."""
+    def plan(self) -> AppliedPlan[StepT]:
+        """The plan being applied: its steps are the writes made before deploying."""
         ...
 
     @property
-    def steps(self) -> Sequence[StepT]:
-        """The writes made before deploying."""
+    def gateway(self) -> Deployer:
+        """The gateway, as far as deploying a stage and pointing it back needs it."""
         ...
 
     @property
@@ -78,11 +84,6 @@ class ApplyBackend(Protocol[StepT, SnapshotT]):
     @property
     def stale_message(self) -> str:
         """What to say when the API changed between planning and applying."""
-        ...
-
-    @property
-    def deployer(self) -> Deployer:
-        """The gateway that deploys a stage and points it back."""
         ...
 
     def bindings(self) -> Bindings:

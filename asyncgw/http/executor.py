@@ -12,7 +12,6 @@ from asyncgw.core.apply import Outcome
 from asyncgw.core.backend import Progress
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import AwsCallFailed
-from asyncgw.core.journal import Deployer
 from asyncgw.http.forwarder.package import forwarder_zip
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import ApiCall, HttpApiSnapshot, HttpPlan, Step
@@ -65,11 +64,6 @@ class HttpBackend:
     sleep: Sleep
 
     @property
-    def steps(self) -> Sequence[Step]:
-        """The writes that make the new routes work, before deploying."""
-        return self.plan.steps
-
-    @property
     def cleanup(self) -> Sequence[Step]:
         """Removing the old integrations and forwarders: in use until the stage stops serving
         them, so only after the deployment."""
@@ -86,11 +80,6 @@ class HttpBackend:
         return (f"API {self.plan.api_id} or its forwarders changed since they were read "
                 "(another writer?); nothing was changed, run the command again to plan from "
                 "the current state")
-
-    @property
-    def deployer(self) -> Deployer:
-        """The HTTP gateway deploys."""
-        return self.gateway
 
     def bindings(self) -> Bindings:
         """Integration ids by key; an existing integration is its own key (an undo that

@@ -11,7 +11,6 @@ from asyncgw.core.apply import Outcome
 from asyncgw.core.backend import Progress
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import AsyncgwError
-from asyncgw.core.journal import Deployer
 from asyncgw.core.modes import function_name
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.gateway import Gateway
@@ -56,11 +55,6 @@ class RestBackend:
     """Lambda, when the plan sets or must put back a function's async configuration."""
 
     @property
-    def steps(self) -> Sequence[Step]:
-        """Every write: they all come before the deployment."""
-        return self.plan.steps
-
-    @property
     def cleanup(self) -> Sequence[Step]:
         """None: a REST deployment snapshots the API, so nothing replaced stays in use."""
         return ()
@@ -75,11 +69,6 @@ class RestBackend:
         """The plan depends on the API (and the function sides it read) only."""
         return (f"API {self.plan.api_id} changed since it was read (another writer?); "
                 "nothing was changed, run the command again to plan from its current state")
-
-    @property
-    def deployer(self) -> Deployer:
-        """The REST gateway deploys."""
-        return self.gateway
 
     def bindings(self) -> Bindings:
         """Validators created in the plan, by name; none exist before."""

@@ -122,6 +122,7 @@ class FakePlan:
     api_id: str
     base_fingerprint: str
     deployment: FakeDeployment | None
+    steps: Sequence[Put]
 
 
 @dataclass
@@ -129,7 +130,7 @@ class FakeBackend:
     """The apply loop's hooks over a FakeApi; REST-like or HTTP-like as the test sets them."""
 
     api: FakeApi
-    steps: Sequence[Put]
+    writes: Sequence[Put]
     cleanup: Sequence[Put] = ()
     verifies_before_deploy: bool = True
     repairs: bool = False
@@ -140,7 +141,7 @@ class FakeBackend:
     def __post_init__(self) -> None:
         self.base = self.api.snapshot()
         self.plan = FakePlan("api1", self.base.fingerprint,
-                             FakeDeployment() if self.deploys else None)
+                             FakeDeployment() if self.deploys else None, self.writes)
 
     @property
     def stale_message(self) -> str:
@@ -148,7 +149,7 @@ class FakeBackend:
         return "API api1 changed since it was read"
 
     @property
-    def deployer(self) -> FakeApi:
+    def gateway(self) -> FakeApi:
         """The fake API deploys itself."""
         return self.api
 
@@ -195,7 +196,7 @@ class FakeBackend:
 
     def unfinished(self, snapshot: Snapshot) -> str | None:
         """The fields that still do not hold what the plan wrote."""
-        wanted = {s.field: s.value for s in (*self.steps, *self.cleanup) if "${" not in s.value}
+        wanted = {s.field: s.value for s in (*self.writes, *self.cleanup) if "${" not in s.value}
         left = [f for f, value in wanted.items() if snapshot.fields.get(f) != value]
         return f"{', '.join(left)} still not set" if left else None
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+from collections.abc import Iterator
 
 import pytest
 
@@ -19,20 +21,20 @@ def api() -> FakeApi:
     return FakeApi(fields={"a": "0", "c": "x"})
 
 
-def rest_like(fake: FakeApi, steps: tuple[Put, ...] = STEPS, **hooks: bool) -> FakeBackend:
+def rest_like(fake: FakeApi, steps: tuple[Put, ...] = STEPS) -> FakeBackend:
     """Verify before deploying and repair from the snapshot, as the REST backend does."""
-    return FakeBackend(fake, steps, verifies_before_deploy=True, repairs=True, **hooks)
+    return FakeBackend(fake, steps, verifies_before_deploy=True, repairs=True)
 
 
 def http_like(fake: FakeApi, steps: tuple[Put, ...] = STEPS[:2],
-              cleanup: tuple[Put, ...] = STEPS[2:], **hooks: bool) -> FakeBackend:
+              cleanup: tuple[Put, ...] = STEPS[2:], deploys: bool = True) -> FakeBackend:
     """Deploy, then clean up and verify, and only list leftovers, as the HTTP backend does."""
     return FakeBackend(fake, steps, cleanup, verifies_before_deploy=False, repairs=False,
-                       **hooks)
+                       deploys=deploys)
 
 
 def test_rest_like_writes_then_verifies_then_deploys() -> None:
-    fake, lines = api(), []
+    fake, lines = api(), list[str]()
     done = apply(rest_like(fake), lines.append)
     assert fake.log == ["read", "put a", "put b", "put c", "read", "deploy"]
     assert lines == ["[1/3] setting a", "[2/3] setting b", "[3/3] setting c",
@@ -42,7 +44,7 @@ def test_rest_like_writes_then_verifies_then_deploys() -> None:
 
 
 def test_http_like_deploys_then_cleans_up_then_verifies() -> None:
-    fake, lines = api(), []
+    fake, lines = api(), list[str]()
     done = apply(http_like(fake), lines.append)
     assert fake.log == ["read", "put a", "put b", "deploy", "put c", "read"]
     # The clean-up is numbered on from the writes before the deployment.
@@ -76,7 +78,7 @@ def test_a_stale_snapshot_is_refused_before_the_first_write() -> None:
 
 
 def test_a_failure_undoes_the_journal_newest_first() -> None:
-    fake, lines = api(), []
+    fake, lines = api(), list[str]()
     fake.fail["put c"] = failure("PutC")
     with pytest.raises(ApplyFailed) as caught:
         apply(rest_like(fake), lines.append)
@@ -147,7 +149,7 @@ def test_a_failed_undo_is_listed_when_nothing_repairs_it() -> None:
 
 
 def test_a_failed_undo_that_the_repair_fixes_leaves_the_api_as_it_was() -> None:
-    fake, lines = api(), []
+    fake, lines = api(), list[str]()
     fake.fail["put c"] = failure("PutC")
     fake.fail["undo a"] = failure("UndoA")
     with pytest.raises(ApplyFailed, match="2 changes undone, API api1 is as it was"):
@@ -204,12 +206,16 @@ def test_a_created_id_fills_later_placeholders_and_the_undo() -> None:
     assert again.things == set() and again.fields == {"a": "0", "c": "x"}
 
 
+def _tick(ticks: Iterator[int]) -> float:
+    return float(next(ticks))
+
+
 def test_long_applies_say_how_long_is_left_on_both_kinds() -> None:
     steps = tuple(Put(f"f{n}", "v") for n in range(21))
     for backend in (rest_like(api(), steps=steps),
                     http_like(api(), steps=steps[:15], cleanup=steps[15:])):
-        ticks, lines = itertools.count(), []
-        apply(backend, lines.append, clock=lambda ticks=ticks: float(next(ticks)))
+        ticks, lines = itertools.count(), list[str]()
+        apply(backend, lines.append, clock=functools.partial(_tick, ticks))
         writes = [line for line in lines if line.startswith("[")]
         assert "left)" not in writes[4]
         # Six clock readings for five finished writes; 16 to go.

@@ -21,6 +21,7 @@ from asyncgw.http.modes import assess
 from tests.http.seed import HttpClients, RouteSpec, http_clients, seed_http_api
 from tests.http.shims import Deployments
 from tests.http.state import account_state, without_ids
+from tests.property.ctrl_c import CtrlCAt
 
 ROUTE_KEYS = ("POST /jobs", "GET /jobs/{id}", "DELETE /jobs/{id}")
 
@@ -52,18 +53,6 @@ def reusable() -> HttpClients:
     """Clients made once: building them costs more than most examples."""
     with emulated_account():
         return http_clients(clients())
-
-
-class _Stop:
-    """Progress that presses Ctrl-C at one line."""
-
-    def __init__(self, at: int) -> None:
-        self.at, self.seen = at, 0
-
-    def __call__(self, line: str) -> None:
-        self.seen += 1
-        if self.seen == self.at:
-            raise KeyboardInterrupt
 
 
 def _modes(gateway: HttpGateway, api_id: str) -> dict[str, Mode]:
@@ -101,7 +90,7 @@ def test_interrupted_applies_undo_and_commands_reach_their_modes(
             before = without_ids(account_state(http, api.api_id))
             snapshot = intent.read(gateway, api.api_id, for_change=True)
             try:
-                apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan, _Stop(stop),
+                apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan, CtrlCAt(stop),
                       sleep=lambda _: None)
             except Interrupted:
                 event("interrupted mid-apply")

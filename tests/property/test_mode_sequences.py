@@ -16,6 +16,7 @@ from asyncgw.rest import intent
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.modes import assess
+from tests.property.ctrl_c import CtrlCAt
 from tests.state import full_state
 
 NAMES = st.sampled_from(["q", "page", "X-Trace", "Accept", "id", "sort"])
@@ -55,18 +56,6 @@ STOPS = st.lists(st.integers(1, 6), min_size=6, max_size=6)
 """For each command, the progress line at which a first try is stopped (past the end: none)."""
 
 
-class _Stop:
-    """Progress that presses Ctrl-C at one line."""
-
-    def __init__(self, at: int) -> None:
-        self.at, self.seen = at, 0
-
-    def __call__(self, line: str) -> None:
-        self.seen += 1
-        if self.seen == self.at:
-            raise KeyboardInterrupt
-
-
 def _without_validator(state: dict[str, Any]) -> dict[str, Any]:
     for method in state["methods"].values():
         method.pop("requestValidatorId", None)
@@ -91,7 +80,7 @@ def test_interrupted_applies_undo_and_commands_reach_their_mode_and_disable_rest
             before = full_state(account.apigateway, api.api_id)
             snapshot = intent.read(gateway, api.api_id)
             try:
-                apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan, _Stop(stop))
+                apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan, CtrlCAt(stop))
             except Interrupted:
                 event("interrupted mid-apply")
                 assert full_state(account.apigateway, api.api_id) == before

@@ -35,7 +35,7 @@ def apply(
 ) -> Outcome:
     """Run the backend's plan against AWS; on any failure or Ctrl-C undo everything and raise."""
     plan = backend.plan
-    writes = (*backend.plan.steps, *backend.cleanup)
+    writes = (*plan.steps, *backend.cleanup)
     if writes:
         _check_fresh(backend)
     journal = Journal()
@@ -43,7 +43,7 @@ def apply(
     counter = _Counter(len(writes), clock)
     deployment_id: str | None = None
     try:
-        for step in backend.plan.steps:
+        for step in plan.steps:
             _write(step, backend, journal, bindings, counter, progress)
         if writes and backend.verifies_before_deploy:
             _verify(backend, progress)

@@ -185,7 +185,7 @@ def _rest(gateway: Gateway, snapshot: Any, plan: Any, replan: Callable[[Any], An
     def run(progress: Progress) -> tuple[RenderableType, dict[str, Any]]:
         done = executor.apply(plan, snapshot, gateway, replan, progress)
         return render.outcome(plan, done), {"deploymentId": done.deployment_id,
-                                            "createdValidators": done.created_validators}
+                                            "createdValidators": done.created}
 
     return Prepared(plan.api_id, plan.is_empty,
                     plan.deployment.stage if plan.deployment else None,
@@ -200,9 +200,9 @@ def _http(http: HttpGateway, snapshot: Any, plan: Any, replan: Callable[[Any], A
         done = http_executor.apply(plan, snapshot, http, replan, progress)
         return http_render.outcome(plan, done), {
             "deploymentId": done.deployment_id,
-            "createdForwarders": list(done.created_forwarders),
-            "removedForwarders": list(done.removed_forwarders),
-            "createdIntegrations": done.created_integrations,
+            "createdForwarders": list(http_executor.created_forwarders(plan)),
+            "removedForwarders": list(http_executor.removed_forwarders(plan)),
+            "createdIntegrations": done.created,
         }
 
     return Prepared(plan.api_id, plan.is_empty,

@@ -1,4 +1,4 @@
-"""The undo journal both executors keep, and unwinding it after a failure or Ctrl-C."""
+"""The undo journal the apply loop keeps, deploying with it, and unwinding it after a failure."""
 
 from __future__ import annotations
 

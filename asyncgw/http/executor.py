@@ -1,51 +1,29 @@
-"""Apply an HTTP API plan: check freshness, journal every write's undo, deploy, clean up, verify."""
+"""The HTTP half of the apply loop: AWS calls with bindings, deployed before the clean-up."""
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from asyncgw.core.errors import (
-    ApplyFailed,
-    AsyncgwError,
-    AwsCallFailed,
-    StaleSnapshot,
-)
-from asyncgw.core.journal import Journal, deploy, unwind
+from asyncgw.core import apply as core
+from asyncgw.core.apply import Outcome
+from asyncgw.core.backend import Progress
+from asyncgw.core.bindings import Bindings
+from asyncgw.core.errors import AwsCallFailed
 from asyncgw.http.forwarder.package import forwarder_zip
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import ApiCall, HttpApiSnapshot, HttpPlan, Step
 from asyncgw.http.steps import ZIP_PLACEHOLDER
 
-Progress = Callable[[str], None]
 Sleep = Callable[[float], None]
 
 ROLE_RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 8.0)
 """A role new to IAM cannot be passed to Lambda for some seconds [COMM, eventual consistency]."""
 ACTIVE_POLLS = 60
-_PLACEHOLDER = re.compile(r"\$\{integration:([^}]+)\}")
-
-
-@dataclass(frozen=True)
-class HttpOutcome:
-    """What an apply did."""
-
-    steps_applied: int
-    deployment_id: str | None
-    created_integrations: dict[str, str]
-    created_forwarders: tuple[str, ...]
-    removed_forwarders: tuple[str, ...]
-
-
-@dataclass
-class _Journal(Journal):
-    """The undo journal, plus the integration ids bound and created so far."""
-
-    bindings: dict[str, str] = field(default_factory=dict)
-    created: dict[str, str] = field(default_factory=dict)
+INTEGRATION = "integration"
+"""The kind of placeholder (steps.integration_placeholder) that stands for an integration id."""
 
 
 def apply(
@@ -55,66 +33,103 @@ def apply(
     replan: Callable[[HttpApiSnapshot], HttpPlan],
     progress: Progress = lambda _: None,
     sleep: Sleep = time.sleep,
-) -> HttpOutcome:
+    clock: Callable[[], float] = time.monotonic,
+) -> Outcome:
     """Run the plan against AWS; on any failure or Ctrl-C undo everything and raise."""
-    journal = _Journal(bindings={i.integration_id: i.integration_id for i in base.integrations})
-    writes = plan.writes
-    if writes:
-        _check_fresh(plan, base, gateway)
-    deployment_id: str | None = None
-    try:
-        for number, step in enumerate(plan.steps, 1):
-            progress(f"[{number}/{len(writes)}] {_describe(step)}")
-            _run(step, gateway, journal, sleep)
-        deployment_id = _deploy(plan, gateway, journal, progress)
-        for number, step in enumerate(plan.cleanup, len(plan.steps) + 1):
-            progress(f"[{number}/{len(writes)}] {_describe(step)}")
-            _run(step, gateway, journal, sleep)
-        if writes:
-            progress("verifying: reading the API back")
-            _verify(plan, base, gateway, replan)
-    except BaseException as failure:  # anything, even a bug of ours, must not leave it half-done
-        _undo(journal, plan, base, gateway, failure, progress)
-    return HttpOutcome(
-        steps_applied=len(writes),
-        deployment_id=deployment_id,
-        created_integrations=dict(journal.created),
-        created_forwarders=tuple(s.call.params["FunctionName"] for s in writes
-                                 if s.kind == "create-forwarder"),
-        removed_forwarders=tuple(s.call.params["FunctionName"] for s in writes
-                                 if s.kind == "delete-forwarder"),
-    )
+    return core.apply(HttpBackend(plan, base, gateway, replan, sleep), progress, clock)
 
 
-def _check_fresh(plan: HttpPlan, base: HttpApiSnapshot, gateway: HttpGateway) -> None:
-    fresh = gateway.read(base.api, for_change=True)
-    if fresh.fingerprint != plan.base_fingerprint:
-        raise StaleSnapshot(
-            f"API {plan.api_id} or its forwarders changed since they were read (another "
-            "writer?); nothing was changed, run the command again to plan from the current state"
-        )
+def created_forwarders(plan: HttpPlan) -> tuple[str, ...]:
+    """The forwarder functions the plan creates, by name."""
+    return _forwarders(plan, "create-forwarder")
 
 
-def _describe(step: Step) -> str:
-    verb = {"+": "creating", "~": "updating", "-": "deleting"}[step.marker]
-    return f"{verb} {step.subject}"
+def removed_forwarders(plan: HttpPlan) -> tuple[str, ...]:
+    """The forwarder functions the plan deletes, by name."""
+    return _forwarders(plan, "delete-forwarder")
 
 
-def _run(step: Step, gateway: HttpGateway, journal: _Journal, sleep: Sleep) -> None:
-    journal.wrote = True
-    response = _invoke(gateway, step.call, journal.bindings, sleep)
-    if step.binds:
-        created = str(response["IntegrationId"])
-        journal.bindings[step.binds] = created
-        journal.created[step.binds] = created
+def _forwarders(plan: HttpPlan, kind: str) -> tuple[str, ...]:
+    return tuple(str(s.call.params["FunctionName"]) for s in plan.writes if s.kind == kind)
 
-    def undo() -> None:
-        """Make the step's undo call, re-binding a re-created integration's new id."""
-        answer = _invoke(gateway, step.undo, journal.bindings, sleep)
-        if step.undo_binds:
-            journal.bindings[step.undo_binds] = str(answer["IntegrationId"])
 
-    journal.record(_undo_text(step), undo)
+@dataclass(frozen=True)
+class HttpBackend:
+    """An HTTP API plan bound to its snapshot and gateway, as the apply loop drives it."""
+
+    plan: HttpPlan
+    base: HttpApiSnapshot
+    gateway: HttpGateway
+    replan: Callable[[HttpApiSnapshot], HttpPlan]
+    sleep: Sleep
+
+    @property
+    def cleanup(self) -> Sequence[Step]:
+        """Removing the old integrations and forwarders: in use until the stage stops serving
+        them, so only after the deployment."""
+        return self.plan.cleanup
+
+    @property
+    def verifies_before_deploy(self) -> bool:
+        """False: the clean-up runs after the deployment, and the read-back must cover it."""
+        return False
+
+    @property
+    def stale_message(self) -> str:
+        """The plan also depends on the forwarders and their role, so the message says so."""
+        return (f"API {self.plan.api_id} or its forwarders changed since they were read "
+                "(another writer?); nothing was changed, run the command again to plan from "
+                "the current state")
+
+    def bindings(self) -> Bindings:
+        """Integration ids by key; an existing integration is its own key (an undo that
+        re-creates it binds its new id)."""
+        return Bindings(INTEGRATION, {i.integration_id: i.integration_id
+                                      for i in self.base.integrations})
+
+    def read(self) -> HttpApiSnapshot:
+        """The API again, with the forwarders, role and account a change needs."""
+        return self.gateway.read(self.base.api, for_change=True)
+
+    def describe(self, step: Step) -> str:
+        """The progress line of a step: 'creating Lambda function ...'."""
+        verb = {"+": "creating", "~": "updating", "-": "deleting"}[step.marker]
+        return f"{verb} {step.subject}"
+
+    def run(self, step: Step, bindings: Bindings) -> Mapping[str, str]:
+        """Make the step's call; a created integration's id fills its placeholder."""
+        response = _invoke(self.gateway, step.call, bindings, self.sleep)
+        return {step.binds: str(response["IntegrationId"])} if step.binds else {}
+
+    def undo(self, step: Step, bindings: Bindings) -> Mapping[str, str]:
+        """Make the step's undo call; a re-created integration's new id re-binds its key."""
+        answer = _invoke(self.gateway, step.undo, bindings, self.sleep)
+        return {step.undo_binds: str(answer["IntegrationId"])} if step.undo_binds else {}
+
+    def undo_text(self, step: Step, bindings: Bindings) -> str:
+        """What undoing the step does."""
+        return _undo_text(step)
+
+    def unfinished(self, snapshot: HttpApiSnapshot) -> str | None:
+        """The subjects a plan from the read-back still has to write."""
+        again = self.replan(snapshot)
+        if not again.steps and not again.cleanup:
+            return None
+        return f"work left for {self.plan.mode}: " + ", ".join(s.subject for s in again.writes)
+
+    def left_over(self, snapshot: HttpApiSnapshot) -> list[str]:
+        """What still differs from the snapshot taken before (ids of re-created aside)."""
+        return _left_over(self.plan, self.base, snapshot)
+
+    def repair(self, snapshot: HttpApiSnapshot, left: list[str],
+               progress: Progress) -> list[str]:
+        """Only list what is left: no restore recipe exists for HTTP APIs.
+
+        What differs after the undo cannot be put back by id: a re-created integration or
+        forwarder has a new id or ARN, so it needs a plan from the read-back to the snapshot
+        (matching by content, as `left_over` does), which the HTTP planner does not make.
+        """
+        return left
 
 
 _UNDO_VERBS = {
@@ -135,9 +150,9 @@ def _undo_text(step: Step) -> str:
     return f"{_UNDO_VERBS[step.kind]} {step.subject}"
 
 
-def _invoke(gateway: HttpGateway, call: ApiCall, bindings: dict[str, str],
+def _invoke(gateway: HttpGateway, call: ApiCall, bindings: Bindings,
             sleep: Sleep) -> dict[str, Any]:
-    params = _resolve(call.params, bindings)
+    params = _with_zip(bindings.resolve(call.params))
     if call.operation != "CreateFunction":
         return gateway.send(call, params)
     created = _create_function(gateway, call, params, sleep)
@@ -175,53 +190,17 @@ def _wait_active(gateway: HttpGateway, name: str, sleep: Sleep) -> None:
                         f"{name} still not active after {ACTIVE_POLLS} s")
 
 
-def _resolve(value: Any, bindings: dict[str, str]) -> Any:
+def _with_zip(value: Any) -> Any:
+    """The call's parameters with the forwarder's package where the plan says ${forwarder-zip}."""
     if isinstance(value, dict):
-        return {k: _resolve(v, bindings) for k, v in value.items()}
+        return {k: _with_zip(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_resolve(v, bindings) for v in value]
-    if value == ZIP_PLACEHOLDER:
-        return forwarder_zip()
-    if isinstance(value, str) and "${integration:" in value:
-        return _PLACEHOLDER.sub(lambda m: bindings[m.group(1)], value)
-    return value
+        return [_with_zip(v) for v in value]
+    return forwarder_zip() if value == ZIP_PLACEHOLDER else value
 
 
-def _deploy(plan: HttpPlan, gateway: HttpGateway, journal: _Journal,
-            progress: Progress) -> str | None:
-    deployment = plan.deployment
-    if deployment is None:
-        return None
-    progress(f"deploying stage {deployment.stage}")
-    return deploy(journal, gateway, plan.api_id, deployment.stage,
-                  deployment.previous_deployment_id, deployment.description)
-
-
-def _verify(plan: HttpPlan, base: HttpApiSnapshot, gateway: HttpGateway,
-            replan: Callable[[HttpApiSnapshot], HttpPlan]) -> None:
-    again = replan(gateway.read(base.api, for_change=True))
-    if again.steps or again.cleanup:
-        left = ", ".join(s.subject for s in again.writes)
-        raise ApplyFailed(f"read-back shows work left for {plan.mode}: {left}")
-
-
-def _undo(
-    journal: _Journal,
-    plan: HttpPlan,
-    base: HttpApiSnapshot,
-    gateway: HttpGateway,
-    failure: BaseException,
-    progress: Progress,
-) -> None:
-    unwind(journal, plan.api_id, failure, lambda: _left_over(plan, base, gateway), progress)
-
-
-def _left_over(plan: HttpPlan, base: HttpApiSnapshot, gateway: HttpGateway) -> list[str]:
+def _left_over(plan: HttpPlan, base: HttpApiSnapshot, now: HttpApiSnapshot) -> list[str]:
     """What still differs from the snapshot taken before the apply (ids of re-created aside)."""
-    try:
-        now = gateway.read(base.api, for_change=True)
-    except AsyncgwError as error:
-        return [f"could not read API {plan.api_id} back to check it ({error.message})"]
     left = _differences("route", _routes(base), _routes(now))
     left += _differences("integration", _integrations(base), _integrations(now))
     left += _differences("forwarder", {f.function_name: f.model_dump(mode="json")

@@ -16,7 +16,7 @@ from asyncgw.http.models import HttpApiSnapshot, HttpPlan, Route, Stage, Step
 from asyncgw.http.modes import RouteAssessment, assess, lambda_target
 
 if TYPE_CHECKING:
-    from asyncgw.http.executor import HttpOutcome
+    from asyncgw.core.apply import Outcome
 
 
 
@@ -225,7 +225,7 @@ def plan_json(plan: HttpPlan) -> dict[str, Any]:
     return data
 
 
-def outcome(plan: HttpPlan, done: HttpOutcome) -> Text:
+def outcome(plan: HttpPlan, done: Outcome) -> Text:
     """One line saying what was applied and what is live."""
     count = len(plan.changed_routes)
     if plan.deployment is not None and done.deployment_id:

@@ -1,17 +1,21 @@
-"""Apply a plan: check freshness, run each step with its undo journaled, verify, deploy."""
+"""The REST half of the apply loop: typed steps on a REST API, verified before deploying."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
-from asyncgw.core.errors import ApplyFailed, AsyncgwError, StaleSnapshot
-from asyncgw.core.journal import Journal, deploy, unwind
+from asyncgw.core import apply as core
+from asyncgw.core.apply import Outcome
+from asyncgw.core.backend import Progress
+from asyncgw.core.bindings import Bindings
+from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.modes import function_name
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.models import (
+    NEW_VALIDATOR,
     ApiSnapshot,
     ConfigureFunction,
     CreateValidator,
@@ -22,45 +26,8 @@ from asyncgw.rest.models import (
     Plan,
     SetPart,
     Step,
-    new_validator_id,
 )
 from asyncgw.rest.planner import restore
-
-Progress = Callable[[str], None]
-Reader = Callable[[ApiSnapshot], ApiSnapshot]
-"""Reads the API again, with the same parts (function sides included) as the snapshot given."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What an apply did."""
-
-    steps_applied: int
-    deployment_id: str | None
-    created_validators: dict[str, str]
-
-
-@dataclass
-class _Journal(Journal):
-    """The undo journal, plus the ids of the validators created so far."""
-
-    validator_ids: dict[str, str] = field(default_factory=dict)
-    functions: Functions | None = None
-
-
-def reader(gateway: Gateway) -> Reader:
-    """Read an API again with the function sides its snapshot had."""
-
-    def read(base: ApiSnapshot) -> ApiSnapshot:
-        fresh = gateway.read(base.api)
-        if not base.functions:
-            return fresh
-        functions = gateway.functions()
-        assert functions is not None
-        return fresh.model_copy(update={
-            "functions": functions.read_all(f.function for f in base.functions)})
-
-    return read
 
 
 def apply(
@@ -72,40 +39,135 @@ def apply(
     clock: Callable[[], float] = time.monotonic,
 ) -> Outcome:
     """Run the plan against AWS; on any failure undo everything and raise."""
-    read = reader(gateway)
-    journal = _Journal(functions=gateway.functions() if base.functions else None)
-    if plan.steps:
-        _check_fresh(plan, base, read)
-    total = len(plan.steps)
-    started = clock()
-    try:
-        for number, step in enumerate(plan.steps, 1):
-            progress(f"[{number}/{total}] {_describe(step)}"
-                     f"{_time_left(number - 1, total, clock() - started)}")
-            _run(step, plan.api_id, gateway, journal)
-        if plan.steps:
-            progress("verifying: reading the API back")
-            _verify(plan, base, read, replan)
-        deployment_id = _deploy(plan, gateway, journal, progress)
-    except BaseException as failure:  # anything, even a bug of ours, must not leave it half-done
-        _undo(journal, plan, base, gateway, read, failure, progress)
-    return Outcome(len(plan.steps), deployment_id, dict(journal.validator_ids))
+    functions = gateway.functions() if base.functions else None
+    return core.apply(RestBackend(plan, base, gateway, replan, functions), progress, clock)
 
 
-def _time_left(done: int, total: int, elapsed: float) -> str:
-    """' (about 40 s left)' once enough steps ran to estimate; '' for short applies."""
-    if total < 20 or done < 5:
-        return ""
-    return f" (about {elapsed / done * (total - done):.0f} s left)"
+@dataclass(frozen=True)
+class RestBackend:
+    """A REST API plan bound to its snapshot and gateway, as the apply loop drives it."""
 
+    plan: Plan
+    base: ApiSnapshot
+    gateway: Gateway
+    replan: Callable[[ApiSnapshot], Plan]
+    functions: Functions | None
+    """Lambda, when the plan sets or must put back a function's async configuration."""
 
-def _check_fresh(plan: Plan, base: ApiSnapshot, read: Reader) -> None:
-    fresh = read(base)
-    if fresh.fingerprint != plan.base_fingerprint:
-        raise StaleSnapshot(
-            f"API {plan.api_id} changed since it was read (another writer?); "
-            "nothing was changed, run the command again to plan from its current state"
-        )
+    @property
+    def cleanup(self) -> Sequence[Step]:
+        """None: a REST deployment snapshots the API, so nothing replaced stays in use."""
+        return ()
+
+    @property
+    def verifies_before_deploy(self) -> bool:
+        """True: a deployment snapshots the API, so prove the change before it goes live."""
+        return True
+
+    @property
+    def stale_message(self) -> str:
+        """The plan depends on the API (and the function sides it read) only."""
+        return (f"API {self.plan.api_id} changed since it was read (another writer?); "
+                "nothing was changed, run the command again to plan from its current state")
+
+    def bindings(self) -> Bindings:
+        """Validators created in the plan, by name; none exist before."""
+        return Bindings(NEW_VALIDATOR)
+
+    def read(self) -> ApiSnapshot:
+        """The API again, with the function sides the snapshot had."""
+        fresh = self.gateway.read(self.base.api)
+        if not self.base.functions:
+            return fresh
+        functions = self.gateway.functions()
+        assert functions is not None
+        return fresh.model_copy(update={
+            "functions": functions.read_all(f.function for f in self.base.functions)})
+
+    def describe(self, step: Step) -> str:
+        """The progress line of a step."""
+        return _describe(step)
+
+    def run(self, step: Step, bindings: Bindings) -> Mapping[str, str]:
+        """Make the step's one call; a created validator's id fills its placeholder."""
+        api_id = self.plan.api_id
+        match step:
+            case CreateValidator():
+                return {step.name: self.gateway.create_validator(
+                    api_id, step.name, step.validate_request_body,
+                    step.validate_request_parameters)}
+            case SetPart():
+                _set(step, api_id, self.gateway, step.after)
+            case ConfigureFunction():
+                assert self.functions is not None
+                self.functions.update(step.function, step.update,
+                                      exists=step.before is not None)
+            case _:
+                _send(step, api_id, self.gateway, _resolved(step.ops, bindings))
+        return {}
+
+    def undo(self, step: Step, bindings: Bindings) -> Mapping[str, str]:
+        """Make the call planned to undo the step (nothing is re-created with a new id)."""
+        api_id = self.plan.api_id
+        match step:
+            case CreateValidator():
+                self.gateway.delete_validator(api_id, bindings.id(step.name))
+            case SetPart():
+                _set(step, api_id, self.gateway, step.before)
+            case ConfigureFunction():
+                assert self.functions is not None
+                self.functions.put_back(step.function, step.before)
+            case _:
+                _send(step, api_id, self.gateway, _resolved(step.undo, bindings))
+        return {}
+
+    def undo_text(self, step: Step, bindings: Bindings) -> str:
+        """What undoing the step does."""
+        match step:
+            case CreateValidator():
+                return f"delete validator {step.name!r} ({bindings.id(step.name)})"
+            case SetPart():
+                return f"{step.http_method} {step.path} {_part_name(step)}: put back"
+            case ConfigureFunction():
+                return f"put back the async configuration of {function_name(step.function)}"
+            case _:
+                return (f"{step.http_method} {step.path} {_PARTS[step.kind]}: "
+                        f"{_ops_text(step.undo)}")
+
+    def unfinished(self, snapshot: ApiSnapshot) -> str | None:
+        """Methods still not in the plan's mode, and function sides not as asked."""
+        again = self.replan(snapshot)
+        if not again.steps:
+            return None
+        methods = [f"{', '.join(again.changed_methods)} still not {self.plan.mode}"
+                   ] if again.changed_methods else []
+        functions = [f"the async configuration of {function_name(step.function)} not as asked"
+                     for step in again.steps if isinstance(step, ConfigureFunction)]
+        return "; ".join(methods + functions)
+
+    def left_over(self, snapshot: ApiSnapshot) -> list[str]:
+        """What still differs from the snapshot taken before the apply."""
+        return _left_over(self.plan, self.base, snapshot)
+
+    def repair(self, snapshot: ApiSnapshot, left: list[str], progress: Progress) -> list[str]:
+        """Restore from the snapshot: the journal cannot know of writes whose answer was lost."""
+        progress("read-back differs from before: restoring from the snapshot")
+        plan, base, gateway, now = self.plan, self.base, self.gateway, snapshot
+        try:
+            for step in restore(base, now):
+                if isinstance(step, SetPart):
+                    _set(step, plan.api_id, gateway, step.after)
+                elif not isinstance(step, CreateValidator | ConfigureFunction):
+                    _send(step, plan.api_id, gateway, step.ops)
+            _put_functions_back(base, now, self.functions)
+            now = self.read()
+            _drop_stray_validators(plan, base, now, gateway)
+            _point_stage_back(plan, now, gateway)
+            now = self.read()
+        except AsyncgwError as error:
+            return [*_left_over(plan, base, now),
+                    f"restoring from the snapshot failed too ({error.message})"]
+        return _left_over(plan, base, now)
 
 
 def _describe(step: Step) -> str:
@@ -131,45 +193,9 @@ def _part_name(step: SetPart) -> str:
             "integration-response": f"integration response {step.status_code}"}[step.part]
 
 
-def _resolved(ops: Sequence[PatchOp], journal: _Journal) -> list[PatchOp]:
-    placeholders = {new_validator_id(n): i for n, i in journal.validator_ids.items()}
-    return [
-        op.model_copy(update={"value": placeholders[op.value]})
-        if op.value in placeholders else op
-        for op in ops
-    ]
-
-
 Patch = PatchMethod | PatchIntegration | PatchIntegrationResponse
 _PARTS = {"patch-method": "method request", "patch-integration": "integration request",
           "patch-integration-response": "integration response"}
-
-
-def _run(step: Step, api_id: str, gateway: Gateway, journal: _Journal) -> None:
-    journal.wrote = True
-    if isinstance(step, CreateValidator):
-        created = gateway.create_validator(
-            api_id, step.name, step.validate_request_body, step.validate_request_parameters)
-        journal.validator_ids[step.name] = created
-        journal.record(f"delete validator {step.name!r} ({created})",
-                       lambda: gateway.delete_validator(api_id, created))
-        return
-    if isinstance(step, SetPart):
-        _set(step, api_id, gateway, step.after)
-        journal.record(f"{step.http_method} {step.path} {_part_name(step)}: put back",
-                       lambda: _set(step, api_id, gateway, step.before))
-        return
-    if isinstance(step, ConfigureFunction):
-        functions = journal.functions
-        assert functions is not None
-        functions.update(step.function, step.update, exists=step.before is not None)
-        journal.record(f"put back the async configuration of {function_name(step.function)}",
-                       lambda: functions.put_back(step.function, step.before))
-        return
-    _send(step, api_id, gateway, _resolved(step.ops, journal))
-    journal.record(f"{step.http_method} {step.path} {_PARTS[step.kind]}: "
-                   f"{_ops_text(step.undo)}",
-                   lambda: _send(step, api_id, gateway, step.undo))
 
 
 def _send(step: Patch, api_id: str, gateway: Gateway, ops: Sequence[PatchOp]) -> None:
@@ -191,69 +217,14 @@ def _set(step: SetPart, api_id: str, gateway: Gateway,
                      arguments)
 
 
+def _resolved(ops: Sequence[PatchOp], bindings: Bindings) -> list[PatchOp]:
+    """The operations with a new validator's placeholder replaced by its id."""
+    return [op.model_copy(update={"value": bindings.resolve_text(op.value)})
+            if op.value is not None else op for op in ops]
+
+
 def _ops_text(ops: tuple[PatchOp, ...]) -> str:
     return "; ".join(f"{op.op} {op.path}" + (f" = {op.value}" if op.value else "") for op in ops)
-
-
-def _verify(
-    plan: Plan, base: ApiSnapshot, read: Reader, replan: Callable[[ApiSnapshot], Plan]
-) -> None:
-    again = replan(read(base))
-    if again.steps:
-        methods = [f"{', '.join(again.changed_methods)} still not {plan.mode}"
-                   ] if again.changed_methods else []
-        functions = [f"the async configuration of {function_name(step.function)} not as asked"
-                     for step in again.steps if isinstance(step, ConfigureFunction)]
-        raise ApplyFailed(f"read-back shows {'; '.join(methods + functions)}")
-
-
-def _deploy(plan: Plan, gateway: Gateway, journal: _Journal, progress: Progress) -> str | None:
-    deployment = plan.deployment
-    if deployment is None:
-        return None
-    progress(f"deploying stage {deployment.stage}")
-    return deploy(journal, gateway, plan.api_id, deployment.stage,
-                  deployment.previous_deployment_id, deployment.description)
-
-
-def _undo(
-    journal: _Journal,
-    plan: Plan,
-    base: ApiSnapshot,
-    gateway: Gateway,
-    read: Reader,
-    failure: BaseException,
-    progress: Progress,
-) -> None:
-    unwind(journal, plan.api_id, failure,
-           lambda: _repaired(plan, base, gateway, read, journal.functions, progress), progress)
-
-
-def _repaired(plan: Plan, base: ApiSnapshot, gateway: Gateway, read: Reader,
-              functions: Functions | None, progress: Progress) -> list[str]:
-    """Read back; put back what the journal could not know about; list what still differs."""
-    try:
-        now = read(base)
-    except AsyncgwError as error:
-        return [f"could not read API {plan.api_id} back to check it ({error.message})"]
-    if not _left_over(plan, base, now):
-        return []
-    progress("read-back differs from before: restoring from the snapshot")
-    try:
-        for step in restore(base, now):
-            if isinstance(step, SetPart):
-                _set(step, plan.api_id, gateway, step.after)
-            elif not isinstance(step, CreateValidator | ConfigureFunction):
-                _send(step, plan.api_id, gateway, step.ops)
-        _put_functions_back(base, now, functions)
-        now = read(base)
-        _drop_stray_validators(plan, base, now, gateway)
-        _point_stage_back(plan, now, gateway)
-        now = read(base)
-    except AsyncgwError as error:
-        return [*_left_over(plan, base, now),
-                f"restoring from the snapshot failed too ({error.message})"]
-    return _left_over(plan, base, now)
 
 
 def _put_functions_back(base: ApiSnapshot, now: ApiSnapshot,

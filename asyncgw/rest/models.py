@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
+from asyncgw.core.bindings import placeholder
 from asyncgw.core.model import STACK_TAG, FieldChange, Model
 
 
@@ -380,6 +381,10 @@ class Plan(Model):
         return not self.steps and self.deployment is None
 
 
+NEW_VALIDATOR = "new-validator"
+"""The kind of placeholder that stands for a validator created in the same plan."""
+
+
 def new_validator_id(name: str) -> str:
     """Placeholder in a /requestValidatorId patch for the id that CreateValidator(name) returns."""
-    return "${new-validator:" + name + "}"
+    return placeholder(NEW_VALIDATOR, name)

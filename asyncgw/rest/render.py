@@ -30,7 +30,7 @@ from asyncgw.rest.models import (
 from asyncgw.rest.modes import SELECTOR_PARAMETER, Assessment, assess, lambda_function
 
 if TYPE_CHECKING:
-    from asyncgw.rest.executor import Outcome
+    from asyncgw.core.apply import Outcome
     from asyncgw.rest.live import Served
 
 def _when(stage: Stage) -> list[str]:

@@ -8,10 +8,11 @@ import pytest
 from asyncgw_sandbox.seed import ensure_function
 from asyncgw_sandbox.seed_http import RouteSpec, SeededHttpApi, seed_http_api
 
+from asyncgw.core.apply import Outcome
 from asyncgw.core.errors import StaleSnapshot, UsageError
 from asyncgw.core.modes import Mode
 from asyncgw.http import intent
-from asyncgw.http.executor import HttpOutcome, apply
+from asyncgw.http.executor import apply, created_forwarders, removed_forwarders
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import HttpPlan
 from asyncgw.http.modes import assess
@@ -26,7 +27,7 @@ LAMBDA_ROUTES = ("POST /jobs", "GET /jobs/{id}", "DELETE /jobs/{id}")
 
 def change(gateway: HttpGateway, api: str, mode: Mode, routes: Sequence[str] = (),
            everything: bool = False, stage: str | None = None,
-           no_deploy: bool = False) -> tuple[HttpPlan, HttpOutcome]:
+           no_deploy: bool = False) -> tuple[HttpPlan, Outcome]:
     wanted = intent.mode_change(api, mode, routes, everything, stage, no_deploy)
     snapshot = intent.read(gateway, api, for_change=True)
     plan = wanted.plan(snapshot)
@@ -45,7 +46,7 @@ def test_enable_reaches_the_mode_and_a_second_run_changes_nothing(
     before = modes(gateway, jobs.api_id)
     plan, outcome = change(gateway, jobs.api_id, mode, ["POST /jobs"])
     assert plan.changed_routes == ("POST /jobs",)
-    assert outcome.created_forwarders == (forwarder_name(jobs.functions["jobs"], mode),)
+    assert created_forwarders(plan) == (forwarder_name(jobs.functions["jobs"], mode),)
     assert modes(gateway, jobs.api_id) == {**before, "POST /jobs": mode}
 
     calls = call_log(http)
@@ -111,16 +112,16 @@ def test_disable_returns_the_account_to_exactly_what_it_was(
 def test_routes_to_one_function_share_its_forwarder(
     http: HttpClients, gateway: HttpGateway, jobs: SeededHttpApi
 ) -> None:
-    plan, outcome = change(gateway, jobs.api_id, Mode.ASYNC, ["* /jobs*"])
+    plan, _ = change(gateway, jobs.api_id, Mode.ASYNC, ["* /jobs*"])
     assert set(plan.changed_routes) == set(LAMBDA_ROUTES)
-    assert len(outcome.created_forwarders) == 2  # jobs and reader
+    assert len(created_forwarders(plan)) == 2  # jobs and reader
     # One forwarder integration per integration replaced, so disable restores each route's own.
     assert [s.kind for s in plan.steps].count("create-integration") == 3
 
     # Disabling one of the two removes its forwarder integration, keeps the shared forwarder.
-    plan, outcome = change(gateway, jobs.api_id, Mode.SYNC, ["POST /jobs"])
+    plan, _ = change(gateway, jobs.api_id, Mode.SYNC, ["POST /jobs"])
     assert [s.kind for s in plan.cleanup] == ["delete-integration"]
-    assert outcome.removed_forwarders == ()
+    assert removed_forwarders(plan) == ()
     assert modes(gateway, jobs.api_id)["DELETE /jobs/{id}"] is Mode.ASYNC
 
 
@@ -130,20 +131,20 @@ def test_two_apis_share_a_forwarder_and_each_disable_removes_only_its_own_part(
     other = seed_http_api(http, "other", [RouteSpec("POST /work", function="jobs")])
     original = account_state(http, jobs.api_id)
     change(gateway, jobs.api_id, Mode.ASYNC, ["POST /jobs"])
-    plan, outcome = change(gateway, other.api_id, Mode.ASYNC, ["POST /work"])
-    assert outcome.created_forwarders == ()  # reused
+    plan, _ = change(gateway, other.api_id, Mode.ASYNC, ["POST /work"])
+    assert created_forwarders(plan) == ()  # reused
     assert [s.kind for s in plan.steps] == ["add-permission", "create-integration",
                                             "retarget-route"]
     name = forwarder_name(jobs.functions["jobs"], Mode.ASYNC)
 
-    plan, outcome = change(gateway, jobs.api_id, Mode.SYNC, ["POST /jobs"])
+    plan, _ = change(gateway, jobs.api_id, Mode.SYNC, ["POST /jobs"])
     assert [s.kind for s in plan.cleanup] == ["delete-integration", "remove-permission"]
     assert modes(gateway, other.api_id)["POST /work"] is Mode.ASYNC
     policy = http.lambda_.get_policy(FunctionName=name)["Policy"]
     assert other.api_id in policy and jobs.api_id not in policy
 
-    plan, outcome = change(gateway, other.api_id, Mode.SYNC, ["POST /work"])
-    assert outcome.removed_forwarders == (name,)
+    plan, _ = change(gateway, other.api_id, Mode.SYNC, ["POST /work"])
+    assert removed_forwarders(plan) == (name,)
     assert [s.kind for s in plan.cleanup][-2:] == ["delete-role-policy", "delete-role"]
     assert account_state(http, jobs.api_id) == original
 
@@ -177,16 +178,16 @@ def test_no_deploy_keeps_the_forwarder_until_the_stage_no_longer_serves_it(
     api = seed_http_api(http, "manual", [RouteSpec("POST /jobs")], stages=(("prod", False),))
     http.apigatewayv2.create_deployment(ApiId=api.api_id, StageName="prod")
     change(gateway, api.api_id, Mode.ASYNC, ["POST /jobs"])
-    plan, outcome = change(gateway, api.api_id, Mode.SYNC, ["POST /jobs"], no_deploy=True)
+    plan, _ = change(gateway, api.api_id, Mode.SYNC, ["POST /jobs"], no_deploy=True)
     assert plan.cleanup == () and plan.deployment is None
     assert plan.undeployed_stages == ("prod",)
     assert any("prod" in note and "run this command again" in note for note in plan.notes)
-    assert outcome.removed_forwarders == ()
+    assert removed_forwarders(plan) == ()
 
     # Run again with the stage: it is deployed first, then the forwarder goes.
-    plan, outcome = change(gateway, api.api_id, Mode.SYNC, ["POST /jobs"], stage="prod")
+    plan, _ = change(gateway, api.api_id, Mode.SYNC, ["POST /jobs"], stage="prod")
     assert plan.changed_routes == () and plan.deployment is not None
-    assert outcome.removed_forwarders == (forwarder_name(api.functions["jobs"], Mode.ASYNC),)
+    assert removed_forwarders(plan) == (forwarder_name(api.functions["jobs"], Mode.ASYNC),)
 
 
 def test_a_role_of_that_name_not_made_by_asyncgw_is_refused(

@@ -6,9 +6,9 @@ import json
 
 from rich.console import Console, RenderableType
 
+from asyncgw.core.apply import Outcome
 from asyncgw.core.modes import Mode
 from asyncgw.http import render
-from asyncgw.http.executor import HttpOutcome
 from asyncgw.http.models import HttpPlan
 from asyncgw.http.planner import plan
 from asyncgw.http.recipe import forwarder_name
@@ -122,6 +122,6 @@ def test_an_empty_plan_says_so() -> None:
 
 def test_outcome_says_what_is_live() -> None:
     result = switch_plan()
-    done = HttpOutcome(8, "d10", {}, ("f",), ("g",))
+    done = Outcome(8, "d10", {})
     assert text(render.outcome(result, done)).strip() == (
         "Done: 1 route(s) now switchable, live on stage prod (deployment d10).")

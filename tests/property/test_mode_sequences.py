@@ -1,4 +1,5 @@
-"""Property: any sequence of mode commands lands in the commanded mode, and disable restores."""
+"""Property, REST APIs: a Ctrl-C anywhere in an apply gives back the snapshot, any sequence of
+mode commands lands in the commanded mode, and disable restores."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ from typing import Any
 
 from asyncgw_sandbox import emulated_account
 from asyncgw_sandbox.seed import MethodSpec, ValidatorSpec, clients, seed_rest_api
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from asyncgw.core.errors import Interrupted
 from asyncgw.core.modes import Mode
 from asyncgw.rest import intent
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.modes import assess
+from tests.property.ctrl_c import CtrlCAt
 from tests.state import full_state
 
 NAMES = st.sampled_from(["q", "page", "X-Trace", "Accept", "id", "sort"])
@@ -49,6 +52,8 @@ def starting_methods(draw: Any) -> MethodSpec:
 
 COMMANDS = st.lists(st.sampled_from([Mode.ASYNC, Mode.SWITCHABLE, Mode.SYNC]), min_size=1,
                     max_size=5)
+STOPS = st.lists(st.integers(1, 6), min_size=6, max_size=6)
+"""For each command, the progress line at which a first try is stopped (past the end: none)."""
 
 
 def _without_validator(state: dict[str, Any]) -> dict[str, Any]:
@@ -60,19 +65,26 @@ def _without_validator(state: dict[str, Any]) -> dict[str, Any]:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(start=starting_methods(), commands=COMMANDS)
-def test_commands_reach_their_mode_and_disable_restores(start: MethodSpec,
-                                                        commands: list[Mode]) -> None:
+@given(start=starting_methods(), commands=COMMANDS, stops=STOPS)
+def test_interrupted_applies_undo_and_commands_reach_their_mode_and_disable_restores(
+    start: MethodSpec, commands: list[Mode], stops: list[int]
+) -> None:
     with emulated_account():
         account = clients()
         api = seed_rest_api(account, "things", [start], list(VALIDATORS.values()))
         gateway = Gateway(account.apigateway)
         original = full_state(account.apigateway, api.api_id)
         key = f"{start.verb} {start.path}"
-        for mode in [*commands, Mode.SYNC]:
+        for mode, stop in zip([*commands, Mode.SYNC], stops, strict=False):
             wanted = intent.mode_change(api.api_id, mode, (key,), stage="prod")
+            before = full_state(account.apigateway, api.api_id)
             snapshot = intent.read(gateway, api.api_id)
-            apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan)
+            try:
+                apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan, CtrlCAt(stop))
+            except Interrupted:
+                event("interrupted mid-apply")
+                assert full_state(account.apigateway, api.api_id) == before
+                apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan)
             after = intent.read(gateway, api.api_id)
             method = next(m for m in after.methods if m.key == key)
             assert assess(method, after).mode is mode

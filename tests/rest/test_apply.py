@@ -7,10 +7,11 @@ import itertools
 import pytest
 from asyncgw_sandbox.seed import Clients, SeededApi
 
+from asyncgw.core.apply import Outcome
 from asyncgw.core.errors import ApplyFailed, Interrupted, StaleSnapshot, UndoFailed
 from asyncgw.core.modes import Mode
 from asyncgw.rest import intent
-from asyncgw.rest.executor import Outcome, apply
+from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.models import Plan
 from asyncgw.rest.modes import assess
@@ -50,7 +51,7 @@ def test_transition_reaches_the_mode_and_touches_nothing_else(
     found = assess(method, snapshot)
     assert found.mode is mode
     assert found.warnings == ()
-    created = set(outcome.created_validators.values())
+    created = set(outcome.created.values())
     assert len(created) == sum(step.kind == "create-validator" for step in plan.steps)
     after["validators"] = [v for v in after["validators"] if v["id"] not in created]
     assert without_owned_fields(after, "prod") == without_owned_fields(before, "prod")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
 from asyncgw.core.model import STACK_TAG, FieldChange, Model
+from asyncgw.core.plan import Deployment, fingerprint
 
 
 def _keyed(value: object, member: str) -> object:
@@ -242,8 +241,7 @@ class ApiSnapshot(Model):
         }
         if self.functions:
             parts["functions"] = [f.model_dump(mode="json") for f in self.functions]
-        canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return fingerprint(parts)
 
 
 class PatchOp(Model):
@@ -339,15 +337,6 @@ Step = Annotated[
     | ConfigureFunction | SetPart,
     Field(discriminator="kind"),
 ]
-
-
-class Deployment(Model):
-    """The new deployment of a stage that makes the change live."""
-
-    stage: str
-    previous_deployment_id: str | None
-    description: str
-    canary: bool = False
 
 
 class MethodNote(Model):

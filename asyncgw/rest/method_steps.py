@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from asyncgw.core.modes import Mode
-from asyncgw.rest import conversion, proxy_templates
+from asyncgw.rest import conversion, markers, proxy_templates
 from asyncgw.rest.models import (
     ApiSnapshot,
     CreateValidator,
@@ -71,7 +71,7 @@ def method_steps(
 ) -> tuple[list[Step], list[str]]:
     """The steps taking `method` to `mode` and the notes they need; conversion.Refused if not."""
     assert method.integration is not None
-    broken = conversion.damaged(method)
+    broken = markers.damaged(method)
     if broken is not None:
         raise conversion.Refused(method, broken)
     validator = snapshot.validator(method.request_validator_id)
@@ -87,7 +87,7 @@ def method_steps(
         integration_change = integration_patch(method, mapping, SELECTOR_PARAMETER)
         return ordered(method_change, integration_change, method_first=True) + list(
             responses), notes
-    converted = conversion.converted(method)
+    converted = markers.converted(method)
     wanted_mapping = EVENT if mode is Mode.ASYNC else _sync_mapping(mapping)
     integration_change = None if converted and mode is Mode.SYNC else integration_patch(
         method, mapping, wanted_mapping)

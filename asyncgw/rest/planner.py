@@ -8,7 +8,7 @@ from asyncgw.core import plan as shared
 from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
 from asyncgw.core.plan import Deployment, deployment_description, stack_warning
-from asyncgw.rest import async_config, conversion, cors
+from asyncgw.rest import async_config, conversion, cors, repairs
 from asyncgw.rest.method_steps import ValidatorPool, method_steps
 from asyncgw.rest.models import (
     ApiSnapshot,
@@ -246,7 +246,7 @@ def restore(base: ApiSnapshot, now: ApiSnapshot) -> list[Step]:
             edits.append(attach_validator(now.validator(changed.request_validator_id), back,
                                           back))
         method_step = method_patch(changed, edits)
-        whole_parts, whole_integration = conversion.repairs(original, changed)
+        whole_parts, whole_integration = repairs.repairs(original, changed)
         integration_step = None if whole_integration else integration_patch(
             changed,
             changed.integration.request_parameters.get(INVOCATION_TYPE_MAPPING),

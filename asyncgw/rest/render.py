@@ -27,7 +27,7 @@ from asyncgw.core.render import (
     mode_text,
     status_table,
 )
-from asyncgw.rest import conversion, function_report
+from asyncgw.rest import function_report, markers
 from asyncgw.rest.models import (
     ApiSnapshot,
     ConfigureFunction,
@@ -97,7 +97,7 @@ def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableTy
         )
         if found.reason:
             notes.append(Text(f"  {method.key}: not eligible, {found.reason}", style="dim"))
-        broken = conversion.damaged(method)
+        broken = markers.damaged(method)
         warnings = [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
                     *_not_live(snapshot, served, method, found.mode),
                     *([broken] if broken else [])]
@@ -118,7 +118,7 @@ def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableTy
 def _type_cell(method: Method) -> str:
     if method.integration is None:
         return "-"
-    if conversion.converted(method) is not None:
+    if markers.converted(method) is not None:
         return f"{method.integration.type} (from proxy)"
     return method.integration.type
 
@@ -165,8 +165,8 @@ def _method_json(method: Method, snapshot: ApiSnapshot,
         "httpMethod": method.http_method,
         "resourceId": method.resource_id,
         "integrationType": method.integration.type if method.integration else None,
-        "convertedFromProxy": conversion.converted(method) is not None,
-        "answers202": conversion.answers_202(method),
+        "convertedFromProxy": markers.converted(method) is not None,
+        "answers202": markers.answers_202(method),
         "function": lambda_function(method.integration),
         "mode": str(found.mode),
         "reason": found.reason,
@@ -178,7 +178,7 @@ def _method_json(method: Method, snapshot: ApiSnapshot,
                      for stage in served},
         "warnings": [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
                      *_not_live(snapshot, served, method, found.mode),
-                     *filter(None, [conversion.damaged(method)])],
+                     *filter(None, [markers.damaged(method)])],
     }
 
 

@@ -10,6 +10,21 @@ from asyncgw.core.errors import UsageError
 from asyncgw.core.model import Model
 
 
+class PlanHead(Model):
+    """What every plan starts with: the API it changes, the mode, what it was planned from."""
+
+    api_id: str
+    api_name: str
+    region: str
+    mode: str
+    base_fingerprint: str
+
+    @property
+    def title(self) -> str:
+        """'orders (a1b2c3d4e5) in us-east-1': the API as the plan's first line names it."""
+        return f"{self.api_name or self.api_id} ({self.api_id}) in {self.region}"
+
+
 class Deployment(Model):
     """The new deployment of a stage that makes the change live."""
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from asyncgw.core.plan import Deployment
+from asyncgw.core.plan import Deployment, PlanHead
 from asyncgw.core.render import counted, marked
 
 NOTHING_TO_DO = "Nothing to do: no change, no deployment."
@@ -41,18 +41,6 @@ class Legend:
         return out
 
 
-@dataclass(frozen=True)
-class Title:
-    """Which API a plan changes."""
-
-    api_id: str
-    api_name: str
-    region: str
-
-    def __str__(self) -> str:
-        return f"{self.api_name or self.api_id} ({self.api_id}) in {self.region}"
-
-
 def deployment_line(deployment: Deployment) -> Text:
     """'+ deployment of stage prod, replacing d1: 'asyncgw: POST /jobs -> async''."""
     was = (f", replacing {deployment.previous_deployment_id}"
@@ -61,7 +49,7 @@ def deployment_line(deployment: Deployment) -> Text:
                        f"{deployment.description!r}")
 
 
-def plan_diff(title: Title, steps: Sequence[Text], deployment: Deployment | None,
+def plan_diff(head: PlanHead, steps: Sequence[Text], deployment: Deployment | None,
               after: Sequence[Text], legend: Legend, summary: str) -> RenderableType:
     """The diff: the steps, the deployment, the steps after it, the legend, then the summary.
 
@@ -69,9 +57,9 @@ def plan_diff(title: Title, steps: Sequence[Text], deployment: Deployment | None
     """
     parts: list[RenderableType] = []
     if not steps and not after and deployment is None:
-        parts.append(Text(f"No changes to {title}."))
+        parts.append(Text(f"No changes to {head.title}."))
     else:
-        parts.append(Text(f"asyncgw will make these changes to {title}:"))
+        parts.append(Text(f"asyncgw will make these changes to {head.title}:"))
         parts += steps
         if deployment is not None:
             parts.append(deployment_line(deployment))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rich import box
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -63,6 +64,26 @@ def status_table(columns: Sequence[str]) -> Table:
     for column in columns:
         table.add_column(column, no_wrap=True)
     return table
+
+
+def row_notes(key: str, reason: str | None, warnings: Sequence[str]) -> list[Text]:
+    """The notes under the status table for one method or route: why not eligible, warnings."""
+    notes = [Text(f"  {key}: not eligible, {reason}", style="dim")] if reason else []
+    return notes + [Text(f"  {key}: {w}", style="yellow") for w in warnings]
+
+
+def status_report(header: Text, table: Table, noun: str, modes: Sequence[Mode],
+                  notes: Sequence[Text], extra: Sequence[RenderableType] = ()) -> RenderableType:
+    """The status report: header, the table (one row per `noun`) and the count of each mode,
+    what the backend adds (`extra`), then the notes."""
+    parts: list[RenderableType] = [header]
+    parts.append(table if modes else Text(f"The API has no {noun}s."))
+    if modes:
+        parts.append(Text(mode_counts(modes, noun)))
+    parts += extra
+    if notes:
+        parts += [Text("Notes:"), *notes]
+    return Group(*parts)
 
 
 def api_header(name: str, api_id: str, where: str, stack: str | None,

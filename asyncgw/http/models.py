@@ -11,7 +11,7 @@ from pydantic import Field
 
 from asyncgw.aws.responses import mapping, parse, reading, sequence
 from asyncgw.core.model import STACK_TAG, AwsModel, FieldChange, Model
-from asyncgw.core.plan import Deployment, fingerprint
+from asyncgw.core.plan import Deployment, PlanHead, fingerprint
 from asyncgw.http.recipe import (
     APIGATEWAY_PRINCIPAL,
     MODE_TAG,
@@ -325,14 +325,9 @@ class RouteNote(Model):
     reason: str
 
 
-class HttpPlan(Model):
+class HttpPlan(PlanHead):
     """Ordered writes, an optional deployment, then the clean-up of what nothing uses any more."""
 
-    api_id: str
-    api_name: str
-    region: str
-    mode: str
-    base_fingerprint: str
     steps: tuple[Step, ...]
     deployment: Deployment | None
     cleanup: tuple[Step, ...] = ()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.text import Text
 
 from asyncgw.core.modes import Mode, function_name
 from asyncgw.core.plan_render import (
     Legend,
-    Title,
     live_outcome,
     not_live_outcome,
     plan_diff,
@@ -22,8 +21,9 @@ from asyncgw.core.render import (
     change_lines,
     counted,
     marked,
-    mode_counts,
     mode_text,
+    row_notes,
+    status_report,
     status_table,
 )
 from asyncgw.http.forwarder.package import HANDLER, RUNTIME, code_sha256, forwarder_zip
@@ -68,16 +68,8 @@ def status(snapshot: HttpApiSnapshot) -> RenderableType:
             mode_text(found.mode),
             found.forwarder.function_name if found.forwarder else "-",
         )
-        if found.reason:
-            notes.append(Text(f"  {route.route_key}: not eligible, {found.reason}", style="dim"))
-        notes += [Text(f"  {route.route_key}: {w}", style="yellow") for w in found.warnings]
-    parts: list[RenderableType] = [_header(snapshot)]
-    parts.append(table if snapshot.routes else Text("The API has no routes."))
-    if snapshot.routes:
-        parts.append(Text(mode_counts(modes, "route")))
-    if notes:
-        parts += [Text("Notes:"), *notes]
-    return Group(*parts)
+        notes += row_notes(route.route_key, found.reason, found.warnings)
+    return status_report(_header(snapshot), table, "route", modes, notes)
 
 
 def _route_json(route: Route, snapshot: HttpApiSnapshot) -> dict[str, Any]:
@@ -146,8 +138,7 @@ def plan(plan: HttpPlan) -> RenderableType:
                     sections=[("Costs and limits", plan.limits)],
                     notes=plan.notes, warnings=plan.warnings)
     steps = [line for step in plan.steps for line in _step_lines(step)]
-    return plan_diff(Title(plan.api_id, plan.api_name, plan.region), steps, plan.deployment,
-                     after, legend, summary(plan))
+    return plan_diff(plan, steps, plan.deployment, after, legend, summary(plan))
 
 
 _COUNTED = (

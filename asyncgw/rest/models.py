@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from asyncgw.core.model import STACK_TAG, FieldChange, Model
-from asyncgw.core.plan import Deployment, fingerprint
+from asyncgw.core.plan import Deployment, PlanHead, fingerprint
 
 
 def _keyed(value: object, member: str) -> object:
@@ -346,14 +346,9 @@ class MethodNote(Model):
     reason: str
 
 
-class Plan(Model):
+class Plan(PlanHead):
     """Ordered steps that take the selected methods to a mode, and what to tell the user."""
 
-    api_id: str
-    api_name: str
-    region: str
-    mode: str
-    base_fingerprint: str
     steps: tuple[Step, ...]
     deployment: Deployment | None
     changed_methods: tuple[str, ...]

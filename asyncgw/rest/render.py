@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.text import Text
 
 from asyncgw.core.modes import Mode, function_name
 from asyncgw.core.plan_render import (
     Legend,
-    Title,
     live_outcome,
     not_live_outcome,
     plan_diff,
@@ -23,8 +22,9 @@ from asyncgw.core.render import (
     change_lines,
     counted,
     marked,
-    mode_counts,
     mode_text,
+    row_notes,
+    status_report,
     status_table,
 )
 from asyncgw.rest import function_report, markers
@@ -84,8 +84,10 @@ def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableTy
     notes: list[Text] = [Text(f"  stage {stage.stage}: cannot tell what it serves "
                               f"({stage.error})", style="yellow")
                          for stage in served if stage.error]
+    modes: list[Mode] = []
     for method in snapshot.methods:
         found = assess(method, snapshot)
+        modes.append(found.mode)
         function = lambda_function(method.integration)
         table.add_row(
             method.key,
@@ -95,24 +97,17 @@ def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableTy
             _validator_cell(method, snapshot),
             *(_served_cell(stage, method, found.mode) for stage in served),
         )
-        if found.reason:
-            notes.append(Text(f"  {method.key}: not eligible, {found.reason}", style="dim"))
-        broken = markers.damaged(method)
-        warnings = [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
-                    *_not_live(snapshot, served, method, found.mode),
-                    *([broken] if broken else [])]
-        notes += [Text(f"  {method.key}: {w}", style="yellow") for w in warnings]
-    parts: list[RenderableType] = [_header(snapshot)]
-    parts.append(table if snapshot.methods else Text("The API has no methods."))
-    if snapshot.methods:
-        parts.append(Text(mode_counts([assess(m, snapshot).mode for m in snapshot.methods],
-                                      "method")))
+        notes += row_notes(method.key, found.reason, _warnings(method, found, snapshot, served))
     functions = function_report.table(snapshot)
-    if functions is not None:
-        parts.append(functions)
-    if notes:
-        parts += [Text("Notes:"), *notes]
-    return Group(*parts)
+    return status_report(_header(snapshot), table, "method", modes, notes,
+                         [functions] if functions is not None else [])
+
+
+def _warnings(method: Method, found: Assessment, snapshot: ApiSnapshot,
+              served: Sequence[Served]) -> list[str]:
+    broken = markers.damaged(method)
+    return [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
+            *_not_live(snapshot, served, method, found.mode), *([broken] if broken else [])]
 
 
 def _type_cell(method: Method) -> str:
@@ -176,9 +171,7 @@ def _method_json(method: Method, snapshot: ApiSnapshot,
         "failedEventsKept": function_report.keeps_failures(snapshot, method),
         "deployed": {stage.stage: (None if stage.error else stage.modes.get(method.key))
                      for stage in served},
-        "warnings": [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
-                     *_not_live(snapshot, served, method, found.mode),
-                     *filter(None, [markers.damaged(method)])],
+        "warnings": _warnings(method, found, snapshot, served),
     }
 
 
@@ -238,8 +231,7 @@ def plan(plan: Plan) -> RenderableType:
                     skipped=[(n.method, n.reason) for n in plan.skipped],
                     notes=plan.notes, warnings=plan.warnings, advice=plan.advice)
     steps = [line for step in plan.steps for line in _step_lines(step)]
-    return plan_diff(Title(plan.api_id, plan.api_name, plan.region), steps, plan.deployment,
-                     (), legend, summary(plan))
+    return plan_diff(plan, steps, plan.deployment, (), legend, summary(plan))
 
 
 def summary(plan: Plan) -> str:

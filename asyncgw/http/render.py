@@ -7,25 +7,9 @@ from typing import TYPE_CHECKING, Any
 from rich.console import RenderableType
 from rich.text import Text
 
+from asyncgw.core import plan_render
+from asyncgw.core import render as shared
 from asyncgw.core.modes import Mode, function_name
-from asyncgw.core.plan_render import (
-    Legend,
-    live_outcome,
-    not_live_outcome,
-    plan_diff,
-    redeployed_outcome,
-    summary_line,
-)
-from asyncgw.core.render import (
-    api_header,
-    change_lines,
-    counted,
-    marked,
-    mode_text,
-    row_notes,
-    status_report,
-    status_table,
-)
 from asyncgw.http.forwarder.package import HANDLER, RUNTIME, code_sha256, forwarder_zip
 from asyncgw.http.models import HttpApiSnapshot, HttpPlan, Route, Stage, Step
 from asyncgw.http.modes import RouteAssessment, assess, lambda_target
@@ -42,8 +26,8 @@ def _stage_line(stage: Stage) -> str:
 
 def _header(snapshot: HttpApiSnapshot) -> Text:
     api = snapshot.api
-    return api_header(api.name, api.api_id, f", HTTP API in {snapshot.region}", api.stack,
-                      [_stage_line(stage) for stage in snapshot.stages])
+    return shared.api_header(api.name, api.api_id, f", HTTP API in {snapshot.region}",
+                             api.stack, [_stage_line(stage) for stage in snapshot.stages])
 
 
 def _function_cell(found: RouteAssessment) -> str:
@@ -55,7 +39,7 @@ def _function_cell(found: RouteAssessment) -> str:
 
 def status(snapshot: HttpApiSnapshot) -> RenderableType:
     """The status report: header, one row per route, then reasons and warnings."""
-    table = status_table(["ROUTE", "TYPE", "FUNCTION", "MODE", "FORWARDER"])
+    table = shared.status_table(["ROUTE", "TYPE", "FUNCTION", "MODE", "FORWARDER"])
     notes: list[Text] = []
     modes: list[Mode] = []
     for route in snapshot.routes:
@@ -65,11 +49,11 @@ def status(snapshot: HttpApiSnapshot) -> RenderableType:
             route.route_key,
             found.integration.integration_type if found.integration else "-",
             _function_cell(found),
-            mode_text(found.mode),
+            shared.mode_text(found.mode),
             found.forwarder.function_name if found.forwarder else "-",
         )
-        notes += row_notes(route.route_key, found.reason, found.warnings)
-    return status_report(_header(snapshot), table, "route", modes, notes)
+        notes += shared.row_notes(route.route_key, found.reason, found.warnings)
+    return shared.status_report(_header(snapshot), table, "route", modes, notes)
 
 
 def _route_json(route: Route, snapshot: HttpApiSnapshot) -> dict[str, Any]:
@@ -125,7 +109,7 @@ def status_json(snapshot: HttpApiSnapshot) -> dict[str, Any]:
 
 
 def _step_lines(step: Step) -> list[Text]:
-    return [marked(step.marker, step.subject), *change_lines(step.changes)]
+    return [shared.marked(step.marker, step.subject), *shared.change_lines(step.changes)]
 
 
 def plan(plan: HttpPlan) -> RenderableType:
@@ -133,12 +117,12 @@ def plan(plan: HttpPlan) -> RenderableType:
     after = [line for step in plan.cleanup for line in _step_lines(step)]
     if after:
         after.insert(0, Text("  then, as nothing uses them any more:"))
-    legend = Legend(unchanged=[(n.route, n.reason) for n in plan.unchanged],
-                    skipped=[(n.route, n.reason) for n in plan.skipped],
-                    sections=[("Costs and limits", plan.limits)],
-                    notes=plan.notes, warnings=plan.warnings)
+    legend = plan_render.Legend(unchanged=[(n.route, n.reason) for n in plan.unchanged],
+                                skipped=[(n.route, n.reason) for n in plan.skipped],
+                                sections=[("Costs and limits", plan.limits)],
+                                notes=plan.notes, warnings=plan.warnings)
     steps = [line for step in plan.steps for line in _step_lines(step)]
-    return plan_diff(plan, steps, plan.deployment, after, legend, summary(plan))
+    return plan_render.plan_diff(plan, steps, plan.deployment, after, legend, summary(plan))
 
 
 _COUNTED = (
@@ -159,8 +143,8 @@ def summary(plan: HttpPlan) -> str:
     """'1 route to change, 1 forwarder to create, 1 deployment to stage prod.'"""
     kinds: list[str] = [s.kind for s in plan.writes]
     counts = [(kinds.count(kind), one, many) for kind, one, many in _COUNTED]
-    return summary_line((len(plan.changed_routes), "route"), counts, plan.deployment,
-                        plan.is_empty)
+    return plan_render.summary_line((len(plan.changed_routes), "route"), counts,
+                                    plan.deployment, plan.is_empty)
 
 
 def plan_json(plan: HttpPlan) -> dict[str, Any]:
@@ -181,11 +165,11 @@ def plan_json(plan: HttpPlan) -> dict[str, Any]:
 
 def outcome(plan: HttpPlan, done: HttpOutcome) -> Text:
     """One line saying what was applied and what is live."""
-    changed = counted(len(plan.changed_routes), "route")
+    changed = shared.counted(len(plan.changed_routes), "route")
     if plan.deployment is not None and done.deployment_id:
         if plan.mode == "redeploy":
-            return redeployed_outcome(plan.deployment.stage, done.deployment_id)
-        return live_outcome(changed, plan.mode, plan.deployment, done.deployment_id)
+            return plan_render.redeployed_outcome(plan.deployment.stage, done.deployment_id)
+        return plan_render.live_outcome(changed, plan.mode, plan.deployment, done.deployment_id)
     if plan.undeployed_stages:
-        return not_live_outcome(changed, plan.mode, plan.api_id, plan.undeployed_stages)
+        return plan_render.not_live_outcome(changed, plan.mode, plan.api_id, plan.undeployed_stages)
     return Text(f"Done: {changed} now {plan.mode}.", style="green")

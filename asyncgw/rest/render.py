@@ -8,25 +8,9 @@ from typing import TYPE_CHECKING, Any
 from rich.console import RenderableType
 from rich.text import Text
 
+from asyncgw.core import plan_render
+from asyncgw.core import render as shared
 from asyncgw.core.modes import Mode, function_name
-from asyncgw.core.plan_render import (
-    Legend,
-    live_outcome,
-    not_live_outcome,
-    plan_diff,
-    redeployed_outcome,
-    summary_line,
-)
-from asyncgw.core.render import (
-    api_header,
-    change_lines,
-    counted,
-    marked,
-    mode_text,
-    row_notes,
-    status_report,
-    status_table,
-)
 from asyncgw.rest import function_report, markers
 from asyncgw.rest.models import (
     ApiSnapshot,
@@ -61,8 +45,8 @@ def _stage_line(stage: Stage) -> str:
 
 def _header(snapshot: ApiSnapshot) -> Text:
     api = snapshot.api
-    return api_header(api.name, api.id, f" in {snapshot.region}", api.stack,
-                      [_stage_line(stage) for stage in snapshot.stages])
+    return shared.api_header(api.name, api.id, f" in {snapshot.region}", api.stack,
+                             [_stage_line(stage) for stage in snapshot.stages])
 
 
 def _validator_cell(method: Method, snapshot: ApiSnapshot) -> str:
@@ -79,8 +63,8 @@ def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableTy
 
     With `served`, one more column per stage shows the mode that stage serves.
     """
-    table = status_table(["METHOD", "TYPE", "FUNCTION", "MODE", "CHECKS",
-                          *(f"ON {stage.stage}" for stage in served)])
+    table = shared.status_table(["METHOD", "TYPE", "FUNCTION", "MODE", "CHECKS",
+                                 *(f"ON {stage.stage}" for stage in served)])
     notes: list[Text] = [Text(f"  stage {stage.stage}: cannot tell what it serves "
                               f"({stage.error})", style="yellow")
                          for stage in served if stage.error]
@@ -93,14 +77,15 @@ def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableTy
             method.key,
             _type_cell(method),
             function_name(function) if function else "-",
-            mode_text(found.mode),
+            shared.mode_text(found.mode),
             _validator_cell(method, snapshot),
             *(_served_cell(stage, method, found.mode) for stage in served),
         )
-        notes += row_notes(method.key, found.reason, _warnings(method, found, snapshot, served))
+        warnings = _warnings(method, found, snapshot, served)
+        notes += shared.row_notes(method.key, found.reason, warnings)
     functions = function_report.table(snapshot)
-    return status_report(_header(snapshot), table, "method", modes, notes,
-                         [functions] if functions is not None else [])
+    return shared.status_report(_header(snapshot), table, "method", modes, notes,
+                                [functions] if functions is not None else [])
 
 
 def _warnings(method: Method, found: Assessment, snapshot: ApiSnapshot,
@@ -126,7 +111,7 @@ def _served_cell(stage: Served, method: Method, current: Mode) -> Text:
         return Text("not deployed", style="yellow")
     if deployed != current or stage.older(method):
         return Text(f"{deployed} *", style="yellow")
-    return mode_text(deployed)
+    return shared.mode_text(deployed)
 
 
 def _not_live(snapshot: ApiSnapshot, served: Sequence[Served], method: Method,
@@ -203,35 +188,35 @@ def _step_lines(step: Step) -> list[Text]:
     match step:
         case CreateValidator():
             checks = "body and parameters" if step.validate_request_body else "parameters"
-            return [marked("+", f"validator {step.name!r} (validates {checks})")]
+            return [shared.marked("+", f"validator {step.name!r} (validates {checks})")]
         case PatchMethod() | PatchIntegration() | PatchIntegrationResponse():
             part = {"patch-method": "method request", "patch-integration": "integration request",
                     "patch-integration-response": "CORS preflight response"}[step.kind]
             shown = [change.model_copy(update={"field": change.field.removeprefix(
                 "requestParameters.").removeprefix("responseParameters.")})
                      for change in step.changes]
-            return [marked("~", f"{step.http_method} {step.path}  {part}"),
-                    *change_lines(shown)]
+            return [shared.marked("~", f"{step.http_method} {step.path}  {part}"),
+                    *shared.change_lines(shown)]
         case SetPart():
             parts = {"integration": "integration request",
                      "method-response": f"method response {step.status_code}",
                      "integration-response": f"integration response {step.status_code}"}
             marker = "+" if step.before is None else "-" if step.after is None else "~"
-            return [marked(marker, f"{step.http_method} {step.path}  {parts[step.part]}"),
-                    *change_lines(step.changes)]
+            where = f"{step.http_method} {step.path}  {parts[step.part]}"
+            return [shared.marked(marker, where), *shared.change_lines(step.changes)]
         case ConfigureFunction():
-            return [marked("~", f"function {function_name(step.function)}  "
-                                "asynchronous invocation configuration"),
-                    *change_lines(step.changes)]
+            return [shared.marked("~", f"function {function_name(step.function)}  "
+                                       "asynchronous invocation configuration"),
+                    *shared.change_lines(step.changes)]
 
 
 def plan(plan: Plan) -> RenderableType:
     """The diff: every step, the deployment, notes, warnings and a closing summary."""
-    legend = Legend(unchanged=[(n.method, n.reason) for n in plan.unchanged],
-                    skipped=[(n.method, n.reason) for n in plan.skipped],
-                    notes=plan.notes, warnings=plan.warnings, advice=plan.advice)
+    legend = plan_render.Legend(unchanged=[(n.method, n.reason) for n in plan.unchanged],
+                                skipped=[(n.method, n.reason) for n in plan.skipped],
+                                notes=plan.notes, warnings=plan.warnings, advice=plan.advice)
     steps = [line for step in plan.steps for line in _step_lines(step)]
-    return plan_diff(plan, steps, plan.deployment, (), legend, summary(plan))
+    return plan_render.plan_diff(plan, steps, plan.deployment, (), legend, summary(plan))
 
 
 def summary(plan: Plan) -> str:
@@ -242,8 +227,8 @@ def summary(plan: Plan) -> str:
         (sum(isinstance(s, CreateValidator) for s in plan.steps), "validator to create",
          "validators to create"),
     ]
-    return summary_line((len(plan.changed_methods), "method"), counts, plan.deployment,
-                        plan.is_empty)
+    return plan_render.summary_line((len(plan.changed_methods), "method"), counts,
+                                    plan.deployment, plan.is_empty)
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:
@@ -259,13 +244,13 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 def outcome(plan: Plan, done: Outcome) -> Text:
     """One line saying what was applied and what is live."""
-    changed = counted(len(plan.changed_methods), "method")
+    changed = shared.counted(len(plan.changed_methods), "method")
     if plan.steps and not plan.changed_methods:
         return Text("Done: async configuration set; the API itself needed no change.",
                     style="green")
     if plan.steps and done.deployment_id and plan.deployment:
-        return live_outcome(changed, plan.mode, plan.deployment, done.deployment_id)
+        return plan_render.live_outcome(changed, plan.mode, plan.deployment, done.deployment_id)
     if plan.steps:
-        return not_live_outcome(changed, plan.mode, plan.api_id)
-    return redeployed_outcome(plan.deployment.stage if plan.deployment else "?",
-                              done.deployment_id)
+        return plan_render.not_live_outcome(changed, plan.mode, plan.api_id)
+    return plan_render.redeployed_outcome(plan.deployment.stage if plan.deployment else "?",
+                                          done.deployment_id)

@@ -52,6 +52,18 @@ def string_map(ref: str, names: str = "") -> str:
 
     `names` is a list of the keys to print, when not all of them.
     """
+    return _json_map(ref, names, "", "")
+
+
+def list_map(ref: str, names: str = "") -> str:
+    """VTL printing map `ref` as a JSON object of one-string arrays, or null when it is empty."""
+    # Templates see one value per header or query key: AWS documents the multi-value ones
+    # (method.request.multivalue*) as parameter-mapping sources only, never as template variables.
+    return _json_map(ref, names, "[", "]")
+
+
+def _json_map(ref: str, names: str, before: str, after: str) -> str:
+    """VTL printing map `ref` as a JSON object, each string value between `before` and `after`."""
     keys = names or ref + ".keySet()"
     return (
         count(keys)
@@ -60,25 +72,10 @@ def string_map(ref: str, names: str = "") -> str:
         + ')"'
         + escaped("key")
         + '": '
+        + before
         + json_string(ref + ".get($key)", '""')
+        + after
         + "#if($foreach.hasNext),#end#end}#end"
-    )
-
-
-def list_map(ref: str, names: str = "") -> str:
-    """VTL printing map `ref` as a JSON object of one-string arrays, or null when it is empty."""
-    # Templates see one value per header or query key: AWS documents the multi-value ones
-    # (method.request.multivalue*) as parameter-mapping sources only, never as template variables.
-    keys = names or ref + ".keySet()"
-    return (
-        count(keys)
-        + "#if($count == 0)null#{else}{#foreach($key in $"
-        + keys
-        + ')"'
-        + escaped("key")
-        + '": ['
-        + json_string(ref + ".get($key)", '""')
-        + "]#if($foreach.hasNext),#end#end}#end"
     )
 
 

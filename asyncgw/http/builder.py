@@ -174,7 +174,7 @@ class Builder:
             "integration_id": key, "integration_uri": function, "integration_subtype": None,
             "credentials_arn": None, "description": description})
         self.new_integrations.append(
-            NewIntegration(key, wanted, model, _function_label(function), origin))
+            NewIntegration(key, wanted, model, function_name(function), origin))
         return key
 
     # What nothing uses any more
@@ -302,7 +302,7 @@ class Builder:
     def _label(self, integration_id: str) -> str:
         integration = self.snapshot.integration(integration_id)
         function = lambda_target(integration)
-        return _function_label(function) if function else "?"
+        return function_name(function) if function else "?"
 
 
 @dataclass(frozen=True)
@@ -324,7 +324,3 @@ class Removal:
         if self.kind == "forwarder" and self.forwarder is not None:
             return f"forwarder {self.forwarder.function_name}"
         return "policy entries for " + ", ".join(sorted(function_name(t) for t in self.targets))
-
-
-def _function_label(function: str) -> str:
-    return function_name(function)

@@ -223,5 +223,3 @@ def _add_method_response(method: Method, code: str) -> SetPart:
                               response_parameters=copied.response_parameters if copied else {})
     return set_part(method, "method-response", code, parts.method_response_arguments(response),
                     None, [FieldChange(field="statusCode", before=None, after=code)])
-
-

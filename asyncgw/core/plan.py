@@ -33,6 +33,10 @@ class Deployment(Model):
     description: str
 
 
+REDEPLOY_DESCRIPTION = "asyncgw: redeploy"
+"""The description of a deployment `asyncgw redeploy` makes without --description."""
+
+
 def deployment_description(changed: Sequence[str], mode: str) -> str:
     """'asyncgw: POST /a, GET /b, PUT /c and 2 more -> async': what a deployment is for."""
     shown = ", ".join(changed[:3])

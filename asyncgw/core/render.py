@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -84,6 +85,12 @@ def status_report(header: Text, table: Table, noun: str, modes: Sequence[Mode],
     if notes:
         parts += [Text("Notes:"), *notes]
     return Group(*parts)
+
+
+def stage_dates(created: datetime | None, updated: datetime | None) -> dict[str, str | None]:
+    """A stage's createdDate and lastUpdatedDate as status JSON shows them (ISO 8601)."""
+    return {"createdDate": created.isoformat() if created else None,
+            "lastUpdatedDate": updated.isoformat() if updated else None}
 
 
 def api_header(name: str, api_id: str, where: str, stack: str | None,

@@ -7,7 +7,12 @@ from collections.abc import Sequence
 from asyncgw.core import plan as shared
 from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
-from asyncgw.core.plan import Deployment, deployment_description, stack_warning
+from asyncgw.core.plan import (
+    REDEPLOY_DESCRIPTION,
+    Deployment,
+    deployment_description,
+    stack_warning,
+)
 from asyncgw.http.builder import Builder, Removal
 from asyncgw.http.models import HttpApiSnapshot, HttpPlan, RouteNote
 from asyncgw.http.modes import assess
@@ -109,7 +114,7 @@ def plan_redeploy(snapshot: HttpApiSnapshot, requested: str | None,
     else:
         deployment = Deployment(stage=current.stage_name,
                                     previous_deployment_id=current.deployment_id,
-                                    description=description or "asyncgw: redeploy")
+                                    description=description or REDEPLOY_DESCRIPTION)
     return HttpPlan(
         api_id=snapshot.api.api_id,
         api_name=snapshot.api.name,

@@ -88,9 +88,7 @@ def status_json(snapshot: HttpApiSnapshot) -> dict[str, Any]:
                 "name": s.stage_name,
                 "deploymentId": s.deployment_id,
                 "autoDeploy": s.auto_deploy,
-                "createdDate": s.created_date.isoformat() if s.created_date else None,
-                "lastUpdatedDate": s.last_updated_date.isoformat() if s.last_updated_date
-                else None,
+                **shared.stage_dates(s.created_date, s.last_updated_date),
             }
             for s in snapshot.stages
         ],

@@ -7,7 +7,12 @@ from collections.abc import Sequence
 from asyncgw.core import plan as shared
 from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
-from asyncgw.core.plan import Deployment, deployment_description, stack_warning
+from asyncgw.core.plan import (
+    REDEPLOY_DESCRIPTION,
+    Deployment,
+    deployment_description,
+    stack_warning,
+)
 from asyncgw.rest import async_config, conversion, cors, repairs
 from asyncgw.rest.method_steps import ValidatorPool, method_steps
 from asyncgw.rest.models import (
@@ -171,7 +176,7 @@ def plan_redeploy(snapshot: ApiSnapshot, stage: str, description: str | None) ->
     deployment = Deployment(
         stage=stage,
         previous_deployment_id=current.deployment_id if current else None,
-        description=description or "asyncgw: redeploy",
+        description=description or REDEPLOY_DESCRIPTION,
     )
     return Plan(
         api_id=snapshot.api.id,

@@ -171,9 +171,7 @@ def status_json(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> dict[st
             {
                 "name": s.stage_name,
                 "deploymentId": s.deployment_id,
-                "createdDate": s.created_date.isoformat() if s.created_date else None,
-                "lastUpdatedDate": s.last_updated_date.isoformat() if s.last_updated_date
-                else None,
+                **shared.stage_dates(s.created_date, s.last_updated_date),
                 "canary": s.canary_settings is not None,
                 "exportError": errors.get(s.stage_name),
             }

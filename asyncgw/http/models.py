@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime
@@ -12,6 +11,7 @@ from pydantic import Field
 
 from asyncgw.aws.responses import mapping, parse, reading, sequence
 from asyncgw.core.model import STACK_TAG, AwsModel, FieldChange, Model
+from asyncgw.core.plan import Deployment, PlanHead, fingerprint
 from asyncgw.http.recipe import (
     APIGATEWAY_PRINCIPAL,
     MODE_TAG,
@@ -272,15 +272,14 @@ class HttpApiSnapshot(Model):
     @property
     def fingerprint(self) -> str:
         """A digest of what a plan depends on, to notice another writer before the first write."""
-        parts = {
+        parts: dict[str, object] = {
             "routes": [r.model_dump(mode="json") for r in self.routes],
             "integrations": [i.model_dump(mode="json") for i in self.integrations],
             "stages": [(s.stage_name, s.auto_deploy) for s in self.stages],
             "forwarders": [f.model_dump(mode="json") for f in self.forwarders],
             "role": self.role.model_dump(mode="json") if self.role else None,
         }
-        canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return fingerprint(parts)
 
 
 Service = Literal["apigatewayv2", "lambda", "iam"]
@@ -319,14 +318,6 @@ class Step(Model):
     """Placeholder KEY that the id the undo returns fills (a deleted integration re-created)."""
 
 
-class HttpDeployment(Model):
-    """A new deployment of a stage that does not deploy by itself."""
-
-    stage: str
-    previous_deployment_id: str | None
-    description: str
-
-
 class RouteNote(Model):
     """A route the plan leaves alone, and why."""
 
@@ -334,16 +325,11 @@ class RouteNote(Model):
     reason: str
 
 
-class HttpPlan(Model):
+class HttpPlan(PlanHead):
     """Ordered writes, an optional deployment, then the clean-up of what nothing uses any more."""
 
-    api_id: str
-    api_name: str
-    region: str
-    mode: str
-    base_fingerprint: str
     steps: tuple[Step, ...]
-    deployment: HttpDeployment | None
+    deployment: Deployment | None
     cleanup: tuple[Step, ...] = ()
     changed_routes: tuple[str, ...] = ()
     unchanged: tuple[RouteNote, ...] = ()

@@ -3,54 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+from asyncgw.core import plan as shared
 from asyncgw.core.errors import UsageError
-from asyncgw.core.model import FieldChange
-from asyncgw.core.modes import Mode, function_name
-from asyncgw.http import steps
-from asyncgw.http.models import (
-    Account,
-    Forwarder,
-    HttpApiSnapshot,
-    HttpDeployment,
-    HttpPlan,
-    Integration,
-    Route,
-    RouteNote,
-    Step,
+from asyncgw.core.modes import Mode
+from asyncgw.core.plan import (
+    REDEPLOY_DESCRIPTION,
+    Deployment,
+    deployment_description,
+    stack_warning,
 )
-from asyncgw.http.modes import assess, lambda_target
-from asyncgw.http.recipe import (
-    ROLE_TAG,
-    ROLE_TAG_VALUE,
-    canonical,
-    forwarder_name,
-    function_arn,
-    integration_description,
-    invoke_policy,
-    replaced_integration,
-    role_arn,
-    same_function,
-    source_arn,
-    statement_id,
-)
+from asyncgw.http.builder import Builder, Removal
+from asyncgw.http.models import HttpApiSnapshot, HttpPlan, RouteNote
+from asyncgw.http.modes import assess
 from asyncgw.http.selection import RouteSelection
 
 
 def choose_stage(snapshot: HttpApiSnapshot, requested: str | None, no_deploy: bool) -> str | None:
     """The stage to deploy after a change; None when --no-deploy or every stage auto-deploys."""
     names = [s.stage_name for s in snapshot.stages]
-    if no_deploy:
-        if requested is not None:
-            raise UsageError("--stage and --no-deploy contradict each other; pass only one")
-        return None
-    if requested is not None:
-        if requested not in names:
-            listed = ", ".join(names) if names else "none"
-            raise UsageError(
-                f"no stage {requested!r} in API {snapshot.api.api_id} (stages: {listed})")
-        return requested
+    chosen = shared.requested_stage(snapshot.api.api_id, names, requested, no_deploy)
+    if no_deploy or chosen is not None:
+        return chosen
     manual = [s.stage_name for s in snapshot.stages if not s.auto_deploy]
     if len(manual) <= 1:
         return manual[0] if manual else None
@@ -62,12 +36,7 @@ def choose_stage(snapshot: HttpApiSnapshot, requested: str | None, no_deploy: bo
 
 def refuse_managed(snapshot: HttpApiSnapshot) -> None:
     """Raise UsageError when a CloudFormation stack owns the API (for --refuse-managed)."""
-    if snapshot.api.stack:
-        raise UsageError(
-            f"API {snapshot.api.api_id} is managed by CloudFormation stack "
-            f"{snapshot.api.stack!r} and --refuse-managed is set: change the stack's "
-            "template instead; nothing was changed"
-        )
+    shared.refuse_managed(snapshot.api.api_id, snapshot.api.stack)
 
 
 def plan(
@@ -76,7 +45,7 @@ def plan(
     """Steps that take every selected route to `mode`, a deployment if needed, then clean-up."""
     if not snapshot.complete or snapshot.account is None:
         raise ValueError("plan() needs a snapshot read with for_change=True")
-    build = _Builder(snapshot, snapshot.account, mode)
+    build = Builder(snapshot, snapshot.account, mode)
     touched: set[str] = set()
     unchanged: list[RouteNote] = []
     for route in selection.routes:
@@ -105,7 +74,7 @@ def plan(
     deployment = None
     if deploying is not None:
         current = snapshot.stage(deploying)
-        deployment = HttpDeployment(
+        deployment = Deployment(
             stage=deploying,
             previous_deployment_id=current.deployment_id if current else None,
             description=_description(changed, mode),
@@ -143,9 +112,9 @@ def plan_redeploy(snapshot: HttpApiSnapshot, requested: str | None,
         notes = (f"stage {stage} deploys automatically: the API's current configuration is "
                  "already live",)
     else:
-        deployment = HttpDeployment(stage=current.stage_name,
+        deployment = Deployment(stage=current.stage_name,
                                     previous_deployment_id=current.deployment_id,
-                                    description=description or "asyncgw: redeploy")
+                                    description=description or REDEPLOY_DESCRIPTION)
     return HttpPlan(
         api_id=snapshot.api.api_id,
         api_name=snapshot.api.name,
@@ -163,307 +132,6 @@ def assessments(snapshot: HttpApiSnapshot) -> dict[str, Mode]:
     return {r.route_key: assess(r, snapshot).mode for r in snapshot.routes}
 
 
-@dataclass(frozen=True)
-class _Spec:
-    """What makes two Lambda proxy integrations interchangeable."""
-
-    function: str
-    payload_format_version: str | None
-    timeout_in_millis: int | None
-    request_parameters: tuple[tuple[str, str], ...]
-    response_parameters: str
-
-    @classmethod
-    def of(cls, integration: Integration, function: str | None = None) -> _Spec:
-        """The spec of an integration, or of a copy calling `function` instead."""
-        return cls(
-            function=function or lambda_target(integration) or "",
-            payload_format_version=integration.payload_format_version,
-            timeout_in_millis=integration.timeout_in_millis,
-            request_parameters=tuple(sorted(integration.request_parameters.items())),
-            response_parameters=canonical(integration.response_parameters),
-        )
-
-    def matches(self, other: _Spec) -> bool:
-        """True when either integration could stand in for the other."""
-        return same_function(self.function, other.function) and (
-            self.payload_format_version, self.timeout_in_millis, self.request_parameters,
-            self.response_parameters) == (
-            other.payload_format_version, other.timeout_in_millis, other.request_parameters,
-            other.response_parameters)
-
-
-@dataclass(frozen=True)
-class _NewIntegration:
-    key: str
-    spec: _Spec
-    model: Integration
-    label: str
-    origin: str | None
-
-
-@dataclass
-class _Builder:
-    """Accumulates what the selected routes need, reusing whatever already exists."""
-
-    snapshot: HttpApiSnapshot
-    account: Account
-    mode: Mode
-    moves: list[tuple[Route, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    new_forwarders: dict[str, tuple[str, Mode]] = field(default_factory=dict)
-    new_permissions: list[str] = field(default_factory=list)
-    new_integrations: list[_NewIntegration] = field(default_factory=list)
-    added_targets: set[str] = field(default_factory=set)
-    credentials_dropped: set[str] = field(default_factory=set)
-
-    # What the routes need
-
-    def wanted_integration(self, target: str, current: Integration) -> str:
-        """The integration id (or new key) a route should end at, creating what is missing."""
-        direct = same_function(lambda_target(current), target)
-        origin = current.integration_id if direct else replaced_integration(current.description)
-        if self.mode is Mode.SYNC:
-            return current.integration_id if direct else self._direct(target, current, origin)
-        forwarder = self._forwarder(target, self.mode)
-        if current.credentials_arn:
-            self.credentials_dropped.add(current.integration_id)
-        return self._via_forwarder(forwarder, target, current, origin)
-
-    def retarget(self, route: Route, ref: str) -> None:
-        """Point a route at another integration."""
-        self.moves.append((route, ref))
-
-    def _forwarder(self, target: str, mode: Mode) -> str:
-        snapshot, account = self.snapshot, self.account
-        name = forwarder_name(target, mode)
-        existing = snapshot.forwarder_named(name)
-        if existing is None or (existing.target, existing.mode) != (target, str(mode)):
-            existing = next((f for f in snapshot.forwarders
-                             if (f.target, f.mode) == (target, str(mode))), None)
-        self._ensure_role()
-        if target not in self._policy_targets():
-            self.added_targets.add(target)
-        if existing is not None:
-            if (not existing.allows(snapshot.api.api_id)
-                    and existing.function_name not in self.new_permissions):
-                self.new_permissions.append(existing.function_name)
-            return existing.function_arn
-        if name in snapshot.occupied:
-            raise UsageError(
-                f"cannot create forwarder {name}: that name is taken by "
-                f"{snapshot.occupied[name]}; delete or rename it, then run this again")
-        if name not in self.new_forwarders:
-            self.new_forwarders[name] = (target, mode)
-            self.new_permissions.append(name)
-        return function_arn(account.partition, snapshot.region, account.account_id, name)
-
-    def _ensure_role(self) -> None:
-        role = self.snapshot.role
-        if role is not None and not role.is_asyncgw:
-            raise UsageError(
-                f"IAM role {role.role_name} exists but asyncgw did not create it (no "
-                f"{ROLE_TAG} tag): delete it or tag it {ROLE_TAG}={ROLE_TAG_VALUE}, then run "
-                "this again")
-
-    def _policy_targets(self) -> set[str]:
-        role = self.snapshot.role
-        return set(role.targets if role else ()) | self.added_targets
-
-    def _direct(self, target: str, current: Integration, origin: str | None) -> str:
-        # Back to the integration the forwarder replaced, which enable leaves in place; failing
-        # that, any direct one that fits, or a new one.
-        original = self.snapshot.integration(origin)
-        if original is not None and same_function(lambda_target(original), target):
-            return original.integration_id
-        wanted = _Spec.of(current, target)
-        fitting = [i for i in self.snapshot.integrations
-                   if same_function(lambda_target(i), target)
-                   and i.payload_format_version == current.payload_format_version]
-        exact = [i for i in fitting if _Spec.of(i).matches(wanted)]
-        if exact or fitting:
-            return (exact or fitting)[0].integration_id
-        return self._new_integration(current, target, None, wanted, description=None)
-
-    def _via_forwarder(self, forwarder: str, target: str, current: Integration,
-                       origin: str | None) -> str:
-        # One forwarder integration per replaced integration: routes that shared an integration
-        # share its replacement, and disable can restore each route's own.
-        wanted = _Spec.of(current, forwarder)
-        fitting = [i for i in [current, *self.snapshot.integrations]
-                   if _Spec.of(i).matches(wanted)
-                   and replaced_integration(i.description) == origin]
-        if fitting:
-            return fitting[0].integration_id
-        return self._new_integration(current, forwarder, origin, wanted,
-                                     integration_description(self.mode, target, origin))
-
-    def _new_integration(self, current: Integration, function: str, origin: str | None,
-                         wanted: _Spec, description: str | None) -> str:
-        for new in self.new_integrations:
-            if new.spec.matches(wanted) and new.origin == origin:
-                return new.key
-        key = f"new-{len(self.new_integrations) + 1}"
-        model = current.model_copy(update={
-            "integration_id": key, "integration_uri": function, "integration_subtype": None,
-            "credentials_arn": None, "description": description})
-        self.new_integrations.append(
-            _NewIntegration(key, wanted, model, _function_label(function), origin))
-        return key
-
-    # What nothing uses any more
-
-    def cleanup(self, touched: set[str]) -> list[_Removal]:
-        """Forwarder integrations, permissions, forwarders and policy entries left unused."""
-        snapshot = self.snapshot
-        api_id = snapshot.api.api_id
-        moved = {route.route_id: ref for route, ref in self.moves}
-        in_use = {moved.get(r.route_id, r.integration_id) for r in snapshot.routes}
-        removals: list[_Removal] = []
-        kept_functions = [lambda_target(n.model) for n in self.new_integrations]
-        for integration in snapshot.integrations:
-            forwarder = snapshot.forwarder_at(lambda_target(integration))
-            if (forwarder is not None and forwarder.target in touched
-                    and integration.integration_id not in in_use):
-                removals.append(_Removal("integration", integration=integration,
-                                         forwarder=forwarder))
-            else:
-                kept_functions.append(lambda_target(integration))
-        deleted: set[str] = set()
-        for forwarder in snapshot.forwarders:
-            if forwarder.target not in touched or any(
-                    same_function(forwarder.function_arn, f) for f in kept_functions):
-                continue
-            ours = [s for s in forwarder.statements if s.sid == statement_id(api_id)]
-            removals += [_Removal("permission", forwarder=forwarder, statement=s.sid)
-                         for s in ours]
-            if len(ours) == len(forwarder.statements):
-                removals.append(_Removal("forwarder", forwarder=forwarder))
-                deleted.add(forwarder.function_name)
-        remaining = {f.target for f in snapshot.forwarders if f.function_name not in deleted}
-        remaining |= {target for target, _ in self.new_forwarders.values()}
-        unused = {t for t in touched & self._policy_targets() if t not in remaining}
-        if unused:
-            removals.append(_Removal("policy", targets=frozenset(unused)))
-        return removals
-
-    # Turning decisions into steps
-
-    def before_deployment(self, removals: Sequence[_Removal]) -> list[Step]:
-        """The writes before the deployment: role, policy, functions, permissions, routes."""
-        snapshot, account = self.snapshot, self.account
-        region, api_id = snapshot.region, snapshot.api.api_id
-        out: list[Step] = []
-        role = snapshot.role
-        if self.added_targets or self.new_forwarders:
-            if role is None:
-                out.append(steps.create_role(region))
-            if self.added_targets:
-                before = role.invoke_policy if role else None
-                after = self._policy(self._policy_targets())
-                out.append(steps.put_policy(region, before, after, self.added_targets, set()))
-        role_ref = role.arn if role else role_arn(account.partition, account.account_id, region)
-        for name, (target, mode) in self.new_forwarders.items():
-            out.append(steps.create_forwarder(name, target, mode, role_ref))
-        for name in self.new_permissions:
-            arn = source_arn(account.partition, region, account.account_id, api_id)
-            out.append(steps.add_permission(name, api_id, arn))
-        out += [steps.create_integration(api_id, new.key, new.model, new.label)
-                for new in self.new_integrations]
-        deleted = {r.integration.integration_id for r in removals
-                   if r.kind == "integration" and r.integration is not None}
-        out += [self._retarget_step(route, ref, deleted) for route, ref in self.moves]
-        return out
-
-    def after_deployment(self, removals: Sequence[_Removal]) -> list[Step]:
-        """The writes after the deployment, in an order AWS accepts (uses before owners)."""
-        snapshot = self.snapshot
-        api_id = snapshot.api.api_id
-        order = {"integration": 0, "permission": 1, "forwarder": 2, "policy": 3}
-        out: list[Step] = []
-        for removal in sorted(removals, key=lambda r: order[r.kind]):
-            if removal.kind == "integration" and removal.integration is not None:
-                out.append(steps.delete_integration(api_id, removal.integration,
-                                                    removal.forwarder))
-            elif removal.kind == "permission" and removal.forwarder is not None:
-                statement = next(s for s in removal.forwarder.statements
-                                 if s.sid == removal.statement)
-                out.append(steps.remove_permission(removal.forwarder, statement.sid,
-                                                   statement.source_arn, statement.action))
-            elif removal.kind == "forwarder" and removal.forwarder is not None:
-                out.append(steps.delete_forwarder(removal.forwarder))
-            elif removal.kind == "policy":
-                out += self._shrink_policy(set(removal.targets))
-        return out
-
-    def _shrink_policy(self, removed: set[str]) -> list[Step]:
-        role = self.snapshot.role
-        if role is None:
-            return []
-        before_targets = self._policy_targets()
-        before = self._policy(before_targets) if self.added_targets else role.invoke_policy
-        left = before_targets - removed
-        region = self.snapshot.region
-        if left:
-            return [steps.put_policy(region, before, self._policy(left), set(), removed)]
-        out = [steps.delete_policy(region, before or "", removed)] if before else []
-        if role.is_asyncgw and not role.other_policies:
-            out.append(steps.delete_role(role))
-        else:
-            self.notes.append(f"IAM role {role.role_name} kept: it has other policies "
-                              f"({', '.join(role.other_policies)})")
-        return out
-
-    def _policy(self, targets: set[str]) -> str:
-        account = self.account
-        return canonical(invoke_policy(targets, account.partition, account.account_id,
-                                       self.snapshot.region))
-
-    def _retarget_step(self, route: Route, ref: str, deleted: set[str]) -> Step:
-        new = {n.key: n for n in self.new_integrations}
-        after = f"integrations/{steps.integration_placeholder(ref) if ref in new else ref}"
-        before_id = route.integration_id or ""
-        # Undoing the deletion of the route's integration re-creates it under a new id.
-        before = (f"integrations/{steps.integration_placeholder(before_id)}"
-                  if before_id in deleted else route.target or "")
-        after_label = (f"new integration ({new[ref].label})" if ref in new else
-                       f"integrations/{ref} ({self._label(ref)})")
-        return steps.retarget_route(
-            self.snapshot.api.api_id, route, after, before,
-            FieldChange(field="target", before=f"{route.target} ({self._label(before_id)})",
-                        after=after_label))
-
-    def _label(self, integration_id: str) -> str:
-        integration = self.snapshot.integration(integration_id)
-        function = lambda_target(integration)
-        return _function_label(function) if function else "?"
-
-
-@dataclass(frozen=True)
-class _Removal:
-    """One thing the clean-up removes."""
-
-    kind: str
-    integration: Integration | None = None
-    forwarder: Forwarder | None = None
-    statement: str | None = None
-    targets: frozenset[str] = frozenset()
-
-    def describe(self) -> str:
-        """What is removed, in a few words."""
-        if self.kind == "integration" and self.integration is not None:
-            return f"integration {self.integration.integration_id}"
-        if self.kind == "permission" and self.forwarder is not None:
-            return f"permission {self.statement} on {self.forwarder.function_name}"
-        if self.kind == "forwarder" and self.forwarder is not None:
-            return f"forwarder {self.forwarder.function_name}"
-        return "policy entries for " + ", ".join(sorted(function_name(t) for t in self.targets))
-
-
-def _function_label(function: str) -> str:
-    return f"{function_name(function)}"
-
-
 def _deploying(snapshot: HttpApiSnapshot, stage: str | None, needed: bool) -> str | None:
     current = snapshot.stage(stage) if stage else None
     if not needed or current is None or current.auto_deploy:
@@ -478,7 +146,7 @@ def _all_served(snapshot: HttpApiSnapshot, deploying: str | None) -> bool:
     return all(s.auto_deploy or s.stage_name == deploying for s in snapshot.stages)
 
 
-def _deferred(snapshot: HttpApiSnapshot, removals: Sequence[_Removal],
+def _deferred(snapshot: HttpApiSnapshot, removals: Sequence[Removal],
               deploying: str | None) -> str:
     stale = [s.stage_name for s in snapshot.stages
              if not s.auto_deploy and s.stage_name != deploying]
@@ -491,10 +159,7 @@ def _deferred(snapshot: HttpApiSnapshot, removals: Sequence[_Removal],
 def _description(changed: Sequence[str], mode: Mode) -> str:
     if not changed:
         return "asyncgw: remove unused forwarders"
-    shown = ", ".join(changed[:3])
-    if len(changed) > 3:
-        shown += f" and {len(changed) - 3} more"
-    return f"asyncgw: {shown} -> {mode}"
+    return deployment_description(changed, mode)
 
 
 def _limits(mode: Mode) -> tuple[str, ...]:
@@ -518,13 +183,12 @@ def _limits(mode: Mode) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _warnings(snapshot: HttpApiSnapshot, build: _Builder, stage: str | None,
+def _warnings(snapshot: HttpApiSnapshot, build: Builder, stage: str | None,
               deploying: str | None) -> tuple[str, ...]:
     out = []
     writes = bool(build.moves or build.new_forwarders or build.new_permissions)
     if snapshot.api.stack and writes:
-        out.append(f"API is managed by CloudFormation stack {snapshot.api.stack!r}: the next "
-                   "stack update may revert this change; make it in the template too")
+        out.append(stack_warning(snapshot.api.stack))
     if build.credentials_dropped:
         out.append("the forwarder integration does not copy the credentials role of "
                    f"integration(s) {', '.join(sorted(build.credentials_dropped))}: API "
@@ -537,7 +201,7 @@ def _warnings(snapshot: HttpApiSnapshot, build: _Builder, stage: str | None,
     return tuple(out)
 
 
-def _undeployed(snapshot: HttpApiSnapshot, build: _Builder,
+def _undeployed(snapshot: HttpApiSnapshot, build: Builder,
                 deploying: str | None) -> tuple[str, ...]:
     if not build.moves:
         return ()

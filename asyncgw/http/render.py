@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.console import RenderableType
 from rich.text import Text
 
+from asyncgw.core import plan_render
+from asyncgw.core import render as shared
 from asyncgw.core.modes import Mode, function_name
-from asyncgw.core.render import MODE_STYLE, marked
 from asyncgw.http.forwarder.package import HANDLER, RUNTIME, code_sha256, forwarder_zip
 from asyncgw.http.models import HttpApiSnapshot, HttpPlan, Route, Stage, Step
 from asyncgw.http.modes import RouteAssessment, assess, lambda_target
 
 if TYPE_CHECKING:
     from asyncgw.core.apply import Outcome
-
 
 
 def _stage_line(stage: Stage) -> str:
@@ -28,16 +26,8 @@ def _stage_line(stage: Stage) -> str:
 
 def _header(snapshot: HttpApiSnapshot) -> Text:
     api = snapshot.api
-    text = Text.assemble((api.name or "(unnamed)", "bold"),
-                         f" ({api.api_id}), HTTP API in {snapshot.region}")
-    if api.stack:
-        text.append(f"\nmanaged by CloudFormation stack {api.stack}: hand changes drift from "
-                    "its template", style="yellow")
-    if not snapshot.stages:
-        text.append("\nno stages: nothing is deployed")
-    for stage in snapshot.stages:
-        text.append("\n" + _stage_line(stage))
-    return text
+    return shared.api_header(api.name, api.api_id, f", HTTP API in {snapshot.region}",
+                             api.stack, [_stage_line(stage) for stage in snapshot.stages])
 
 
 def _function_cell(found: RouteAssessment) -> str:
@@ -47,16 +37,9 @@ def _function_cell(found: RouteAssessment) -> str:
     return function_name(function) if function else "-"
 
 
-def _counts(modes: list[Mode]) -> str:
-    parts = [f"{modes.count(mode)} {mode}" for mode in Mode if modes.count(mode)]
-    return f"{len(modes)} route{'s' * (len(modes) != 1)}: {', '.join(parts)}"
-
-
 def status(snapshot: HttpApiSnapshot) -> RenderableType:
     """The status report: header, one row per route, then reasons and warnings."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for column in ("ROUTE", "TYPE", "FUNCTION", "MODE", "FORWARDER"):
-        table.add_column(column, no_wrap=True)
+    table = shared.status_table(["ROUTE", "TYPE", "FUNCTION", "MODE", "FORWARDER"])
     notes: list[Text] = []
     modes: list[Mode] = []
     for route in snapshot.routes:
@@ -66,19 +49,11 @@ def status(snapshot: HttpApiSnapshot) -> RenderableType:
             route.route_key,
             found.integration.integration_type if found.integration else "-",
             _function_cell(found),
-            Text(found.mode, style=MODE_STYLE[found.mode]),
+            shared.mode_text(found.mode),
             found.forwarder.function_name if found.forwarder else "-",
         )
-        if found.reason:
-            notes.append(Text(f"  {route.route_key}: not eligible, {found.reason}", style="dim"))
-        notes += [Text(f"  {route.route_key}: {w}", style="yellow") for w in found.warnings]
-    parts: list[RenderableType] = [_header(snapshot)]
-    parts.append(table if snapshot.routes else Text("The API has no routes."))
-    if snapshot.routes:
-        parts.append(Text(_counts(modes)))
-    if notes:
-        parts += [Text("Notes:"), *notes]
-    return Group(*parts)
+        notes += shared.row_notes(route.route_key, found.reason, found.warnings)
+    return shared.status_report(_header(snapshot), table, "route", modes, notes)
 
 
 def _route_json(route: Route, snapshot: HttpApiSnapshot) -> dict[str, Any]:
@@ -113,9 +88,7 @@ def status_json(snapshot: HttpApiSnapshot) -> dict[str, Any]:
                 "name": s.stage_name,
                 "deploymentId": s.deployment_id,
                 "autoDeploy": s.auto_deploy,
-                "createdDate": s.created_date.isoformat() if s.created_date else None,
-                "lastUpdatedDate": s.last_updated_date.isoformat() if s.last_updated_date
-                else None,
+                **shared.stage_dates(s.created_date, s.last_updated_date),
             }
             for s in snapshot.stages
         ],
@@ -134,45 +107,20 @@ def status_json(snapshot: HttpApiSnapshot) -> dict[str, Any]:
 
 
 def _step_lines(step: Step) -> list[Text]:
-    lines = [marked(step.marker, step.subject)]
-    for change in step.changes:
-        if change.marker == "+":
-            detail = f"{change.field} = {change.after}"
-        elif change.marker == "-":
-            detail = f"{change.field} = {change.before}"
-        else:
-            detail = f"{change.field}: {change.before} => {change.after}"
-        lines.append(marked(change.marker, detail, indent=6))
-    return lines
+    return [shared.marked(step.marker, step.subject), *shared.change_lines(step.changes)]
 
 
 def plan(plan: HttpPlan) -> RenderableType:
     """The diff: each write, the deployment, the clean-up, costs and limits, then a summary."""
-    parts: list[RenderableType] = []
-    title = f"{plan.api_name or plan.api_id} ({plan.api_id}) in {plan.region}"
-    if plan.is_empty:
-        parts.append(Text(f"No changes to {title}."))
-    else:
-        parts.append(Text(f"asyncgw will make these changes to {title}:"))
-        for step in plan.steps:
-            parts.extend(_step_lines(step))
-        if plan.deployment is not None:
-            d = plan.deployment
-            was = f", replacing {d.previous_deployment_id}" if d.previous_deployment_id else ""
-            parts.append(marked("+", f"deployment of stage {d.stage}{was}: {d.description!r}"))
-        if plan.cleanup:
-            parts.append(Text("  then, as nothing uses them any more:"))
-            for step in plan.cleanup:
-                parts.extend(_step_lines(step))
-    parts += [Text(f"  = {n.route}: {n.reason}", style="dim") for n in plan.unchanged]
-    parts += [Text(f"  skipped {n.route}: {n.reason}", style="dim") for n in plan.skipped]
-    if plan.limits:
-        parts.append(Text("Costs and limits:"))
-        parts += [Text(f"  - {line}") for line in plan.limits]
-    parts += [Text(f"Note: {note}") for note in plan.notes]
-    parts += [Text(f"Warning: {w}", style="yellow") for w in plan.warnings]
-    parts.append(Text(summary(plan), style="bold"))
-    return Group(*parts)
+    after = [line for step in plan.cleanup for line in _step_lines(step)]
+    if after:
+        after.insert(0, Text("  then, as nothing uses them any more:"))
+    legend = plan_render.Legend(unchanged=[(n.route, n.reason) for n in plan.unchanged],
+                                skipped=[(n.route, n.reason) for n in plan.skipped],
+                                sections=[("Costs and limits", plan.limits)],
+                                notes=plan.notes, warnings=plan.warnings)
+    steps = [line for step in plan.steps for line in _step_lines(step)]
+    return plan_render.plan_diff(plan, steps, plan.deployment, after, legend, summary(plan))
 
 
 _COUNTED = (
@@ -191,22 +139,10 @@ _COUNTED = (
 
 def summary(plan: HttpPlan) -> str:
     """'1 route to change, 1 forwarder to create, 1 deployment to stage prod.'"""
-    if plan.is_empty:
-        return "Nothing to do: no change, no deployment."
-    parts = []
-    if plan.changed_routes:
-        count = len(plan.changed_routes)
-        parts.append(f"{count} route{'s' * (count != 1)} to change")
     kinds: list[str] = [s.kind for s in plan.writes]
-    for kind, one, many in _COUNTED:
-        count = kinds.count(kind)
-        if count:
-            parts.append(f"{count} {one if count == 1 else many}")
-    if plan.deployment is not None:
-        parts.append(f"1 deployment to stage {plan.deployment.stage}")
-    else:
-        parts.append("no deployment")
-    return ", ".join(parts) + "."
+    counts = [(kinds.count(kind), one, many) for kind, one, many in _COUNTED]
+    return plan_render.summary_line((len(plan.changed_routes), "route"), counts,
+                                    plan.deployment, plan.is_empty)
 
 
 def plan_json(plan: HttpPlan) -> dict[str, Any]:
@@ -227,16 +163,11 @@ def plan_json(plan: HttpPlan) -> dict[str, Any]:
 
 def outcome(plan: HttpPlan, done: Outcome) -> Text:
     """One line saying what was applied and what is live."""
-    count = len(plan.changed_routes)
+    changed = shared.counted(len(plan.changed_routes), "route")
     if plan.deployment is not None and done.deployment_id:
         if plan.mode == "redeploy":
-            return Text(f"Done: stage {plan.deployment.stage} now serves deployment "
-                        f"{done.deployment_id}.", style="green")
-        return Text(f"Done: {count} route(s) now {plan.mode}, live on stage "
-                    f"{plan.deployment.stage} (deployment {done.deployment_id}).",
-                    style="green")
+            return plan_render.redeployed_outcome(plan.deployment.stage, done.deployment_id)
+        return plan_render.live_outcome(changed, plan.mode, plan.deployment, done.deployment_id)
     if plan.undeployed_stages:
-        return Text(f"Done: {count} route(s) now {plan.mode}; not live on stage(s) "
-                    f"{', '.join(plan.undeployed_stages)} until you run: asyncgw redeploy "
-                    f"{plan.api_id} --stage STAGE", style="yellow")
-    return Text(f"Done: {count} route(s) now {plan.mode}.", style="green")
+        return plan_render.not_live_outcome(changed, plan.mode, plan.api_id, plan.undeployed_stages)
+    return Text(f"Done: {changed} now {plan.mode}.", style="green")

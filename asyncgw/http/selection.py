@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from asyncgw.core.errors import UsageError
-from asyncgw.core.selection import MethodPattern
+from asyncgw.core.selection import MethodPattern, Rules, pick
 from asyncgw.http.models import HttpApiSnapshot, Route, RouteNote
 from asyncgw.http.modes import ineligibility
 
@@ -40,10 +38,7 @@ class RoutePattern:
         if len(parts) != 2:
             return False
         verb, path = parts
-        if self.method.verb != "*" and self.method.verb != verb.upper():
-            return False
-        glob = ".*".join(re.escape(part) for part in self.method.path.split("*"))
-        return re.fullmatch(glob, path) is not None
+        return self.method.fits(verb.upper(), path)
 
     def __str__(self) -> str:
         return DEFAULT_ROUTE if self.method is None else str(self.method)
@@ -61,44 +56,14 @@ def select(
     snapshot: HttpApiSnapshot, patterns: Sequence[RoutePattern], everything: bool
 ) -> RouteSelection:
     """Resolve -m patterns or --all against the snapshot; raise UsageError for bad selections."""
-    if everything:
-        return _eligible(snapshot, sorted(snapshot.routes, key=lambda r: r.route_key),
-                         on_empty="the API has no route that integrates a Lambda function")
-    chosen: dict[str, Route] = {}
-    skipped: dict[str, RouteNote] = {}
-    for pattern in patterns:
-        found = [r for r in snapshot.routes if pattern.matches(r)]
-        if not found:
-            raise UsageError(_no_match_message(pattern, snapshot))
-        if not pattern.is_glob:
-            reason = ineligibility(found[0], snapshot)
-            if reason is not None:
-                raise UsageError(f"{found[0].route_key} is not eligible: {reason}")
-        part = _eligible(snapshot, found,
-                         on_empty=f"-m {str(pattern)!r} matches no eligible route")
-        chosen.update((r.route_key, r) for r in part.routes)
-        skipped.update((n.route, n) for n in part.skipped)
-    for key in chosen:
-        skipped.pop(key, None)
-    ordered = tuple(sorted(chosen.values(), key=lambda r: r.route_key))
-    return RouteSelection(ordered, tuple(skipped.values()))
-
-
-def _eligible(snapshot: HttpApiSnapshot, routes: Sequence[Route], on_empty: str
-              ) -> RouteSelection:
-    keep: list[Route] = []
-    skipped: list[RouteNote] = []
-    for route in routes:
-        reason = ineligibility(route, snapshot)
-        if reason is None:
-            keep.append(route)
-        else:
-            skipped.append(RouteNote(route=route.route_key, reason=reason))
-    if not keep:
-        detail = f" ({len(skipped)} skipped: {skipped[0].route}: {skipped[0].reason})" if (
-            skipped) else ""
-        raise UsageError(on_empty + detail)
-    return RouteSelection(tuple(keep), tuple(skipped))
+    rules: Rules[Route, RoutePattern] = Rules(
+        noun="route", matches=lambda pattern, r: pattern.matches(r), key=lambda r: r.route_key,
+        ineligibility=lambda r: ineligibility(r, snapshot), order=lambda r: (r.route_key,))
+    picked = pick(sorted(snapshot.routes, key=lambda r: r.route_key), patterns, everything,
+                  rules, no_match=lambda pattern: _no_match_message(pattern, snapshot),
+                  on_empty="the API has no route that integrates a Lambda function")
+    return RouteSelection(picked.items,
+                          tuple(RouteNote(route=key, reason=why) for key, why in picked.skipped))
 
 
 def _no_match_message(pattern: RoutePattern, snapshot: HttpApiSnapshot) -> str:

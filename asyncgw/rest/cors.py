@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from asyncgw.core.model import FieldChange
-from asyncgw.rest.models import ApiSnapshot, Method, PatchIntegrationResponse, PatchOp
+from asyncgw.rest.models import ApiSnapshot, Method, PatchIntegrationResponse
+from asyncgw.rest.patches import patch_pair
 
 ALLOW_HEADERS = "method.response.header.Access-Control-Allow-Headers"
 HEADER = "InvocationType"
@@ -68,7 +69,7 @@ def _allow_headers(method: Method) -> Iterable[tuple[str, str]]:
 
 
 def _step(method: Method, status: str, before: str, after: str) -> PatchIntegrationResponse:
-    path = f"/responseParameters/{ALLOW_HEADERS}"
+    op, undo = patch_pair(f"/responseParameters/{ALLOW_HEADERS}", before, after)
     return PatchIntegrationResponse(
         resource_id=method.resource_id,
         path=method.path,
@@ -76,6 +77,6 @@ def _step(method: Method, status: str, before: str, after: str) -> PatchIntegrat
         status_code=status,
         changes=(FieldChange(field=f"responseParameters.{ALLOW_HEADERS}", before=before,
                              after=after),),
-        ops=(PatchOp(op="replace", path=path, value=after),),
-        undo=(PatchOp(op="replace", path=path, value=before),),
+        ops=(op,),
+        undo=(undo,),
     )

@@ -9,7 +9,7 @@ from typing import Any
 from asyncgw.aws.responses import mapping, parse, required, sequence
 from asyncgw.core.errors import UnexpectedResponse
 from asyncgw.core.modes import Mode
-from asyncgw.rest.conversion import default_response
+from asyncgw.rest.markers import default_response
 from asyncgw.rest.models import ApiSnapshot, Integration, Method, Validator
 from asyncgw.rest.modes import assess
 

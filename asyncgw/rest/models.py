@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -11,6 +9,7 @@ from pydantic import Field, field_validator
 
 from asyncgw.core.bindings import placeholder
 from asyncgw.core.model import STACK_TAG, FieldChange, Model
+from asyncgw.core.plan import Deployment, PlanHead, fingerprint
 
 
 def _keyed(value: object, member: str) -> object:
@@ -243,8 +242,7 @@ class ApiSnapshot(Model):
         }
         if self.functions:
             parts["functions"] = [f.model_dump(mode="json") for f in self.functions]
-        canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return fingerprint(parts)
 
 
 class PatchOp(Model):
@@ -342,15 +340,6 @@ Step = Annotated[
 ]
 
 
-class Deployment(Model):
-    """The new deployment of a stage that makes the change live."""
-
-    stage: str
-    previous_deployment_id: str | None
-    description: str
-    canary: bool = False
-
-
 class MethodNote(Model):
     """A method the plan leaves alone, and why."""
 
@@ -358,14 +347,9 @@ class MethodNote(Model):
     reason: str
 
 
-class Plan(Model):
+class Plan(PlanHead):
     """Ordered steps that take the selected methods to a mode, and what to tell the user."""
 
-    api_id: str
-    api_name: str
-    region: str
-    mode: str
-    base_fingerprint: str
     steps: tuple[Step, ...]
     deployment: Deployment | None
     changed_methods: tuple[str, ...]

@@ -1,8 +1,11 @@
-"""Whole method parts as PutIntegration, PutMethodResponse and PutIntegrationResponse take them."""
+"""Whole method parts as PutIntegration, PutMethodResponse and PutIntegrationResponse take them,
+and the steps that set them."""
 
 from __future__ import annotations
 
-from asyncgw.rest.models import Integration, IntegrationResponse, MethodResponse
+from asyncgw.core.model import FieldChange
+from asyncgw.rest.markers import CONVERTED
+from asyncgw.rest.models import Integration, IntegrationResponse, Method, MethodResponse, SetPart
 
 
 def integration_arguments(integration: Integration) -> dict[str, object]:
@@ -52,3 +55,63 @@ def integration_response_arguments(response: IntegrationResponse) -> dict[str, o
 def _templates(templates: dict[str, str | None]) -> dict[str, str] | None:
     # AWS reads an empty template back as null; sending "" stores the same empty template.
     return {content_type: text or "" for content_type, text in templates.items()} or None
+
+
+def set_part(method: Method, part: str, status_code: str | None,
+             after: dict[str, object] | None, before: dict[str, object] | None,
+             changes: list[FieldChange]) -> SetPart:
+    """Set (or, with `after` None, delete) one part of a method, undone by setting `before`."""
+    return SetPart.model_validate({
+        "resource_id": method.resource_id, "path": method.path,
+        "http_method": method.http_method, "part": part, "status_code": status_code,
+        "changes": tuple(c for c in changes if c.before != c.after),
+        "after": after, "before": before,
+    })
+
+
+def same(left: dict[str, object], right: dict[str, object]) -> bool:
+    """Equal as AWS stores them: an empty template, a null one and none are alike.
+
+    That AWS reads an empty template back as null (or drops it) is [UNVERIFIED]; comparing
+    this way keeps a re-plan from finding a change that is not there either way.
+    """
+    return _normal(left) == _normal(right)
+
+
+def _normal(arguments: dict[str, object]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in arguments.items():
+        if isinstance(value, dict):
+            value = {k: v for k, v in value.items() if v not in (None, "")}
+        if value not in (None, "", {}, []):
+            out[key] = value
+    return out
+
+
+def diff(before: dict[str, object], after: dict[str, object]) -> list[FieldChange]:
+    """Every field that differs, map entries one by one, templates summarised."""
+    changes = []
+    for key in sorted(before.keys() | after.keys()):
+        was, now = before.get(key), after.get(key)
+        if was == now:
+            continue
+        if isinstance(was, dict | None) and isinstance(now, dict | None) and (
+                isinstance(was, dict) or isinstance(now, dict)):
+            old_map, new_map = was or {}, now or {}
+            for entry in sorted(old_map.keys() | new_map.keys()):
+                if old_map.get(entry) != new_map.get(entry):
+                    changes.append(FieldChange(field=f"{key}.{entry}",
+                                               before=_shown(old_map.get(entry)),
+                                               after=_shown(new_map.get(entry))))
+        else:
+            changes.append(FieldChange(field=key, before=_shown(was), after=_shown(now)))
+    return changes
+
+
+def _shown(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    if text.startswith(CONVERTED):
+        return "proxy event template (asyncgw)"
+    return text if len(text) <= 80 else f"template of {len(text)} characters"

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
+
+from asyncgw.rest.vtl import (
+    HEADERS,
+    LOWER,
+    QUOTE,
+    binary_check,
+    concrete,
+    count,
+    escaped,
+    header_value,
+    json_string,
+    list_map,
+    lower,
+    matches_name,
+    media_type,
+    string_map,
+)
 
 Mode = Literal["async", "switchable"]
 
@@ -69,27 +85,6 @@ CONTEXT_FIELDS = (
     "domainPrefix",
 )
 _CLIENT_CERT_FIELDS = ("clientCertPem", "subjectDN", "issuerDN", "serialNumber")
-_MEDIA_TYPE = re.compile(r"[a-z0-9!&^_.+*-]+/[a-z0-9!&^_.+*-]+")
-
-# The templates run on API Gateway's Velocity (Java objects) and on emulators built on airspeed
-# (Python objects), so they call only what both offer: Map get/put/putAll/keySet on maps they
-# made themselves, and String length/startsWith/substring/matches/replace/replaceAll. The maps
-# $input.params() hands out need not be Java-like (LocalStack's header map has no keySet), hence
-# the copy into a {} literal; toLowerCase, trim and indexOf have no common form, hence the regexes
-# and the letter-by-letter lower-casing.
-
-# $util.escapeJavaScript turns ' into \', which JSON rejects. AWS documents undoing it with
-# replaceAll("\\'","'"), but backslashes in VTL string literals are read differently by Velocity
-# and other engines; asking escapeJavaScript for the escaped quote itself avoids literals entirely.
-_QUOTE = '#set($escapedQuote = $util.escapeJavaScript("\'"))'
-_LOWER = (
-    "#set($toLower = {"
-    + ", ".join(f'"{c}": "{c.lower()}"' for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    + "})"
-)
-_HEADERS = "#set($headerValues = {})#set($discard = $headerValues.putAll($input.params().header))"
-# Whitespace around a media type: a space or a tab, written as itself to keep backslashes out.
-_BLANK = "[ \t]"
 _INTERNAL_ERROR = '#set($context.responseOverride.status = 502){"message": "Internal server error"}'
 _ACCEPTED = '#set($context.responseOverride.status = 202){"requestId": "$context.requestId"}'
 
@@ -98,25 +93,25 @@ def request_template(binary_media_types: Sequence[str] = ()) -> str:
     """The request template that renders the Lambda proxy event (payload format 1.0) as JSON."""
     return "\n".join(
         (
-            _QUOTE + _LOWER + _HEADERS,
+            QUOTE + LOWER + HEADERS,
             _header_facts(),
-            _binary_check("mediaType", "binary", binary_media_types),
+            binary_check("mediaType", "binary", binary_media_types),
             _body_facts(),
             _path_facts(),
             "{",
-            '"resource": ' + _string("context.resourcePath") + ",",
-            '"path": ' + _string("path", '""') + ",",
-            '"httpMethod": ' + _string("context.httpMethod") + ",",
-            '"headers": ' + _string_map("headerValues", "headerNames") + ",",
-            '"multiValueHeaders": ' + _list_map("headerValues", "headerNames") + ",",
-            '"queryStringParameters": ' + _string_map("input.params().querystring") + ",",
+            '"resource": ' + json_string("context.resourcePath") + ",",
+            '"path": ' + json_string("path", '""') + ",",
+            '"httpMethod": ' + json_string("context.httpMethod") + ",",
+            '"headers": ' + string_map("headerValues", "headerNames") + ",",
+            '"multiValueHeaders": ' + list_map("headerValues", "headerNames") + ",",
+            '"queryStringParameters": ' + string_map("input.params().querystring") + ",",
             '"multiValueQueryStringParameters": '
-            + _list_map("input.params().querystring")
+            + list_map("input.params().querystring")
             + ",",
-            '"pathParameters": ' + _string_map("input.params().path") + ",",
-            '"stageVariables": ' + _string_map("stageVariables") + ",",
+            '"pathParameters": ' + string_map("input.params().path") + ",",
+            '"stageVariables": ' + string_map("stageVariables") + ",",
             '"requestContext": ' + _request_context() + ",",
-            '"body": #if($hasBody)"' + _escaped("body") + '"#{else}null#end,',
+            '"body": #if($hasBody)"' + escaped("body") + '"#{else}null#end,',
             '"isBase64Encoded": #if($hasBody && $binary)true#{else}false#end',
             "}",
         )
@@ -129,7 +124,7 @@ def request_templates(
 ) -> dict[str, str]:
     """The integration's requestTemplates: the proxy-event template under every content type."""
     template = request_template(binary_media_types)
-    keys = [REQUEST_CONTENT_TYPE, *content_types, *_concrete(binary_media_types)]
+    keys = [REQUEST_CONTENT_TYPE, *content_types, *concrete(binary_media_types)]
     return {key: template for key in dict.fromkeys(keys)}
 
 
@@ -153,8 +148,8 @@ def response_template(
         return _ACCEPTED if accepted else existing
     sync = _sync_result(binary_media_types) if proxy else (existing or "$input.body")
     return (
-        _HEADERS
-        + _header_value("invocationType", INVOCATION_TYPE_HEADER)
+        HEADERS
+        + header_value("invocationType", INVOCATION_TYPE_HEADER)
         + _is_async(proxy)
         + (_ACCEPTED if accepted else "")
         + "#{else}"
@@ -163,134 +158,18 @@ def response_template(
     )
 
 
-def _escaped(ref: str) -> str:
-    """VTL printing reference `ref` (written without `$`) as JSON string content."""
-    # The leading x keeps the argument from being blank: LocalStack escapes "" and " " as "{}".
-    return (
-        '$util.escapeJavaScript("x$!{' + ref + '}").substring(1).replace($escapedQuote, "\'")'
-    )
-
-
-def _string(ref: str, empty: str = "null") -> str:
-    """VTL printing `ref` as a JSON string, or `empty` when it is null or ''."""
-    return '#if("$!{' + ref + '}" == "")' + empty + '#{else}"' + _escaped(ref) + '"#end'
-
-
-def _count(ref: str) -> str:
-    """VTL setting $count to the size of collection `ref`; 0 when it is null."""
-    # Counting by #foreach survives a null collection in every engine; .size() on null does not.
-    return "#set($count = 0)#foreach($counted in $" + ref + ")#set($count = $count + 1)#end"
-
-
-def _string_map(ref: str, names: str = "") -> str:
-    """VTL printing map `ref` as a JSON object of strings, or null when it is null or empty.
-
-    `names` is a list of the keys to print, when not all of them.
-    """
-    keys = names or ref + ".keySet()"
-    return (
-        _count(keys)
-        + "#if($count == 0)null#{else}{#foreach($key in $"
-        + keys
-        + ')"'
-        + _escaped("key")
-        + '": '
-        + _string(ref + ".get($key)", '""')
-        + "#if($foreach.hasNext),#end#end}#end"
-    )
-
-
-def _list_map(ref: str, names: str = "") -> str:
-    """VTL printing map `ref` as a JSON object of one-string arrays, or null when it is empty."""
-    # Templates see one value per header or query key: AWS documents the multi-value ones
-    # (method.request.multivalue*) as parameter-mapping sources only, never as template variables.
-    keys = names or ref + ".keySet()"
-    return (
-        _count(keys)
-        + "#if($count == 0)null#{else}{#foreach($key in $"
-        + keys
-        + ')"'
-        + _escaped("key")
-        + '": ['
-        + _string(ref + ".get($key)", '""')
-        + "]#if($foreach.hasNext),#end#end}#end"
-    )
-
-
-def _matches_name(var: str, name: str) -> str:
-    """VTL condition: header name $<var> is `name` in any case (`name` is letters and dashes)."""
-    return f'${var}.matches("(?i){name}")'
-
-
-def _header_value(var: str, name: str) -> str:
-    """VTL setting $<var> to the value of request header `name`, whatever its case; '' if absent."""
-    return (
-        f'#set(${var} = "")#foreach($headerName in $headerValues.keySet())'
-        f"#if({_matches_name('headerName', name)})"
-        f'#set(${var} = "$!{{headerValues.get($headerName)}}")#end#end'
-    )
-
-
 def _header_facts() -> str:
     """VTL reading Content-Type, Content-Length and Transfer-Encoding, and the names to print."""
     # Proxy events carry no Content-Length [REC]; should a template see one, it is left out too.
     return (
-        _header_value("contentType", "Content-Type")
-        + _header_value("contentLength", "Content-Length")
-        + _header_value("transferEncoding", "Transfer-Encoding")
+        header_value("contentType", "Content-Type")
+        + header_value("contentLength", "Content-Length")
+        + header_value("transferEncoding", "Transfer-Encoding")
         + "#set($headerNames = [])#foreach($headerName in $headerValues.keySet())"
-        + f"#if(!{_matches_name('headerName', 'Content-Length')})"
+        + f"#if(!{matches_name('headerName', 'Content-Length')})"
         + "#set($discard = $headerNames.add($headerName))#end#end\n"
-        + _media_type("mediaType", "$contentType")
+        + media_type("mediaType", "$contentType")
     )
-
-
-def _lower(var: str) -> str:
-    """VTL lower-casing the ASCII letters of $<var> in place."""
-    return (
-        "#foreach($letter in $toLower.keySet())"
-        f"#set(${var} = ${var}.replace($letter, $toLower.get($letter)))#end"
-    )
-
-
-def _media_type(var: str, source: str) -> str:
-    """VTL setting $<var> to the lower-case type/subtype of header value `source`."""
-    return (
-        f'#set(${var} = "{source}")'
-        f'#set(${var} = ${var}.replaceAll(";.*", "").replaceAll("{_BLANK}", ""))' + _lower(var)
-    )
-
-
-def _binary_check(media_var: str, flag: str, binary_media_types: Sequence[str]) -> str:
-    """VTL setting $<flag> when $<media_var> matches one of the API's binary media types."""
-    checks = []
-    for media_type in _normalised(binary_media_types):
-        kind, subtype = media_type.split("/")
-        if kind == "*" and subtype == "*":
-            checks.append(f"#set(${flag} = true)")
-        elif kind == "*":
-            continue  # API Gateway ignores a wildcard type on the left
-        elif subtype == "*":
-            checks.append(f'#if(${media_var}.startsWith("{kind}/"))#set(${flag} = true)#end')
-        else:
-            checks.append(f'#if(${media_var} == "{media_type}")#set(${flag} = true)#end')
-    return f"#set(${flag} = false)" + "".join(checks)
-
-
-def _normalised(binary_media_types: Sequence[str]) -> list[str]:
-    """The binary media types as type/subtype, lower-cased, ~1 read as /; anything else refused."""
-    result = []
-    for raw in binary_media_types:
-        media_type = raw.split(";")[0].strip().lower().replace("~1", "/")
-        if not _MEDIA_TYPE.fullmatch(media_type):
-            raise ValueError(f"not a media type: {raw!r}")
-        result.append(media_type)
-    return result
-
-
-def _concrete(binary_media_types: Sequence[str]) -> list[str]:
-    """The binary media types that can key a request template (no wildcards)."""
-    return [t for t in _normalised(binary_media_types) if "*" not in t]
 
 
 def _body_facts() -> str:
@@ -323,7 +202,7 @@ def _path_facts() -> str:
 
 def _request_context() -> str:
     """VTL printing the proxy event's requestContext from $context."""
-    fields = ['"' + name + '": ' + _string("context." + name) for name in CONTEXT_FIELDS]
+    fields = ['"' + name + '": ' + json_string("context." + name) for name in CONTEXT_FIELDS]
     return (
         "{"
         + _authorizer()
@@ -332,31 +211,33 @@ def _request_context() -> str:
         + ', "requestTimeEpoch": #set($epoch = "$!{context.requestTimeEpoch}")'
         + '#if($epoch.matches("[0-9]+"))$epoch#{else}null#end'
         + ', "requestId": '
-        + _string("context.requestId")
+        + json_string("context.requestId")
         + ', "identity": '
         + _identity()
         + ', "domainName": '
-        + _string("context.domainName")
+        + json_string("context.domainName")
         + ', "apiId": '
-        + _string("context.apiId")
+        + json_string("context.apiId")
         + "}"
     )
 
 
 def _optional(key: str, ref: str) -> str:
     """VTL printing `"key": value,` only when `ref` has a value."""
-    return '#if("$!{' + ref + '}" != "")"' + key + '": "' + _escaped(ref) + '", #end'
+    return '#if("$!{' + ref + '}" != "")"' + key + '": "' + escaped(ref) + '", #end'
 
 
 def _identity() -> str:
     """VTL printing requestContext.identity; API keys and client certificates only when used."""
     cert = "context.identity.clientCert"
-    cert_fields = ['"' + name + '": ' + _string(cert + "." + name) for name in _CLIENT_CERT_FIELDS]
+    cert_fields = ['"' + name + '": ' + json_string(cert + "." + name)
+                   for name in _CLIENT_CERT_FIELDS]
     validity = ", ".join(
-        '"' + name + '": ' + _string(cert + ".validity." + name)
+        '"' + name + '": ' + json_string(cert + ".validity." + name)
         for name in ("notBefore", "notAfter")
     )
-    fields = ['"' + name + '": ' + _string("context.identity." + name) for name in IDENTITY_FIELDS]
+    fields = ['"' + name + '": ' + json_string("context.identity." + name)
+              for name in IDENTITY_FIELDS]
     return (
         "{"
         + _optional("apiKey", "context.identity.apiKey")
@@ -378,18 +259,18 @@ def _authorizer() -> str:
     # Values come out as strings: $context.authorizer.<key> is documented as stringified.
     claims = "context.authorizer.claims"
     return (
-        _count("context.authorizer.keySet()")
+        count("context.authorizer.keySet()")
         + '#if($count > 0)"authorizer": {#foreach($key in $context.authorizer.keySet())'
         + '#set($more = $foreach.hasNext)"'
-        + _escaped("key")
+        + escaped("key")
         + '": #if($key == "claims"){#foreach($claim in $'
         + claims
         + '.keySet())"'
-        + _escaped("claim")
+        + escaped("claim")
         + '": '
-        + _string(claims + ".get($claim)", '""')
+        + json_string(claims + ".get($claim)", '""')
         + "#if($foreach.hasNext),#end#end}#{else}"
-        + _string("context.authorizer.get($key)", '""')
+        + json_string("context.authorizer.get($key)", '""')
         + "#end#if($more),#end#end}, #end"
     )
 
@@ -422,11 +303,11 @@ def _sync_result(binary_media_types: Sequence[str]) -> str:
 def _result_headers() -> str:
     """VTL overriding response headers from multiValueHeaders (joined with ", "), then headers."""
     # An override may be set once only, so names are merged case-insensitively first.
-    lower = '#set($lowerName = "$name")' + _lower("lowerName")
-    unseen = lower + '#if("$!{seenHeaders.get($lowerName)}" == "")'
+    lowered = '#set($lowerName = "$name")' + lower("lowerName")
+    unseen = lowered + '#if("$!{seenHeaders.get($lowerName)}" == "")'
     seen = "#set($discard = $seenHeaders.put($lowerName, $name))"
     return (
-        _LOWER + "#set($responseHeaders = {})#set($seenHeaders = {})"
+        LOWER + "#set($responseHeaders = {})#set($seenHeaders = {})"
         "#foreach($name in $result.multiValueHeaders.keySet())"
         + unseen
         + '#set($joined = "")#foreach($value in $result.multiValueHeaders.get($name))'
@@ -449,10 +330,10 @@ def _result_body(binary_media_types: Sequence[str]) -> str:
         return "$!{result.body}"
     # With a binary Accept API Gateway base64-decodes the output; text must be encoded to survive.
     return (
-        _header_value("accept", "Accept")
+        header_value("accept", "Accept")
         + '#set($accept = $accept.replaceAll(",.*", ""))'
-        + _media_type("acceptType", "$accept")
-        + _binary_check("acceptType", "binaryAccept", binary_media_types)
+        + media_type("acceptType", "$accept")
+        + binary_check("acceptType", "binaryAccept", binary_media_types)
         + "#if($result.isBase64Encoded != true && $binaryAccept)"
         + '$util.base64Encode("$!{result.body}")#{else}$!{result.body}#end'
     )

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.console import RenderableType
 from rich.text import Text
 
-from asyncgw.core.model import FieldChange
+from asyncgw.core import plan_render
+from asyncgw.core import render as shared
 from asyncgw.core.modes import Mode, function_name
-from asyncgw.core.render import MODE_STYLE, marked
-from asyncgw.rest import conversion, function_report
+from asyncgw.rest import function_report, markers
 from asyncgw.rest.models import (
     ApiSnapshot,
     ConfigureFunction,
@@ -33,24 +31,22 @@ if TYPE_CHECKING:
     from asyncgw.core.apply import Outcome
     from asyncgw.rest.live import Served
 
+
 def _when(stage: Stage) -> list[str]:
     moment = stage.last_updated_date or stage.created_date
     return [f"updated {moment.strftime('%Y-%m-%d %H:%M %Z').strip()}"] if moment else []
 
 
+def _stage_line(stage: Stage) -> str:
+    details = _when(stage) + (["canary release"] if stage.canary_settings else [])
+    shown = f" ({', '.join(details)})" if details else ""
+    return f"stage {stage.stage_name}: deployment {stage.deployment_id}{shown}"
+
+
 def _header(snapshot: ApiSnapshot) -> Text:
     api = snapshot.api
-    text = Text.assemble((api.name or "(unnamed)", "bold"), f" ({api.id}) in {snapshot.region}")
-    if api.stack:
-        text.append(f"\nmanaged by CloudFormation stack {api.stack}: hand changes drift from "
-                    "its template", style="yellow")
-    if not snapshot.stages:
-        text.append("\nno stages: nothing is deployed")
-    for stage in snapshot.stages:
-        details = _when(stage) + (["canary release"] if stage.canary_settings else [])
-        shown = f" ({', '.join(details)})" if details else ""
-        text.append(f"\nstage {stage.stage_name}: deployment {stage.deployment_id}{shown}")
-    return text
+    return shared.api_header(api.name, api.id, f" in {snapshot.region}", api.stack,
+                             [_stage_line(stage) for stage in snapshot.stages])
 
 
 def _validator_cell(method: Method, snapshot: ApiSnapshot) -> str:
@@ -62,59 +58,47 @@ def _validator_cell(method: Method, snapshot: ApiSnapshot) -> str:
     return "+".join(checks) or "nothing"
 
 
-def _counts(snapshot: ApiSnapshot) -> str:
-    modes = [assess(m, snapshot).mode for m in snapshot.methods]
-    parts = [f"{modes.count(mode)} {mode}" for mode in Mode if modes.count(mode)]
-    return f"{len(modes)} method{'s' * (len(modes) != 1)}: {', '.join(parts)}"
-
-
 def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableType:
     """The status report: header, one row per method, then reasons and warnings.
 
     With `served`, one more column per stage shows the mode that stage serves.
     """
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for column in ("METHOD", "TYPE", "FUNCTION", "MODE", "CHECKS"):
-        table.add_column(column, no_wrap=True)
-    for stage in served:
-        table.add_column(f"ON {stage.stage}", no_wrap=True)
+    table = shared.status_table(["METHOD", "TYPE", "FUNCTION", "MODE", "CHECKS",
+                                 *(f"ON {stage.stage}" for stage in served)])
     notes: list[Text] = [Text(f"  stage {stage.stage}: cannot tell what it serves "
                               f"({stage.error})", style="yellow")
                          for stage in served if stage.error]
+    modes: list[Mode] = []
     for method in snapshot.methods:
         found = assess(method, snapshot)
+        modes.append(found.mode)
         function = lambda_function(method.integration)
         table.add_row(
             method.key,
             _type_cell(method),
             function_name(function) if function else "-",
-            Text(found.mode, style=MODE_STYLE[found.mode]),
+            shared.mode_text(found.mode),
             _validator_cell(method, snapshot),
             *(_served_cell(stage, method, found.mode) for stage in served),
         )
-        if found.reason:
-            notes.append(Text(f"  {method.key}: not eligible, {found.reason}", style="dim"))
-        broken = conversion.damaged(method)
-        warnings = [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
-                    *_not_live(snapshot, served, method, found.mode),
-                    *([broken] if broken else [])]
-        notes += [Text(f"  {method.key}: {w}", style="yellow") for w in warnings]
-    parts: list[RenderableType] = [_header(snapshot)]
-    parts.append(table if snapshot.methods else Text("The API has no methods."))
-    if snapshot.methods:
-        parts.append(Text(_counts(snapshot)))
+        warnings = _warnings(method, found, snapshot, served)
+        notes += shared.row_notes(method.key, found.reason, warnings)
     functions = function_report.table(snapshot)
-    if functions is not None:
-        parts.append(functions)
-    if notes:
-        parts += [Text("Notes:"), *notes]
-    return Group(*parts)
+    return shared.status_report(_header(snapshot), table, "method", modes, notes,
+                                [functions] if functions is not None else [])
+
+
+def _warnings(method: Method, found: Assessment, snapshot: ApiSnapshot,
+              served: Sequence[Served]) -> list[str]:
+    broken = markers.damaged(method)
+    return [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
+            *_not_live(snapshot, served, method, found.mode), *([broken] if broken else [])]
 
 
 def _type_cell(method: Method) -> str:
     if method.integration is None:
         return "-"
-    if conversion.converted(method) is not None:
+    if markers.converted(method) is not None:
         return f"{method.integration.type} (from proxy)"
     return method.integration.type
 
@@ -127,7 +111,7 @@ def _served_cell(stage: Served, method: Method, current: Mode) -> Text:
         return Text("not deployed", style="yellow")
     if deployed != current or stage.older(method):
         return Text(f"{deployed} *", style="yellow")
-    return Text(str(deployed), style=MODE_STYLE[deployed])
+    return shared.mode_text(deployed)
 
 
 def _not_live(snapshot: ApiSnapshot, served: Sequence[Served], method: Method,
@@ -161,8 +145,8 @@ def _method_json(method: Method, snapshot: ApiSnapshot,
         "httpMethod": method.http_method,
         "resourceId": method.resource_id,
         "integrationType": method.integration.type if method.integration else None,
-        "convertedFromProxy": conversion.converted(method) is not None,
-        "answers202": conversion.answers_202(method),
+        "convertedFromProxy": markers.converted(method) is not None,
+        "answers202": markers.answers_202(method),
         "function": lambda_function(method.integration),
         "mode": str(found.mode),
         "reason": found.reason,
@@ -172,9 +156,7 @@ def _method_json(method: Method, snapshot: ApiSnapshot,
         "failedEventsKept": function_report.keeps_failures(snapshot, method),
         "deployed": {stage.stage: (None if stage.error else stage.modes.get(method.key))
                      for stage in served},
-        "warnings": [*found.warnings, *function_report.warnings(method, found.mode, snapshot),
-                     *_not_live(snapshot, served, method, found.mode),
-                     *filter(None, [conversion.damaged(method)])],
+        "warnings": _warnings(method, found, snapshot, served),
     }
 
 
@@ -189,9 +171,7 @@ def status_json(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> dict[st
             {
                 "name": s.stage_name,
                 "deploymentId": s.deployment_id,
-                "createdDate": s.created_date.isoformat() if s.created_date else None,
-                "lastUpdatedDate": s.last_updated_date.isoformat() if s.last_updated_date
-                else None,
+                **shared.stage_dates(s.created_date, s.last_updated_date),
                 "canary": s.canary_settings is not None,
                 "exportError": errors.get(s.stage_name),
             }
@@ -206,79 +186,47 @@ def _step_lines(step: Step) -> list[Text]:
     match step:
         case CreateValidator():
             checks = "body and parameters" if step.validate_request_body else "parameters"
-            return [marked("+", f"validator {step.name!r} (validates {checks})")]
+            return [shared.marked("+", f"validator {step.name!r} (validates {checks})")]
         case PatchMethod() | PatchIntegration() | PatchIntegrationResponse():
             part = {"patch-method": "method request", "patch-integration": "integration request",
                     "patch-integration-response": "CORS preflight response"}[step.kind]
-            lines = [marked("~", f"{step.http_method} {step.path}  {part}")]
-            for change in step.changes:
-                name = change.field.removeprefix("requestParameters.").removeprefix(
-                    "responseParameters.")
-                lines.append(marked(change.marker, _change_text(change.model_copy(
-                    update={"field": name})), indent=6))
-            return lines
+            shown = [change.model_copy(update={"field": change.field.removeprefix(
+                "requestParameters.").removeprefix("responseParameters.")})
+                     for change in step.changes]
+            return [shared.marked("~", f"{step.http_method} {step.path}  {part}"),
+                    *shared.change_lines(shown)]
         case SetPart():
             parts = {"integration": "integration request",
                      "method-response": f"method response {step.status_code}",
                      "integration-response": f"integration response {step.status_code}"}
             marker = "+" if step.before is None else "-" if step.after is None else "~"
-            lines = [marked(marker, f"{step.http_method} {step.path}  {parts[step.part]}")]
-            lines += [marked(c.marker, _change_text(c), indent=6) for c in step.changes]
-            return lines
+            where = f"{step.http_method} {step.path}  {parts[step.part]}"
+            return [shared.marked(marker, where), *shared.change_lines(step.changes)]
         case ConfigureFunction():
-            lines = [marked("~", f"function {function_name(step.function)}  "
-                                 "asynchronous invocation configuration")]
-            lines += [marked(c.marker, _change_text(c), indent=6) for c in step.changes]
-            return lines
-
-
-def _change_text(change: FieldChange) -> str:
-    if change.marker == "+":
-        return f"{change.field} = {change.after}"
-    if change.marker == "-":
-        return f"{change.field} = {change.before}"
-    return f"{change.field}: {change.before} -> {change.after}"
+            return [shared.marked("~", f"function {function_name(step.function)}  "
+                                       "asynchronous invocation configuration"),
+                    *shared.change_lines(step.changes)]
 
 
 def plan(plan: Plan) -> RenderableType:
     """The diff: every step, the deployment, notes, warnings and a closing summary."""
-    parts: list[RenderableType] = []
-    title = f"{plan.api_name or plan.api_id} ({plan.api_id}) in {plan.region}"
-    if plan.is_empty:
-        parts.append(Text(f"No changes to {title}."))
-    else:
-        parts.append(Text(f"asyncgw will make these changes to {title}:"))
-        for step in plan.steps:
-            parts.extend(_step_lines(step))
-        if plan.deployment is not None:
-            d = plan.deployment
-            was = f", replacing {d.previous_deployment_id}" if d.previous_deployment_id else ""
-            parts.append(marked("+", f"deployment of stage {d.stage}{was}: {d.description!r}"))
-    parts += [Text(f"  = {n.method}: {n.reason}", style="dim") for n in plan.unchanged]
-    parts += [Text(f"  skipped {n.method}: {n.reason}", style="dim") for n in plan.skipped]
-    parts += [Text(f"Note: {note}") for note in plan.notes]
-    parts += [Text(f"Warning: {w}", style="yellow") for w in plan.warnings]
-    parts += [Text(f"Advice: {a}", style="dim") for a in plan.advice]
-    parts.append(Text(summary(plan), style="bold"))
-    return Group(*parts)
+    legend = plan_render.Legend(unchanged=[(n.method, n.reason) for n in plan.unchanged],
+                                skipped=[(n.method, n.reason) for n in plan.skipped],
+                                notes=plan.notes, warnings=plan.warnings, advice=plan.advice)
+    steps = [line for step in plan.steps for line in _step_lines(step)]
+    return plan_render.plan_diff(plan, steps, plan.deployment, (), legend, summary(plan))
 
 
 def summary(plan: Plan) -> str:
     """'2 methods to change, 1 validator to create, 1 deployment to stage prod.'"""
-    if plan.is_empty:
-        return "Nothing to do: no change, no deployment."
-    created = sum(isinstance(s, CreateValidator) for s in plan.steps)
-    functions = sum(isinstance(s, ConfigureFunction) for s in plan.steps)
-    parts = [f"{_methods(len(plan.changed_methods))} to change"] if plan.changed_methods else []
-    if functions:
-        parts.append(f"{functions} function{'s' * (functions != 1)} to configure")
-    if created:
-        parts.append(f"{created} validator{'s' * (created != 1)} to create")
-    if plan.deployment is not None:
-        parts.append(f"1 deployment to stage {plan.deployment.stage}")
-    else:
-        parts.append("no deployment")
-    return ", ".join(parts) + "."
+    counts = [
+        (sum(isinstance(s, ConfigureFunction) for s in plan.steps), "function to configure",
+         "functions to configure"),
+        (sum(isinstance(s, CreateValidator) for s in plan.steps), "validator to create",
+         "validators to create"),
+    ]
+    return plan_render.summary_line((len(plan.changed_methods), "method"), counts,
+                                    plan.deployment, plan.is_empty)
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:
@@ -292,22 +240,15 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     return data
 
 
-def _methods(count: int) -> str:
-    return f"{count} method{'s' * (count != 1)}"
-
-
 def outcome(plan: Plan, done: Outcome) -> Text:
     """One line saying what was applied and what is live."""
-    changed = _methods(len(plan.changed_methods))
+    changed = shared.counted(len(plan.changed_methods), "method")
     if plan.steps and not plan.changed_methods:
         return Text("Done: async configuration set; the API itself needed no change.",
                     style="green")
     if plan.steps and done.deployment_id and plan.deployment:
-        return Text(f"Done: {changed} now {plan.mode}, live on stage {plan.deployment.stage} "
-                    f"(deployment {done.deployment_id}).", style="green")
+        return plan_render.live_outcome(changed, plan.mode, plan.deployment, done.deployment_id)
     if plan.steps:
-        return Text(f"Done: {changed} now {plan.mode}; not live until you run: "
-                    f"asyncgw redeploy {plan.api_id} --stage STAGE", style="yellow")
-    stage = plan.deployment.stage if plan.deployment else "?"
-    return Text(f"Done: stage {stage} now serves deployment {done.deployment_id}.",
-                style="green")
+        return plan_render.not_live_outcome(changed, plan.mode, plan.api_id)
+    return plan_render.redeployed_outcome(plan.deployment.stage if plan.deployment else "?",
+                                          done.deployment_id)

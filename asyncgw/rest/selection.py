@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from asyncgw.core.errors import UsageError
-from asyncgw.core.selection import MethodPattern
+from asyncgw.core.selection import MethodPattern, Rules, pick
 from asyncgw.rest.models import ApiSnapshot, Method, MethodNote
 from asyncgw.rest.modes import ineligibility
 
@@ -29,44 +28,16 @@ def select(
 
     With `convert_proxy`, Lambda proxy methods are eligible too.
     """
-    if everything:
-        return _eligible(snapshot.methods, convert_proxy,
-                         on_empty="the API has no Lambda non-proxy method")
-    chosen: dict[str, Method] = {}
-    skipped: dict[str, MethodNote] = {}
-    named: set[str] = set()
-    for pattern in patterns:
-        found = [m for m in snapshot.methods if pattern.matches(m)]
-        if not found:
-            raise UsageError(_no_match_message(pattern, snapshot))
-        if not pattern.is_glob:
-            reason = ineligibility(found[0], convert_proxy)
-            if reason is not None:
-                raise UsageError(f"{found[0].key} is not eligible: {reason}")
-            named.add(found[0].key)
-        part = _eligible(found, convert_proxy,
-                         on_empty=f"-m {str(pattern)!r} matches no eligible method")
-        chosen.update((m.key, m) for m in part.methods)
-        skipped.update((n.method, n) for n in part.skipped)
-    for key in chosen:
-        skipped.pop(key, None)
-    methods = tuple(sorted(chosen.values(), key=lambda m: (m.path, m.http_method)))
-    return Selection(methods, tuple(skipped.values()), frozenset(named))
-
-
-def _eligible(methods: Sequence[Method], convert_proxy: bool, on_empty: str) -> Selection:
-    keep, skipped = [], []
-    for method in methods:
-        reason = ineligibility(method, convert_proxy)
-        if reason is None:
-            keep.append(method)
-        else:
-            skipped.append(MethodNote(method=method.key, reason=reason))
-    if not keep:
-        detail = f" ({len(skipped)} skipped: {skipped[0].method}: {skipped[0].reason})" if (
-            skipped) else ""
-        raise UsageError(on_empty + detail)
-    return Selection(tuple(keep), tuple(skipped))
+    rules: Rules[Method, MethodPattern] = Rules(
+        noun="method", matches=lambda pattern, m: pattern.matches(m), key=lambda m: m.key,
+        ineligibility=lambda m: ineligibility(m, convert_proxy),
+        order=lambda m: (m.path, m.http_method))
+    picked = pick(snapshot.methods, patterns, everything, rules,
+                  no_match=lambda pattern: _no_match_message(pattern, snapshot),
+                  on_empty="the API has no Lambda non-proxy method")
+    return Selection(picked.items,
+                     tuple(MethodNote(method=key, reason=why) for key, why in picked.skipped),
+                     picked.named)
 
 
 def _no_match_message(pattern: MethodPattern, snapshot: ApiSnapshot) -> str:

@@ -86,8 +86,9 @@ def test_plan_text_marks_additions_changes_and_removals() -> None:
     assert any(line.startswith("  + Lambda function asyncgw-switchable-jobs-") for line in lines)
     assert "      + timeout = 30 s" in lines and "      + memory = 128 MB" in lines
     assert "  ~ route POST /jobs" in lines
-    assert any(line.startswith("      ~ target: integrations/f1 (asyncgw-async-jobs-")
-               for line in lines)
+    retarget = next(line for line in lines
+                    if line.startswith("      ~ target: integrations/f1 (asyncgw-async-jobs-"))
+    assert " -> new integration (asyncgw-switchable-jobs-" in retarget  # REST's arrow too
     assert "  + deployment of stage prod, replacing d9: 'asyncgw: POST /jobs -> switchable'" in out
     assert "  then, as nothing uses them any more:" in lines
     assert any(line.startswith("  - Lambda function asyncgw-async-jobs-") for line in lines)
@@ -124,4 +125,14 @@ def test_outcome_says_what_is_live() -> None:
     result = switch_plan()
     done = Outcome(8, "d10", {})
     assert text(render.outcome(result, done)).strip() == (
-        "Done: 1 route(s) now switchable, live on stage prod (deployment d10).")
+        "Done: 1 route now switchable, live on stage prod (deployment d10).")
+
+
+def test_outcome_counts_routes_as_rest_counts_methods() -> None:
+    result = switch_plan()
+    two = result.model_copy(update={"changed_routes": ("POST /jobs", "GET /jobs/{id}"),
+                                    "deployment": None, "undeployed_stages": ("prod",)})
+    done = HttpOutcome(8, None, {}, ("f",), ("g",))
+    assert text(render.outcome(two, done)).strip() == (
+        "Done: 2 routes now switchable; not live on stage(s) prod until you run: "
+        "asyncgw redeploy a1b2c3d4e5 --stage STAGE")

@@ -10,7 +10,7 @@ from asyncgw_sandbox.seed import Clients, SeededApi
 
 from asyncgw.core.errors import ApplyFailed
 from asyncgw.core.modes import Mode
-from asyncgw.rest import conversion, intent
+from asyncgw.rest import intent, markers
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.modes import assess
@@ -49,8 +49,8 @@ def test_a_proxy_method_converts_and_disable_restores_its_integration_exactly(
     converted = _method(gateway, orders.api_id, PROXY)
     snapshot = intent.read(gateway, orders.api_id)
     assert assess(converted, snapshot).mode is mode
-    assert conversion.converted(converted) is not None
-    assert conversion.answers_202(converted) is respond_202
+    assert markers.converted(converted) is not None
+    assert markers.answers_202(converted) is respond_202
     assert converted.integration.uri == before["methodIntegration"]["uri"]
     assert set(converted.method_responses) == {"200", "202"}
 
@@ -69,7 +69,7 @@ def test_switching_a_converted_method_between_modes_keeps_the_conversion(
     change(gateway, orders.api_id, Mode.SWITCHABLE, PROXY)  # no flags: keeps the 202
     method = _method(gateway, orders.api_id, PROXY)
     assert assess(method, intent.read(gateway, orders.api_id)).mode is Mode.SWITCHABLE
-    assert conversion.answers_202(method)
+    assert markers.answers_202(method)
     change(gateway, orders.api_id, Mode.SYNC, PROXY)
     assert method_state(account, orders.api_id, PROXY)["methodIntegration"] == \
         before["methodIntegration"]
@@ -146,7 +146,7 @@ def test_202_on_a_non_proxy_method_wraps_its_response_and_disable_restores_it(
     before = method_state(account, orders.api_id, NON_PROXY)
     change(gateway, orders.api_id, Mode.SWITCHABLE, NON_PROXY, respond_202=True)
     method = _method(gateway, orders.api_id, NON_PROXY)
-    assert conversion.answers_202(method)
+    assert markers.answers_202(method)
     assert "202" in method.method_responses
     change(gateway, orders.api_id, Mode.SWITCHABLE, NON_PROXY, respond_202=False)
     assert method_state(account, orders.api_id, NON_PROXY) == before
@@ -201,7 +201,7 @@ def test_202_carries_the_cors_headers_the_200_declares_and_maps(
     change(gateway, orders.api_id, Mode.SWITCHABLE, NON_PROXY, respond_202=True)
     method = _method(gateway, orders.api_id, NON_PROXY)
     assert method.method_responses["202"].response_parameters == {origin: False}
-    default = conversion.default_response(method)
+    default = markers.default_response(method)
     assert default is not None
     assert default.response_parameters == {origin: "'*'"}  # the mapping async calls go through
 
@@ -243,7 +243,7 @@ def test_a_header_mapping_added_after_202_survives_a_rerun_and_disable(
     change(gateway, orders.api_id, Mode.SYNC, NON_PROXY)
     after = account.apigateway.get_integration_response(**where)
     assert after["responseParameters"] == {mapped: "'jobs'"}
-    assert not conversion.answers_202(_method(gateway, orders.api_id, NON_PROXY))
+    assert not markers.answers_202(_method(gateway, orders.api_id, NON_PROXY))
 
 
 def test_a_damaged_marker_is_reported_and_never_restored_from(

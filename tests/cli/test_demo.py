@@ -52,7 +52,7 @@ def _shows_the_http_api_going_async(out: str) -> None:
     assert "Dry run: nothing was changed." in dry_run
     assert applied.startswith("enable-async events -m 'POST /jobs' --yes\n")
     assert f"[3/6] creating Lambda function {forwarder} (forwarder)" in applied
-    assert "Done: 1 route(s) now async." in applied
+    assert "Done: 1 route now async." in applied
     assert after.startswith("status events\n")
     assert re.search(rf"POST /jobs +AWS_PROXY +events-jobs +async +{forwarder}", after)
     assert "4 routes: 1 async, 2 sync, 1 not-eligible" in after

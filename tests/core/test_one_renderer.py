@@ -6,16 +6,15 @@ import io
 
 from rich.console import Console, RenderableType
 
+from asyncgw.core.apply import Outcome
 from asyncgw.core.modes import Mode
 from asyncgw.core.plan import Deployment
 from asyncgw.core.selection import MethodPattern
 from asyncgw.http import render as http_render
-from asyncgw.http.executor import HttpOutcome
 from asyncgw.http.planner import plan as http_plan
 from asyncgw.http.selection import RoutePattern
 from asyncgw.http.selection import select as select_routes
 from asyncgw.rest import render as rest_render
-from asyncgw.rest.executor import Outcome
 from asyncgw.rest.planner import plan as rest_plan
 from asyncgw.rest.selection import select as select_methods
 from tests.builders import method, switchable
@@ -84,7 +83,7 @@ def test_both_kinds_report_the_outcome_with_the_same_words() -> None:
     rest = rest_plan(REST, select_methods(REST, [], True), Mode.ASYNC, "prod")
     forward = http_plan(HTTP, select_routes(HTTP, [], everything=True), Mode.ASYNC, "prod")
     rest_done = text(rest_render.outcome(rest, Outcome(4, "d2", {})))
-    http_done = text(http_render.outcome(forward, HttpOutcome(9, "d10", {}, (), ())))
+    http_done = text(http_render.outcome(forward, Outcome(9, "d10", {})))
     assert rest_done.strip() == ("Done: 2 methods now async, live on stage prod "
                                  "(deployment d2).")
     assert http_done.strip() == ("Done: 2 routes now async, live on stage prod "

@@ -132,7 +132,7 @@ def test_outcome_counts_routes_as_rest_counts_methods() -> None:
     result = switch_plan()
     two = result.model_copy(update={"changed_routes": ("POST /jobs", "GET /jobs/{id}"),
                                     "deployment": None, "undeployed_stages": ("prod",)})
-    done = HttpOutcome(8, None, {}, ("f",), ("g",))
+    done = Outcome(8, None, {})
     assert text(render.outcome(two, done)).strip() == (
         "Done: 2 routes now switchable; not live on stage(s) prod until you run: "
         "asyncgw redeploy a1b2c3d4e5 --stage STAGE")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from asyncgw_sandbox import emulated_account
 from asyncgw_sandbox.seed import clients
+from asyncgw_sandbox.seed_http import RouteSpec, seed_http_api
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -18,8 +19,7 @@ from asyncgw.http import intent
 from asyncgw.http.executor import apply
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.modes import assess
-from tests.http.seed import HttpClients, RouteSpec, http_clients, seed_http_api
-from tests.http.shims import Deployments
+from tests.http.seed import HttpClients, http_clients
 from tests.http.state import account_state, without_ids
 from tests.property.ctrl_c import CtrlCAt
 
@@ -62,11 +62,7 @@ def _modes(gateway: HttpGateway, api_id: str) -> dict[str, Mode]:
 
 def _account(reusable: HttpClients) -> Iterator[HttpClients]:
     with emulated_account():
-        Deployments().attach(reusable)
-        try:
-            yield reusable
-        finally:
-            reusable.detach_all()
+        yield reusable
 
 
 @settings(max_examples=12, deadline=None,

@@ -70,7 +70,7 @@ def test_commands_reach_their_mode_and_disable_restores(start: MethodSpec,
         original = full_state(account.apigateway, api.api_id)
         key = f"{start.verb} {start.path}"
         for mode in [*commands, Mode.SYNC]:
-            wanted = intent.mode_change(api.api_id, mode, (key,), stage="prod")
+            wanted = intent.mode_change(api.api_id, mode, methods=(key,), stage="prod")
             snapshot = intent.read(gateway, api.api_id)
             apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan)
             after = intent.read(gateway, api.api_id)

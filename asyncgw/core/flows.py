@@ -162,7 +162,12 @@ class ChangePlan:
     _run: Callable[[Progress], Report]
 
     def apply(self, progress: Progress | None = None) -> Report:
-        """Make the changes; the report's data has the ids of what was created."""
+        """Make the changes; the report's data has the ids of what was created.
+
+        An empty plan makes no AWS call: its report is the plan's own, with empty data.
+        """
+        if self.is_empty:
+            return Report(self.text, {})
         return self._run(progress or _quiet)
 
 

@@ -6,6 +6,7 @@ asyncgw.library, and with it boto3 and the backends, on first use.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -54,6 +55,4 @@ def __getattr__(name: str) -> object:
     """Load an entry point on first use."""
     if name not in __all__:
         raise AttributeError(f"module 'asyncgw' has no attribute {name!r}")
-    import importlib
-
     return getattr(importlib.import_module(_HOMES.get(name, "asyncgw.library")), name)

@@ -7,6 +7,7 @@ rich; everything else goes through click (asyncgw.cli.app) and the error funnel 
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -26,15 +27,14 @@ def __getattr__(name: str) -> object:
     """Load the click group, the funnel or Runtime on first use (they import click and rich)."""
     if name not in _HOMES:
         raise AttributeError(f"module 'asyncgw.cli' has no attribute {name!r}")
-    import importlib
-
     return getattr(importlib.import_module(_HOMES[name]), name)
 
 
 def main() -> None:
     """Console-script entry point."""
     args = sys.argv[1:]
-    page = top_help.answer(args, _columns())
+    # Shell completion (click's _ASYNCGW_COMPLETE) is click's to answer, whatever the words.
+    page = None if "_ASYNCGW_COMPLETE" in os.environ else top_help.answer(args, _columns())
     if page is not None:
         sys.stdout.write(page)
         sys.stdout.flush()

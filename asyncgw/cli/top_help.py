@@ -8,6 +8,7 @@ page equal to what click prints at that width.
 from __future__ import annotations
 
 from asyncgw import __version__
+from asyncgw.cli.top_help_pages import PAGES
 
 HELP_ARGS = (["--help"], ["-h"])
 MAX_CONTENT_WIDTH = 100
@@ -22,8 +23,6 @@ def width(columns: int) -> int:
 def answer(args: list[str], columns: int) -> str | None:
     """What click would print for these arguments, when they ask only for help or version."""
     if args in HELP_ARGS:
-        from asyncgw.cli.top_help_pages import PAGES  # the pages load only for --help
-
         return PAGES[width(columns)]
     if args == ["--version"]:
         return f"asyncgw, version {__version__}\n"

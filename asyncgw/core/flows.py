@@ -19,8 +19,32 @@ Progress = Callable[[str], None]
 DEFAULT_ROUTE = "$default"
 """An HTTP API's catch-all route key; a -m value either kind accepts at parse time."""
 
+
+
+class _Deployment(Protocol):
+    @property
+    def stage(self) -> str:
+        """The stage the deployment makes the change live on."""
+
+
+class PlanShape(Protocol):
+    """What every backend's plan says of itself: whose, whether empty, what it deploys."""
+
+    @property
+    def api_id(self) -> str:
+        """The API the plan changes."""
+
+    @property
+    def is_empty(self) -> bool:
+        """True when there is nothing to write and nothing to deploy."""
+
+    @property
+    def deployment(self) -> _Deployment | None:
+        """The deployment the plan ends with, if any."""
+
+
 SnapshotT = TypeVar("SnapshotT")
-PlanT = TypeVar("PlanT")
+PlanT = TypeVar("PlanT", bound=PlanShape)
 StageT = TypeVar("StageT")
 
 
@@ -107,15 +131,6 @@ class Planned(Generic[SnapshotT, PlanT]):
     """Plans again against a fresh snapshot: an apply verifies by re-planning to nothing."""
 
 
-@dataclass(frozen=True)
-class PlanFacts:
-    """What is said of any plan before it runs: whose, whether empty, which stage it deploys."""
-
-    api_id: str
-    is_empty: bool
-    deploys: str | None
-
-
 class Backend(Protocol[SnapshotT, PlanT]):
     """One kind of API (REST or HTTP) as the commands see it, found by resolving its id."""
 
@@ -135,9 +150,6 @@ class Backend(Protocol[SnapshotT, PlanT]):
     def plan_redeploy(self, stage: str | None,
                       description: str | None) -> Planned[SnapshotT, PlanT]:
         """The plan that only deploys a stage."""
-
-    def facts(self, plan: PlanT) -> PlanFacts:
-        """Whose plan it is, whether it is empty and which stage it deploys."""
 
     def show(self, plan: PlanT) -> Report:
         """The plan as the dry run shows it: the diff, and the plan as JSON."""
@@ -199,10 +211,11 @@ class Commands(Generic[SnapshotT, PlanT]):
 
 def prepare(backend: Backend[SnapshotT, PlanT], planned: Planned[SnapshotT, PlanT]) -> ChangePlan:
     """The plan object a caller sees, bound to the backend that applies it."""
-    facts = backend.facts(planned.plan)
-    shown = backend.show(planned.plan)
-    return ChangePlan(facts.api_id, facts.is_empty, facts.deploys, shown.text, shown.data,
-                      lambda progress: backend.apply(planned, progress))
+    plan = planned.plan
+    shown = backend.show(plan)
+    return ChangePlan(plan.api_id, plan.is_empty,
+                      plan.deployment.stage if plan.deployment else None, shown.text,
+                      shown.data, lambda progress: backend.apply(planned, progress))
 
 
 def one_stage(name: str, api_id: str, stages: Mapping[str, StageT]) -> StageT:

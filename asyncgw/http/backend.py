@@ -6,7 +6,6 @@ from asyncgw.core.errors import UsageError
 from asyncgw.core.flows import (
     ChangeRequest,
     Commands,
-    PlanFacts,
     Planned,
     Progress,
     Report,
@@ -66,11 +65,6 @@ class HttpBackend(Commands[HttpApiSnapshot, HttpPlan]):
         snapshot = self.read()
         plan = intent.redeploy(snapshot, stage=stage, description=description)
         return Planned(snapshot, plan, lambda _: plan)
-
-    def facts(self, plan: HttpPlan) -> PlanFacts:
-        """Whose plan, whether it is empty, and the stage it deploys."""
-        return PlanFacts(plan.api_id, plan.is_empty,
-                         plan.deployment.stage if plan.deployment else None)
 
     def show(self, plan: HttpPlan) -> Report:
         """The diff and the plan as JSON, every AWS call in the order it would be made."""

@@ -8,7 +8,6 @@ from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.flows import (
     ChangeRequest,
     Commands,
-    PlanFacts,
     Planned,
     Progress,
     Report,
@@ -81,11 +80,6 @@ class RestBackend(Commands[ApiSnapshot, Plan]):
         assert chosen is not None  # no_deploy=False always chooses a stage or raises
         plan = planner.plan_redeploy(snapshot, chosen, description)
         return Planned(snapshot, plan, lambda _: plan)
-
-    def facts(self, plan: Plan) -> PlanFacts:
-        """Whose plan, whether it is empty, and the stage it deploys."""
-        return PlanFacts(plan.api_id, plan.is_empty,
-                         plan.deployment.stage if plan.deployment else None)
 
     def show(self, plan: Plan) -> Report:
         """The diff and the plan as JSON, patch operations exactly as they would be sent."""

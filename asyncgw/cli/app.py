@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, MutableMapping, Sequence
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 from asyncgw import __version__
 from asyncgw.cli.options import CONTEXT
 from asyncgw.cli.runtime import Runtime, default_runtime
 from asyncgw.cli.table import COMMANDS, short_help
 from asyncgw.core.errors import AsyncgwError, ExitCode
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class LazyCommands(MutableMapping[str, click.Command]):

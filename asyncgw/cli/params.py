@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from asyncgw.core.flows import check_pattern
 from asyncgw.core.modes import Mode
+from asyncgw.core.selection import check_pattern
 
 
 class MethodType(click.ParamType[str]):

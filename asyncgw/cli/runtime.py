@@ -6,9 +6,9 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from asyncgw.rest.gateway import Gateway
 
 
@@ -31,6 +31,10 @@ class Runtime:
 
 def default_runtime() -> Runtime:
     """The real terminal: rich consoles on stdout and stderr."""
+    # Imported here, not at the top: `asyncgw CMD --help` and click's usage errors never get
+    # here, and rich would add a third to their start-up.
+    from rich.console import Console
+
     # A pipe or file gets whole lines rather than rich's 80-column default.
     piped_width = None if sys.stdout.isatty() else 160
     return Runtime(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
-from asyncgw.core.selection import MethodPattern
+from asyncgw.core.selection import MethodPattern, check_pattern
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 Progress = Callable[[str], None]
 """Told one line per write as an apply goes."""
 
-DEFAULT_ROUTE = "$default"
-"""An HTTP API's catch-all route key; a -m value either kind accepts at parse time."""
 
 
 
@@ -46,16 +44,6 @@ class PlanShape(Protocol):
 SnapshotT = TypeVar("SnapshotT")
 PlanT = TypeVar("PlanT", bound=PlanShape)
 StageT = TypeVar("StageT")
-
-
-def check_pattern(text: str) -> str:
-    """`text` when it is a -m value some kind of API accepts; UsageError otherwise.
-
-    Each backend parses it again in its own terms (a REST API has no '$default').
-    """
-    if text.strip() != DEFAULT_ROUTE:
-        MethodPattern.parse(text)
-    return text
 
 
 @dataclass(frozen=True, kw_only=True)

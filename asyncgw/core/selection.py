@@ -9,6 +9,8 @@ from typing import Protocol
 from asyncgw.core.errors import UsageError
 
 VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
+DEFAULT_ROUTE = "$default"
+"""An HTTP API's catch-all route key."""
 
 
 class Keyed(Protocol):
@@ -60,6 +62,16 @@ class MethodPattern:
 
     def __str__(self) -> str:
         return f"{self.verb} {self.path}"
+
+
+def check_pattern(text: str) -> str:
+    """`text` when it is a -m value some kind of API accepts; UsageError otherwise.
+
+    Each backend parses it again in its own terms (a REST API has no '$default').
+    """
+    if text.strip() != DEFAULT_ROUTE:
+        MethodPattern.parse(text)
+    return text
 
 
 def _glob(path: str) -> re.Pattern[str]:

@@ -16,7 +16,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("demo", "demo", "See the whole tool work on an emulated account."),
     "sandbox": ("sandbox", "sandbox", "Serve the emulated account for manual use."),
 }
-"""Listed in this order nowhere: click sorts the names, as it did for the eager group."""
+"""In reading order here; the top-level help lists the names sorted, as click does."""
 
 
 def short_help(name: str) -> str:

@@ -17,9 +17,9 @@ Progress = Callable[[str], None]
 """Told one line per write as an apply goes."""
 
 
-
-
 class _Deployment(Protocol):
+    """A plan's closing deployment, as far as the generic part reads it."""
+
     @property
     def stage(self) -> str:
         """The stage the deployment makes the change live on."""

@@ -1,3 +1,59 @@
-"""asyncgw: make Lambda-backed API Gateway methods answer without waiting for the function."""
+"""asyncgw: make Lambda-backed API Gateway methods answer without waiting for the function.
+
+`import asyncgw` stays cheap (the command line imports it first): the entry points below load
+asyncgw.library, and with it boto3 and the backends, on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# typing costs start-up 5 ms; mypy treats any name TYPE_CHECKING as typing's.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from asyncgw.core.flows import ChangePlan, Report, Verified, VerifyPlan
+    from asyncgw.core.modes import Mode
+    from asyncgw.library import (
+        Account,
+        export_code,
+        find,
+        plan_change,
+        plan_redeploy,
+        plan_verify,
+        status,
+        verify,
+    )
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "Account",
+    "ChangePlan",
+    "Mode",
+    "Report",
+    "Verified",
+    "VerifyPlan",
+    "export_code",
+    "find",
+    "plan_change",
+    "plan_redeploy",
+    "plan_verify",
+    "status",
+    "verify",
+]
+
+_HOMES = {
+    "ChangePlan": "asyncgw.core.flows",
+    "Report": "asyncgw.core.flows",
+    "Verified": "asyncgw.core.flows",
+    "VerifyPlan": "asyncgw.core.flows",
+    "Mode": "asyncgw.core.modes",
+}
+"""Where each public name lives; every other one is in asyncgw.library."""
+
+
+def __getattr__(name: str) -> object:
+    """Load an entry point on first use."""
+    if name not in __all__:
+        raise AttributeError(f"module 'asyncgw' has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOMES.get(name, "asyncgw.library")), name)

@@ -1,4 +1,10 @@
-"""Start-up time: the median of `asyncgw --help` next to `python -c pass`, and their ratio."""
+"""Start-up time: medians of `asyncgw --help` and friends next to `python -c pass`, and ratios.
+
+The commands run in turns (one run of each per round), so a machine that gets busier or
+quieter during the measurement shifts every row alike. Uses the venv's own interpreter and
+console script, never a shim. With --max-ratio, exits 1 when `asyncgw --help` is slower than
+that many times `python -c pass` (issue 14 asks for under 3).
+"""
 
 from __future__ import annotations
 
@@ -10,33 +16,53 @@ import time
 from pathlib import Path
 
 ASYNCGW = str(Path(sys.executable).parent / "asyncgw")
+PYTHON = sys.executable
+
+COMMANDS: dict[str, list[str]] = {
+    "python -c pass": [PYTHON, "-c", "pass"],
+    "asyncgw --help": [ASYNCGW, "--help"],
+    "asyncgw -h": [ASYNCGW, "-h"],
+    "asyncgw --version": [ASYNCGW, "--version"],
+    "asyncgw status --help": [ASYNCGW, "status", "--help"],
+    'python -c "import asyncgw"': [PYTHON, "-c", "import asyncgw"],
+    'python -c "import click"': [PYTHON, "-c", "import click"],
+    'python -c "import asyncgw.cli.app"': [PYTHON, "-c", "import asyncgw.cli.app"],
+}
+"""What is timed; the click rows show what the top-level help no longer pays for."""
 
 
-def median_seconds(command: list[str], runs: int) -> float:
-    """Median wall time of running `command` `runs` times (after one warm-up run)."""
-    subprocess.run(command, capture_output=True, check=True)
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=True)
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+def medians(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Median wall time of each command over `runs` rounds (after one warm-up round)."""
+    timings: dict[str, list[float]] = {name: [] for name in commands}
+    for round_number in range(runs + 1):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            if round_number:  # round 0 warms the file cache and the .pyc files
+                timings[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in timings.items()}
 
 
-def main() -> None:
-    """Print a markdown table of the medians."""
+def main() -> int:
+    """Print a markdown table of the medians and their ratio to `python -c pass`."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20)
-    runs = parser.parse_args().runs
-    baseline = median_seconds([sys.executable, "-c", "pass"], runs)
-    rows = [("python -c pass", baseline)]
-    for args in (["--help"], ["status", "--help"], ["--version"]):
-        rows.append((f"asyncgw {' '.join(args)}", median_seconds([ASYNCGW, *args], runs)))
-    print(f"| command | median ms ({runs} runs) | ratio to python -c pass |")
+    parser.add_argument("--max-ratio", type=float, metavar="R",
+                        help="exit 1 when `asyncgw --help` takes more than R x python -c pass")
+    args = parser.parse_args()
+    found = medians(COMMANDS, args.runs)
+    baseline = found["python -c pass"]
+    print(f"| command | median ms ({args.runs} runs) | ratio to python -c pass |")
     print("| --- | ---: | ---: |")
-    for name, seconds in rows:
+    for name, seconds in found.items():
         print(f"| `{name}` | {seconds * 1000:.1f} | {seconds / baseline:.2f} |")
+    ratio = found["asyncgw --help"] / baseline
+    if args.max_ratio is not None and ratio > args.max_ratio:
+        print(f"asyncgw --help takes {ratio:.2f}x python -c pass, over {args.max_ratio}",
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

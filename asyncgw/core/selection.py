@@ -12,6 +12,8 @@ from asyncgw.core.errors import UsageError
 T = TypeVar("T")
 
 VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
+DEFAULT_ROUTE = "$default"
+"""An HTTP API's catch-all route key."""
 
 
 class Keyed(Protocol):
@@ -67,6 +69,16 @@ class MethodPattern:
 
     def __str__(self) -> str:
         return f"{self.verb} {self.path}"
+
+
+def check_pattern(text: str) -> str:
+    """`text` when it is a -m value some kind of API accepts; UsageError otherwise.
+
+    Each backend parses it again in its own terms (a REST API has no '$default').
+    """
+    if text.strip() != DEFAULT_ROUTE:
+        MethodPattern.parse(text)
+    return text
 
 
 def _glob(path: str) -> re.Pattern[str]:

@@ -13,7 +13,7 @@ from asyncgw.http.models import HttpApiSnapshot, HttpPlan
 from asyncgw.http.selection import RoutePattern, select
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RouteModeChange:
     """Take the chosen routes of one HTTP API to a mode, then deploy a stage if it needs it."""
 
@@ -37,6 +37,7 @@ class RouteModeChange:
 def mode_change(
     api: str,
     mode: Mode,
+    *,
     routes: Sequence[str] = (),
     everything: bool = False,
     stage: str | None = None,
@@ -50,15 +51,16 @@ def mode_change(
                          "or --all")
     if stage is not None and no_deploy:
         raise UsageError("--stage and --no-deploy contradict each other; pass only one")
-    return RouteModeChange(api, mode, patterns, everything, stage, no_deploy, refuse_managed)
+    return RouteModeChange(api=api, mode=mode, patterns=patterns, everything=everything,
+                           stage=stage, no_deploy=no_deploy, refuse_managed=refuse_managed)
 
 
-def read(gateway: HttpGateway, api: str, for_change: bool = False) -> HttpApiSnapshot:
+def read(gateway: HttpGateway, api: str, *, for_change: bool = False) -> HttpApiSnapshot:
     """Resolve an HTTP API id or name and read its snapshot (for_change: all a plan needs)."""
     return gateway.read(gateway.resolve(api), for_change=for_change)
 
 
-def redeploy(snapshot: HttpApiSnapshot, stage: str | None, description: str | None
-             ) -> HttpPlan:
+def redeploy(snapshot: HttpApiSnapshot, *, stage: str | None = None,
+             description: str | None = None) -> HttpPlan:
     """The plan of `asyncgw redeploy` on an HTTP API."""
     return planner.plan_redeploy(snapshot, stage, description)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
 from asyncgw.core.selection import MethodPattern
 from asyncgw.rest import async_config, planner
@@ -13,7 +14,7 @@ from asyncgw.rest.models import ApiSnapshot, AsyncConfig, Plan
 from asyncgw.rest.selection import select
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ModeChange:
     """Take the chosen methods of one API to a mode, then redeploy a stage (or not)."""
 
@@ -58,6 +59,7 @@ class ModeChange:
 def mode_change(
     api: str,
     mode: Mode,
+    *,
     methods: Sequence[str] = (),
     everything: bool = False,
     stage: str | None = None,
@@ -68,15 +70,14 @@ def mode_change(
     respond_202: bool | None = None,
 ) -> ModeChange:
     """Validate the flags of enable-* and disable before any AWS call."""
-    from asyncgw.core.errors import UsageError
-
     patterns = tuple(MethodPattern.parse(text) for text in methods)
     if bool(patterns) == everything:
         raise UsageError("choose methods with -m 'VERB /path' (repeatable) or --all")
     if stage is not None and no_deploy:
         raise UsageError("--stage and --no-deploy contradict each other; pass only one")
-    return ModeChange(api, mode, patterns, everything, stage, no_deploy, refuse_managed, want,
-                      convert_proxy, respond_202)
+    return ModeChange(api=api, mode=mode, patterns=patterns, everything=everything, stage=stage,
+                      no_deploy=no_deploy, refuse_managed=refuse_managed, want=want,
+                      convert_proxy=convert_proxy, respond_202=respond_202)
 
 
 def read(gateway: Gateway, api: str) -> ApiSnapshot:

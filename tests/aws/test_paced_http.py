@@ -61,7 +61,7 @@ def test_an_http_api_apply_is_paced_to_max_rps_on_apigatewayv2_only(
     paced = Pacer(1, clock=clock.clock, sleep=clock.sleep, headroom=0.0)
     gateway = HttpGateway(http.apigatewayv2, http.lambda_, http.iam, http.sts, pacer=paced)
     calls = sent(http, clock)
-    wanted = intent.mode_change(jobs.api_id, Mode.ASYNC, ["POST /jobs"], False, None, False)
+    wanted = intent.mode_change(jobs.api_id, Mode.ASYNC, routes=["POST /jobs"])
     snapshot = intent.read(gateway, jobs.api_id, for_change=True)
     apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan, sleep=lambda _: None)
 

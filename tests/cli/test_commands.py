@@ -134,7 +134,7 @@ def test_export_prints_the_change_in_the_chosen_language(orders: SeededApi) -> N
 
 
 def test_export_format_choices_are_the_exporters_formats() -> None:
-    from asyncgw.cli import EXPORT_FORMATS
+    from asyncgw.cli.commands.export import EXPORT_FORMATS
     from asyncgw.export import FORMAT_NAMES
 
     assert EXPORT_FORMATS == FORMAT_NAMES

@@ -10,7 +10,7 @@ import pytest
 from asyncgw_sandbox import emulated_account
 from asyncgw_sandbox.seed import PARAMETERS_VALIDATOR, SeededApi, clients, seed_orders_api
 
-from asyncgw.cli import EXPORT_FORMATS
+from asyncgw.cli.commands.export import EXPORT_FORMATS
 from tests.docs.clirun import asyncgw, lines, shows
 from tests.docs.markdown import DOCS, README, Block, blocks, section
 

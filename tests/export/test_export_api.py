@@ -98,7 +98,7 @@ def test_the_export_matches_what_applying_the_mode_leaves(
 def test_a_converted_method_is_refused_rather_than_exported_half(
     gateway: Gateway, orders: SeededApi
 ) -> None:
-    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, ("ANY /webhooks",), stage="prod",
+    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, methods=("ANY /webhooks",), stage="prod",
                                 convert_proxy=True)
     before = intent.read(gateway, orders.api_id)
     apply(wanted.plan(before), before, gateway, wanted.plan)

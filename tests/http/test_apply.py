@@ -28,7 +28,8 @@ LAMBDA_ROUTES = ("POST /jobs", "GET /jobs/{id}", "DELETE /jobs/{id}")
 def change(gateway: HttpGateway, api: str, mode: Mode, routes: Sequence[str] = (),
            everything: bool = False, stage: str | None = None,
            no_deploy: bool = False) -> tuple[HttpPlan, Outcome]:
-    wanted = intent.mode_change(api, mode, routes, everything, stage, no_deploy)
+    wanted = intent.mode_change(api, mode, routes=routes, everything=everything, stage=stage,
+                                no_deploy=no_deploy)
     snapshot = intent.read(gateway, api, for_change=True)
     plan = wanted.plan(snapshot)
     return plan, apply(plan, snapshot, gateway, wanted.plan, sleep=lambda _: None)
@@ -209,7 +210,7 @@ def test_a_function_taking_the_forwarders_name_is_refused(
 def test_a_change_by_another_writer_stops_before_the_first_write(
     http: HttpClients, gateway: HttpGateway, jobs: SeededHttpApi
 ) -> None:
-    wanted = intent.mode_change(jobs.api_id, Mode.ASYNC, ["POST /jobs"])
+    wanted = intent.mode_change(jobs.api_id, Mode.ASYNC, routes=["POST /jobs"])
     snapshot = intent.read(gateway, jobs.api_id, for_change=True)
     plan = wanted.plan(snapshot)
     http.apigatewayv2.update_route(ApiId=jobs.api_id, RouteId=jobs.routes["POST /jobs"],
@@ -243,7 +244,7 @@ def test_a_role_iam_has_not_propagated_yet_is_waited_for(
     http.listen(http.lambda_, "before-call.lambda.CreateFunction", not_yet)
     http.listen(http.lambda_, "after-call.lambda.GetFunctionConfiguration", pending_once)
     waited: list[float] = []
-    wanted = intent.mode_change(jobs.api_id, Mode.ASYNC, ["POST /jobs"])
+    wanted = intent.mode_change(jobs.api_id, Mode.ASYNC, routes=["POST /jobs"])
     snapshot = intent.read(gateway, jobs.api_id, for_change=True)
     apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan, sleep=waited.append)
     assert waited == [1.0, 2.0, 1.0]  # two role retries, then one poll while Pending
@@ -256,7 +257,7 @@ def test_redeploy_deploys_a_stage_deployed_by_hand(
 ) -> None:
     api = seed_http_api(http, "manual", [RouteSpec("POST /jobs")], stages=(("prod", False),))
     snapshot = intent.read(gateway, api.api_id)
-    plan = intent.redeploy(snapshot, None, "by hand")
+    plan = intent.redeploy(snapshot, description="by hand")
     outcome = apply(plan, snapshot, gateway, lambda _: plan)
     served = http.apigatewayv2.get_stage(ApiId=api.api_id, StageName="prod")["DeploymentId"]
     assert outcome.deployment_id == served

@@ -80,7 +80,7 @@ def test_status_reads_cheaply_and_a_change_reads_candidates_role_and_account(
 def test_forwarders_are_recognised_by_their_tags_and_name_the_real_target(
     gateway: HttpGateway, jobs: SeededHttpApi
 ) -> None:
-    change = intent.mode_change(jobs.api_id, Mode.ASYNC, ["POST /jobs"])
+    change = intent.mode_change(jobs.api_id, Mode.ASYNC, routes=["POST /jobs"])
     from asyncgw.http.executor import apply
 
     snapshot = intent.read(gateway, jobs.api_id, for_change=True)

@@ -81,4 +81,5 @@ def test_the_flags_of_a_change_are_checked_before_any_aws_call(
     routes: tuple[str, ...], everything: bool, stage: str | None, no_deploy: bool, message: str
 ) -> None:
     with pytest.raises(UsageError, match=message):
-        mode_change("api", Mode.ASYNC, routes, everything, stage, no_deploy)
+        mode_change("api", Mode.ASYNC, routes=routes, everything=everything, stage=stage,
+                    no_deploy=no_deploy)

@@ -82,7 +82,7 @@ def test_interrupted_applies_undo_and_commands_reach_their_modes(
         original = without_ids(account_state(http, api.api_id))
         wanted_modes = dict(_modes(gateway, api.api_id))
         for mode, routes, stop in [*data.draw(commands(keys)), (Mode.SYNC, tuple(keys), 99)]:
-            wanted = intent.mode_change(api.api_id, mode, routes, stage=stage)
+            wanted = intent.mode_change(api.api_id, mode, routes=routes, stage=stage)
             before = without_ids(account_state(http, api.api_id))
             snapshot = intent.read(gateway, api.api_id, for_change=True)
             try:

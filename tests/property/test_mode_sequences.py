@@ -76,7 +76,7 @@ def test_interrupted_applies_undo_and_commands_reach_their_mode_and_disable_rest
         original = full_state(account.apigateway, api.api_id)
         key = f"{start.verb} {start.path}"
         for mode, stop in zip([*commands, Mode.SYNC], stops, strict=False):
-            wanted = intent.mode_change(api.api_id, mode, (key,), stage="prod")
+            wanted = intent.mode_change(api.api_id, mode, methods=(key,), stage="prod")
             before = full_state(account.apigateway, api.api_id)
             snapshot = intent.read(gateway, api.api_id)
             try:

@@ -31,7 +31,8 @@ TARGETS = (Mode.ASYNC, Mode.SWITCHABLE, Mode.SYNC)
 
 def change(gateway: Gateway, api: str, mode: Mode, methods: tuple[str, ...] = (),
            stage: str | None = "prod", everything: bool = False) -> tuple[Plan, Outcome]:
-    wanted = intent.mode_change(api, mode, methods, everything, stage, stage is None)
+    wanted = intent.mode_change(api, mode, methods=methods, everything=everything, stage=stage,
+                                no_deploy=stage is None)
     snapshot = intent.read(gateway, api)
     plan = wanted.plan(snapshot)
     return plan, apply(plan, snapshot, gateway, wanted.plan)
@@ -196,7 +197,7 @@ def test_an_unexpected_error_midway_is_undone_too(
 def test_a_deployment_by_someone_else_stops_before_the_first_write(
     gateway: Gateway, orders: SeededApi, account: Clients
 ) -> None:
-    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, ("GET /orders",), stage="prod")
+    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, methods=("GET /orders",), stage="prod")
     snapshot = intent.read(gateway, orders.api_id)
     plan = wanted.plan(snapshot)
     account.apigateway.create_deployment(restApiId=orders.api_id, stageName="prod")
@@ -207,7 +208,7 @@ def test_a_deployment_by_someone_else_stops_before_the_first_write(
 def test_a_change_by_another_writer_stops_before_the_first_write(
     gateway: Gateway, orders: SeededApi, account: Clients
 ) -> None:
-    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, ("GET /orders",), stage="prod")
+    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, methods=("GET /orders",), stage="prod")
     snapshot = intent.read(gateway, orders.api_id)
     plan = wanted.plan(snapshot)
     account.apigateway.update_method(

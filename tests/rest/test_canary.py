@@ -28,7 +28,7 @@ def test_a_change_onto_a_canary_stage_is_refused_and_changes_nothing(
     add_canary(orders.api_id)
     before = full_state(account.apigateway, orders.api_id)
     calls = call_counter(account.apigateway)
-    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, ("GET /orders",), stage="prod")
+    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, methods=("GET /orders",), stage="prod")
     with pytest.raises(UsageError, match="stage prod has a canary release") as refused:
         wanted.plan(intent.read(gateway, orders.api_id))
     assert refused.value.exit_code == 2
@@ -51,12 +51,12 @@ def test_other_stages_and_no_deploy_still_work_beside_a_canary(
 ) -> None:
     add_canary(orders.api_id, "dev")
     for stage in ("prod", None):
-        wanted = intent.mode_change(orders.api_id, Mode.ASYNC, ("GET /orders",), stage=stage,
-                                    no_deploy=stage is None)
+        wanted = intent.mode_change(orders.api_id, Mode.ASYNC, methods=("GET /orders",),
+                                    stage=stage, no_deploy=stage is None)
         snapshot = intent.read(gateway, orders.api_id)
         plan = wanted.plan(snapshot)
         apply(plan, snapshot, gateway, wanted.plan)
-        wanted = intent.mode_change(orders.api_id, Mode.SYNC, ("GET /orders",), stage=stage,
+        wanted = intent.mode_change(orders.api_id, Mode.SYNC, methods=("GET /orders",), stage=stage,
                                     no_deploy=stage is None)
         snapshot = intent.read(gateway, orders.api_id)
         apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan)
@@ -71,7 +71,7 @@ def test_once_the_canary_is_removed_the_change_deploys(
     # The way out the refusal gives, as the AWS CLI would send it.
     account.apigateway.update_stage(restApiId=orders.api_id, stageName="prod",
                                     patchOperations=json.loads(REMOVE_CANARY))
-    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, ("GET /orders",), stage="prod")
+    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, methods=("GET /orders",), stage="prod")
     snapshot = intent.read(gateway, orders.api_id)
     outcome = apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan)
     prod = account.apigateway.get_stage(restApiId=orders.api_id, stageName="prod")
@@ -81,7 +81,7 @@ def test_once_the_canary_is_removed_the_change_deploys(
 def test_a_canary_added_after_planning_stops_before_the_first_write(
     gateway: Gateway, orders: SeededApi, account: Clients
 ) -> None:
-    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, ("GET /orders",), stage="prod")
+    wanted = intent.mode_change(orders.api_id, Mode.ASYNC, methods=("GET /orders",), stage="prod")
     snapshot = intent.read(gateway, orders.api_id)
     plan = wanted.plan(snapshot)
     add_canary(orders.api_id)
@@ -104,7 +104,7 @@ def test_a_deployment_aws_refuses_is_undone_without_pointing_the_stage_back(
     account.apigateway.meta.events.register_first("before-call.api-gateway", canary_meanwhile)
     calls = call_counter(account.apigateway)
     with pytest.raises(ApplyFailed) as caught:
-        intent_plan = intent.mode_change(orders.api_id, Mode.ASYNC, ("GET /orders",),
+        intent_plan = intent.mode_change(orders.api_id, Mode.ASYNC, methods=("GET /orders",),
                                          stage="prod")
         snapshot = intent.read(gateway, orders.api_id)
         apply(intent_plan.plan(snapshot), snapshot, gateway, intent_plan.plan)

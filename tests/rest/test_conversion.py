@@ -24,7 +24,7 @@ NON_PROXY = "POST /orders/{id}/refund"
 
 def change(gateway: Gateway, api: str, mode: Mode, key: str, convert: bool = False,
            respond_202: bool | None = None) -> None:
-    wanted = intent.mode_change(api, mode, (key,), stage="prod", convert_proxy=convert,
+    wanted = intent.mode_change(api, mode, methods=(key,), stage="prod", convert_proxy=convert,
                                 respond_202=respond_202)
     snapshot = intent.read(gateway, api)
     apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan)
@@ -79,7 +79,7 @@ def test_a_second_run_with_the_same_flags_changes_nothing(
     gateway: Gateway, orders: SeededApi
 ) -> None:
     change(gateway, orders.api_id, Mode.SWITCHABLE, PROXY, convert=True, respond_202=True)
-    wanted = intent.mode_change(orders.api_id, Mode.SWITCHABLE, (PROXY,), stage="prod",
+    wanted = intent.mode_change(orders.api_id, Mode.SWITCHABLE, methods=(PROXY,), stage="prod",
                                 convert_proxy=True, respond_202=True)
     assert wanted.plan(intent.read(gateway, orders.api_id)).is_empty
 
@@ -110,7 +110,7 @@ def test_a_failure_at_any_conversion_step_leaves_the_method_as_it_was(
     gateway: Gateway, orders: SeededApi, account: Clients, mode: Mode
 ) -> None:
     _fails_at_every_write(gateway, orders, account, intent.mode_change(
-        orders.api_id, mode, (PROXY,), stage="prod", convert_proxy=True, respond_202=True))
+        orders.api_id, mode, methods=(PROXY,), stage="prod", convert_proxy=True, respond_202=True))
 
 
 def test_a_failure_at_any_restore_step_leaves_the_converted_method_as_it_was(
@@ -118,7 +118,7 @@ def test_a_failure_at_any_restore_step_leaves_the_converted_method_as_it_was(
 ) -> None:
     change(gateway, orders.api_id, Mode.SWITCHABLE, PROXY, convert=True, respond_202=True)
     _fails_at_every_write(gateway, orders, account, intent.mode_change(
-        orders.api_id, Mode.SYNC, (PROXY,), stage="prod"))
+        orders.api_id, Mode.SYNC, methods=(PROXY,), stage="prod"))
 
 
 def test_a_lost_answer_to_put_integration_is_repaired_from_the_snapshot(
@@ -217,7 +217,7 @@ def test_disable_keeps_integration_fields_changed_after_the_conversion(
     account.apigateway.update_integration(
         restApiId=orders.api_id, resourceId=resource, httpMethod="ANY",
         patchOperations=[{"op": "replace", "path": "/timeoutInMillis", "value": "5000"}])
-    wanted = intent.mode_change(orders.api_id, Mode.SYNC, (PROXY,), stage="prod")
+    wanted = intent.mode_change(orders.api_id, Mode.SYNC, methods=(PROXY,), stage="prod")
     plan = wanted.plan(intent.read(gateway, orders.api_id))
     shown = {c.field for step in plan.steps for c in step.changes}
     assert "type" in shown and "timeoutInMillis" not in shown
@@ -238,7 +238,7 @@ def test_a_header_mapping_added_after_202_survives_a_rerun_and_disable(
     account.apigateway.put_integration_response(
         **where, responseTemplates=response["responseTemplates"],
         responseParameters={mapped: "'jobs'"})
-    again = intent.mode_change(orders.api_id, Mode.ASYNC, (NON_PROXY,), stage="prod")
+    again = intent.mode_change(orders.api_id, Mode.ASYNC, methods=(NON_PROXY,), stage="prod")
     assert again.plan(intent.read(gateway, orders.api_id)).is_empty
     change(gateway, orders.api_id, Mode.SYNC, NON_PROXY)
     after = account.apigateway.get_integration_response(**where)

@@ -39,7 +39,7 @@ def _allowed(account: Clients, shop: SeededApi) -> str:
 
 
 def _change(gateway: Gateway, api: str, mode: Mode) -> None:
-    wanted = intent.mode_change(api, mode, ("POST /orders",), stage="prod")
+    wanted = intent.mode_change(api, mode, methods=("POST /orders",), stage="prod")
     snapshot = intent.read(gateway, api)
     apply(wanted.plan(snapshot), snapshot, gateway, wanted.plan)
 
@@ -59,7 +59,8 @@ def test_a_failed_preflight_update_undoes_the_whole_change(
     before = full_state(account.apigateway, shop.api_id)
     # The preflight is the plan's last step: fail it, after every other write succeeded.
     injector = inject(account.apigateway, FaultInjector(set()))
-    wanted = intent.mode_change(shop.api_id, Mode.SWITCHABLE, ("POST /orders",), stage="prod")
+    wanted = intent.mode_change(shop.api_id, Mode.SWITCHABLE, methods=("POST /orders",),
+                                stage="prod")
     steps = len(wanted.plan(intent.read(gateway, shop.api_id)).steps)
     injector.fail_at = {steps}
     with pytest.raises(ApplyFailed, match="is as it was"):

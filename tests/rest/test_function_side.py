@@ -39,7 +39,7 @@ def _config(account: Clients, function: str) -> dict[str, Any] | None:
 
 
 def _enable(gateway: Gateway, api: str, key: str, **flags: Any) -> None:
-    change = intent.mode_change(api, Mode.ASYNC, (key,), stage="prod",
+    change = intent.mode_change(api, Mode.ASYNC, methods=(key,), stage="prod",
                                 want=wanted(flags.get("on_failure"), flags.get("max_retries"),
                                             flags.get("max_event_age"), "us-east-1"))
     snapshot = change.read(gateway, intent.read(gateway, api))

@@ -1,0 +1,64 @@
+"""asyncgw enable-async, enable-switchable and disable: plan a mode change, show it, apply it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from asyncgw.cli.options import CONTEXT, AwsOptions, change_options, function_options
+from asyncgw.cli.table import short_help
+
+
+def _mode_command(name: str, mode: str, summary: str, example: str,
+                  functions: bool) -> click.Command:
+    """One of the three commands; enable-* also take the target functions' options."""
+
+    def command(ctx: click.Context, /, api: str, methods: tuple[str, ...], everything: bool,
+                stage: str | None, no_deploy: bool, dry_run: bool, yes: bool,
+                refuse_managed: bool, aws: AwsOptions, on_failure: str | None = None,
+                max_retries: int | None = None, max_event_age: int | None = None,
+                convert_proxy: bool = False, respond_202: bool | None = None) -> None:
+        from asyncgw import library
+        from asyncgw.cli.running import account, show_and_apply
+
+        plan = library.plan_change(
+            api, mode, methods=methods, all=everything, stage=stage, no_deploy=no_deploy,
+            refuse_managed=refuse_managed, on_failure=on_failure, max_retries=max_retries,
+            max_event_age=max_event_age, convert_proxy=convert_proxy,
+            respond_202=respond_202, account=account(ctx, aws))
+        show_and_apply(ctx, plan, dry_run=dry_run, yes=yes, as_json=aws.as_json)
+
+    command.__doc__ = f"{summary}\n\n\b\nExamples:\n{example}"
+    decorated: Callable[..., None] = click.pass_context(command)
+    if functions:
+        decorated = function_options(decorated)
+    decorated = change_options(decorated)
+    decorated = click.argument("api")(decorated)
+    return click.command(name, context_settings=CONTEXT, short_help=short_help(name))(decorated)
+
+
+enable_async = _mode_command(
+    "enable-async", "async",
+    "Invoke the selected methods' functions asynchronously (X-Amz-Invocation-Type 'Event').",
+    "  asyncgw enable-async orders -m 'POST /orders' --dry-run\n"
+    "  asyncgw enable-async orders -m 'POST /webhooks/*' --stage prod --yes\n"
+    "  asyncgw enable-async orders -m 'POST /orders' --max-retries 0 \\\n"
+    "      --on-failure arn:aws:sqs:us-east-1:123456789012:orders-failed",
+    functions=True,
+)
+enable_switchable = _mode_command(
+    "enable-switchable", "switchable",
+    "Let callers choose per request with the InvocationType header (Event or "
+    "RequestResponse).",
+    "  asyncgw enable-switchable orders -m 'POST /orders' --stage prod\n"
+    "  curl -H 'InvocationType: Event' https://.../prod/orders",
+    functions=True,
+)
+disable = _mode_command(
+    "disable", "sync",
+    "Return the selected methods to synchronous invocation (validators are left in place).",
+    "  asyncgw disable orders -m 'POST /orders' --stage prod\n"
+    "  asyncgw disable orders --all --no-deploy",
+    functions=False,
+)

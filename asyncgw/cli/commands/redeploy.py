@@ -1,0 +1,34 @@
+"""asyncgw redeploy: a new deployment of a stage, shown first like every change."""
+
+from __future__ import annotations
+
+import click
+
+from asyncgw.cli.options import CONTEXT, AwsOptions, aws_options
+from asyncgw.cli.table import short_help
+
+
+@click.command(context_settings=CONTEXT, short_help=short_help("redeploy"))
+@click.argument("api")
+@click.option("--stage", metavar="STAGE", help="Stage to redeploy (default: the API's only "
+              "stage).")
+@click.option("--description", metavar="TEXT", help="Description of the new deployment.")
+@click.option("--dry-run", is_flag=True, help="Show what would be deployed and change nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
+@aws_options
+@click.pass_context
+def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: str | None,
+             dry_run: bool, yes: bool, aws: AwsOptions) -> None:
+    """Create a new deployment of a stage, so callers get the current configuration.
+
+    \b
+    Examples:
+      asyncgw redeploy orders --stage prod
+      asyncgw redeploy orders --stage prod --description 'after manual fix' --yes
+    """
+    from asyncgw import library
+    from asyncgw.cli.running import account, show_and_apply
+
+    plan = library.plan_redeploy(api, stage=stage, description=description,
+                                 account=account(ctx, aws))
+    show_and_apply(ctx, plan, dry_run=dry_run, yes=yes, as_json=aws.as_json)

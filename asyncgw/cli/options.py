@@ -1,0 +1,129 @@
+"""The options several commands share, declared once: AWS access, method selection, functions."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from asyncgw.cli.params import METHOD
+
+CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+Command = Callable[..., Any]
+
+
+class AwsOptions:
+    """--profile, --region, --endpoint-url, --max-rps and --output, as one value."""
+
+    def __init__(self, profile: str | None, region: str | None, endpoint_url: str | None,
+                 max_rps: float | None, output: str) -> None:
+        self.profile = profile
+        self.region = region
+        self.endpoint_url = endpoint_url
+        self.max_rps = max_rps
+        self.output = output
+
+    @property
+    def as_json(self) -> bool:
+        """True with --output json."""
+        return self.output == "json"
+
+
+def aws_options(command: Command) -> Command:
+    """--region, --profile, --endpoint-url, --output and --debug, as in the AWS CLI; --trace.
+
+    The command receives them as one `aws: AwsOptions` (--debug is the error funnel's).
+    """
+    command = _traced(command)
+    options = [
+        click.option("--region", metavar="REGION", help="AWS Region (default: from profile or "
+                     "AWS_REGION)."),
+        click.option("--profile", metavar="NAME", help="Named profile from your AWS config."),
+        click.option("--endpoint-url", metavar="URL", help="Send API Gateway calls to this URL "
+                     "(AWS_ENDPOINT_URL works too)."),
+        click.option("--output", type=click.Choice(["table", "json"]), default="table",
+                     show_default=True, help="Human-readable text or one JSON object."),
+        click.option("--max-rps", type=float, metavar="N", help="Use at most N of the account's "
+                     "10 API Gateway requests per second (default: all 10)."),
+        click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors."),
+        click.option("--trace", metavar="FILE", help="Write every AWS request and response "
+                     "to FILE as JSON lines, to attach to a bug report: account ids and "
+                     "resource names are kept; credentials are never written."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _traced(command: Command) -> Command:
+    """The command, recording its AWS calls to the file --trace names, if any."""
+
+    @functools.wraps(command)
+    def traced(*args: Any, trace: str | None, profile: str | None, region: str | None,
+               endpoint_url: str | None, max_rps: float | None, output: str, debug: bool,
+               **options: Any) -> Any:
+        aws = AwsOptions(profile, region, endpoint_url, max_rps, output)
+        if trace is None:
+            return command(*args, aws=aws, **options)
+        from asyncgw.aws import trace as tracing  # boto3 loads only when a command runs
+
+        recorded = {**options, "region": region, "profile": profile,
+                    "endpoint_url": endpoint_url, "output": output, "max_rps": max_rps,
+                    "debug": debug}
+        with tracing.recording(trace, click.get_current_context().command_path, recorded,
+                               lambda line: click.echo(line, err=True)):
+            return command(*args, aws=aws, **options)
+
+    return traced
+
+
+def change_options(command: Command) -> Command:
+    """Method selection, stage and confirmation options shared by enable-* and disable."""
+    options = [
+        click.option("-m", "--method", "methods", multiple=True, type=METHOD,
+                     metavar="'VERB /path'",
+                     help="Method (HTTP API: route) to change; repeatable. VERB may be "
+                     "'*' (every verb); the path may hold '*' globs; '$default' is an HTTP "
+                     "API's default route."),
+        click.option("--all", "everything", is_flag=True,
+                     help="Every Lambda non-proxy method (others are listed as skipped)."),
+        click.option("--stage", metavar="STAGE", help="Stage to redeploy (default: the "
+                     "API's only stage)."),
+        click.option("--no-deploy", is_flag=True, help="Change the API but do not redeploy; "
+                     "nothing is live until you do."),
+        click.option("--dry-run", is_flag=True, help="Show the plan and change nothing."),
+        click.option("--yes", "-y", is_flag=True, help="Apply without asking."),
+        click.option("--refuse-managed", is_flag=True, envvar="ASYNCGW_REFUSE_MANAGED",
+                     help="Refuse (exit 2) when a CloudFormation stack owns the API "
+                     "(env: ASYNCGW_REFUSE_MANAGED=1)."),
+    ]
+    command = aws_options(command)  # applied first, so listed after the selection options
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def function_options(command: Command) -> Command:
+    """The target functions' async configuration, set in the same change by enable-*."""
+    options = [
+        click.option("--on-failure", metavar="ARN", help="Send events that still fail after "
+                     "the retries to this SQS queue, SNS topic, Lambda function, EventBridge "
+                     "bus or S3 bucket (set on each target function)."),
+        click.option("--max-retries", type=int, metavar="0-2", help="Retries Lambda makes "
+                     "after a failed async invocation (Lambda's default: 2)."),
+        click.option("--max-event-age", type=int, metavar="SECONDS", help="How long Lambda "
+                     "keeps an event it cannot run yet, 60 to 21600 (default: 21600)."),
+        click.option("--convert-proxy", is_flag=True, help="Also take Lambda proxy methods: "
+                     "replace the proxy integration by a non-proxy one whose template "
+                     "rebuilds the proxy event, so the function's code is unchanged; disable "
+                     "puts the proxy integration back."),
+        click.option("--respond-202/--no-respond-202", default=None, help="Answer async "
+                     "calls with 202 Accepted and {\"requestId\": ...} instead of an empty 200 "
+                     "(default: keep what each method answers now)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command

@@ -1,0 +1,65 @@
+"""What command bodies share once they run: the runtime, the account, JSON, show-then-apply."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from asyncgw.cli.options import AwsOptions
+from asyncgw.cli.runtime import Runtime, default_runtime
+from asyncgw.core.errors import UsageError
+from asyncgw.core.flows import ChangePlan
+from asyncgw.library import Account
+
+
+def runtime(ctx: click.Context) -> Runtime:
+    """The runtime the command line was started with (the real terminal unless injected)."""
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = default_runtime()
+    found: Runtime = root.obj
+    return found
+
+
+def account(ctx: click.Context, aws: AwsOptions) -> Account:
+    """The account the AWS options name, through the runtime's connect when one is injected."""
+    return Account(profile=aws.profile, region=aws.region, endpoint_url=aws.endpoint_url,
+                   max_rps=aws.max_rps, connect=runtime(ctx).connect)
+
+
+def print_json(ctx: click.Context, data: object) -> None:
+    """One JSON object on stdout."""
+    runtime(ctx).out.out(json.dumps(data, indent=2, default=str), highlight=False)
+
+
+def show_and_apply(ctx: click.Context, plan: ChangePlan, *, dry_run: bool, yes: bool,
+                   as_json: bool) -> None:
+    """Show the plan; unless a dry run or empty, confirm, apply, and say what is live."""
+    out = runtime(ctx)
+    if not as_json:
+        out.out.print(plan.text)
+    if dry_run and not plan.is_empty and not as_json:
+        out.out.print("Dry run: nothing was changed. Run the same command without "
+                      "--dry-run to apply.")
+    if dry_run or plan.is_empty:
+        if as_json:
+            print_json(ctx, {**plan.data, "applied": False})
+        return
+    _confirm(out, plan, yes)
+    done = plan.apply(lambda line: out.err.print(f"  {line}", style="dim", markup=False))
+    if as_json:
+        print_json(ctx, {**plan.data, "applied": True, **done.data})
+    else:
+        out.out.print(done.text)
+
+
+def _confirm(out: Runtime, plan: ChangePlan, yes: bool) -> None:
+    if yes:
+        return
+    if not out.interactive():
+        raise UsageError("no terminal to confirm on and no --yes: nothing was changed; "
+                         "review with --dry-run, then re-run with --yes")
+    target = f" and deploy stage {plan.deploys}" if plan.deploys else ""
+    if not click.confirm(f"Apply these changes to {plan.api_id}{target}?", err=True):
+        raise click.Abort()

@@ -1,0 +1,24 @@
+"""The command table: where each command lives and its short help, readable without click."""
+
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    # name: (module under asyncgw.cli.commands, attribute, short help)
+    "status": ("status", "status", "Show each method's mode and the stages."),
+    "enable-async": ("change", "enable_async",
+                     "Make methods always invoke their function asynchronously."),
+    "enable-switchable": ("change", "enable_switchable",
+                          "Let callers choose sync or async per request."),
+    "disable": ("change", "disable", "Return methods to synchronous invocation."),
+    "verify": ("verify", "verify", "Prove methods' wiring with TestInvokeMethod."),
+    "redeploy": ("redeploy", "redeploy", "Deploy a stage so callers get the current API."),
+    "export": ("export", "export", "Print the change as infrastructure code."),
+    "iam-policy": ("iam_policy", "iam_policy",
+                   "Print the least-privilege IAM policy asyncgw needs."),
+    "demo": ("demo", "demo", "See the whole tool work on an emulated account."),
+    "sandbox": ("sandbox", "sandbox", "Serve the emulated account for manual use."),
+}
+"""In reading order here; the top-level help lists the names sorted, as click does."""
+
+
+def short_help(name: str) -> str:
+    """The one-line help of command `name`, as the top-level --help lists it."""
+    return COMMANDS[name][2]

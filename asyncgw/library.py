@@ -1,0 +1,128 @@
+"""asyncgw as a library: each command is one function taking keyword arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from asyncgw.core.errors import NotARestApi
+from asyncgw.core.flows import (
+    ChangePlan,
+    ChangeRequest,
+    Report,
+    Verified,
+    VerifyPlan,
+    VerifyRequest,
+)
+from asyncgw.core.modes import Mode
+from asyncgw.export import export, export_data
+from asyncgw.http import gateway as http_gateway
+from asyncgw.http.backend import HttpBackend
+from asyncgw.rest import gateway as rest_gateway
+from asyncgw.rest import intent
+from asyncgw.rest.backend import RestBackend
+from asyncgw.rest.gateway import Gateway
+from asyncgw.rest.selection import select
+
+Connect = Callable[[str | None, str | None, str | None], Gateway]
+"""(profile, region, endpoint_url) -> the REST API gateway; tests inject their own."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Account:
+    """Which AWS account and Region to talk to, as the AWS CLI's options say it."""
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    max_rps: float | None = None
+    """At most this many of the account's 10 API Gateway requests per second."""
+    connect: Connect | None = None
+    """Makes the REST gateway instead of asyncgw.rest.gateway.connect (max_rps then unused)."""
+
+    def gateway(self) -> Gateway:
+        """The REST API gateway for this account."""
+        if self.connect is not None:
+            return self.connect(self.profile, self.region, self.endpoint_url)
+        return rest_gateway.connect(self.profile, self.region, self.endpoint_url, self.max_rps)
+
+
+def find(api: str, account: Account | None = None) -> RestBackend | HttpBackend:
+    """Connect and decide whether `api` (an id, or a unique name) is a REST or an HTTP API."""
+    account = account or Account()
+    gateway = account.gateway()
+    try:
+        rest = gateway.resolve(api)
+    except NotARestApi as refused:
+        if refused.protocol != "HTTP":
+            raise
+        http = http_gateway.connect(account.profile, account.region, account.endpoint_url,
+                                   account.max_rps)
+        return HttpBackend(http, refused.api_id)
+    return RestBackend(gateway, rest)
+
+
+def status(api: str, *, stage: str | None = None, account: Account | None = None) -> Report:
+    """Each method's (or route's) mode and the stages; `stage` narrows the header to one."""
+    return find(api, account).status(stage)
+
+
+def plan_change(
+    api: str,
+    mode: Mode | str,
+    *,
+    methods: Sequence[str] = (),
+    all: bool = False,
+    stage: str | None = None,
+    no_deploy: bool = False,
+    refuse_managed: bool = False,
+    on_failure: str | None = None,
+    max_retries: int | None = None,
+    max_event_age: int | None = None,
+    convert_proxy: bool = False,
+    respond_202: bool | None = None,
+    account: Account | None = None,
+) -> ChangePlan:
+    """The plan taking the chosen methods to `mode` ('async', 'switchable' or 'sync').
+
+    Nothing changes until the plan's `apply()`. The argument checks come before any AWS call.
+    """
+    change = ChangeRequest(
+        mode=Mode(mode), methods=tuple(methods), all=all, stage=stage, no_deploy=no_deploy,
+        refuse_managed=refuse_managed, on_failure=on_failure, max_retries=max_retries,
+        max_event_age=max_event_age, convert_proxy=convert_proxy, respond_202=respond_202)
+    return find(api, account).change_plan(change)
+
+
+def plan_redeploy(api: str, *, stage: str | None = None, description: str | None = None,
+                  account: Account | None = None) -> ChangePlan:
+    """The plan that only deploys a stage, so callers get the API's current configuration."""
+    return find(api, account).redeploy_plan(stage, description)
+
+
+def plan_verify(api: str, *, methods: Sequence[str] = (), all: bool = False,
+                stage: str | None = None, invoke: bool = False, body: str = "{}",
+                account: Account | None = None) -> VerifyPlan:
+    """What verify will check and which functions it would invoke for real (REST APIs)."""
+    request = VerifyRequest(methods=tuple(methods), all=all, stage=stage, invoke=invoke,
+                            body=body)
+    return find(api, account).verifier(request)
+
+
+def verify(api: str, *, methods: Sequence[str] = (), all: bool = False,
+           stage: str | None = None, invoke: bool = False, body: str = "{}",
+           account: Account | None = None) -> Verified:
+    """Prove with TestInvokeMethod that methods invoke their functions as their mode says."""
+    return plan_verify(api, methods=methods, all=all, stage=stage, invoke=invoke, body=body,
+                       account=account).run()
+
+
+def export_code(api: str, mode: Mode | str, *, format: str, methods: Sequence[str] = (),
+           all: bool = False, account: Account | None = None) -> Report:
+    """The change as infrastructure code in `format` (see asyncgw.export.FORMAT_NAMES)."""
+    wanted = intent.mode_change(api, Mode(mode), methods=methods, everything=all,
+                                no_deploy=True)
+    snapshot = intent.read((account or Account()).gateway(), api)
+    chosen = select(snapshot, wanted.patterns, wanted.everything).methods
+    return Report(export(snapshot, chosen, Mode(mode), format),
+                  export_data(snapshot, chosen, Mode(mode), format))

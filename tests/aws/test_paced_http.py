@@ -12,10 +12,11 @@ from asyncgw_sandbox import emulated_account
 from asyncgw_sandbox.seed import clients
 from asyncgw_sandbox.seed_http import RouteSpec, SeededHttpApi, seed_http_api
 
+from asyncgw import library
 from asyncgw.aws.pacing import Pacer
-from asyncgw.core import flows
 from asyncgw.core.modes import Mode
 from asyncgw.http import intent
+from asyncgw.http.backend import HttpBackend
 from asyncgw.http.executor import apply
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.modes import assess
@@ -84,13 +85,14 @@ def test_max_rps_reaches_the_http_gateway_the_commands_find(
                 ) -> rest_gateway.Gateway:
         return rest_gateway.connect(profile, region, endpoint, max_rps=2)
 
-    target = flows.find("jobs", connect, {"region": "us-east-1", "max_rps": 2})
-    assert target.http is not None
+    target = library.find("jobs", library.Account(region="us-east-1", max_rps=2,
+                                                  connect=connect))
+    assert isinstance(target, HttpBackend)
     # A burst of 8, then one call every half second, in real time: the 9th and 10th calls
     # wait for a token each (less what the first 8 calls took).
     answered = []
     for _ in range(10):
-        target.http.stage(jobs.api_id, "$default")
+        target.gateway.stage(jobs.api_id, "$default")
         answered.append(time.monotonic())
     assert answered[-1] - answered[7] >= 0.8
-    assert target.http.pacer is not None and target.http.pacer.account.rate == 2
+    assert target.gateway.pacer is not None and target.gateway.pacer.account.rate == 2

@@ -14,6 +14,9 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+import botocore
+from botocore.response import StreamingBody
+
 from asyncgw import __version__
 from asyncgw.core.errors import UsageError
 
@@ -113,8 +116,6 @@ class Recorder:
     @classmethod
     def open(cls, path: str, header: Mapping[str, Any]) -> Recorder:
         """A recorder writing to a new file at `path`, readable by its owner only."""
-        import botocore
-
         try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         except OSError as error:
@@ -262,8 +263,6 @@ def _without_headers(parsed: Mapping[str, Any]) -> dict[str, Any]:
 
 def _keep_streams_readable(parsed: dict[str, Any]) -> dict[str, bytes]:
     """Each streamed body (GetExport's) read, with an unread copy put back for the caller."""
-    from botocore.response import StreamingBody
-
     contents = {}
     for key, value in list(parsed.items()):
         if isinstance(value, StreamingBody):

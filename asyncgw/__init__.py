@@ -11,7 +11,7 @@ import importlib
 # typing costs start-up 5 ms; mypy treats any name TYPE_CHECKING as typing's.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from asyncgw.core.flows import ChangePlan, Report, Verified, VerifyPlan
+    from asyncgw.core.backend import ChangePlan, Report, Verified, VerifyPlan
     from asyncgw.core.modes import Mode
     from asyncgw.library import (
         Account,
@@ -43,10 +43,10 @@ __all__ = [
 ]
 
 _HOMES = {
-    "ChangePlan": "asyncgw.core.flows",
-    "Report": "asyncgw.core.flows",
-    "Verified": "asyncgw.core.flows",
-    "VerifyPlan": "asyncgw.core.flows",
+    "ChangePlan": "asyncgw.core.backend",
+    "Report": "asyncgw.core.backend",
+    "Verified": "asyncgw.core.backend",
+    "VerifyPlan": "asyncgw.core.backend",
     "Mode": "asyncgw.core.modes",
 }
 """Where each public name lives; every other one is in asyncgw.library."""

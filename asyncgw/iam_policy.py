@@ -78,7 +78,7 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission("TestInvokeMethod", "apigateway", "POST",
                f"/restapis/{API}/resources/*/methods/*", "Verify"),
 )
-"""REST APIs; every command on an HTTP API starts with these reads too (flows.find)."""
+"""REST APIs; every command on an HTTP API starts with these reads too (asyncgw.library.find)."""
 
 HTTP_PERMISSIONS: tuple[Permission, ...] = (
     # status, and the snapshot every other command reads before, during and after applying.

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from asyncgw.core.errors import NotARestApi
-from asyncgw.core.flows import (
+from asyncgw.core.backend import (
     ChangePlan,
     ChangeRequest,
     Report,
@@ -14,6 +13,7 @@ from asyncgw.core.flows import (
     VerifyPlan,
     VerifyRequest,
 )
+from asyncgw.core.errors import NotARestApi
 from asyncgw.core.modes import Mode
 from asyncgw.export import export, export_data
 from asyncgw.http import gateway as http_gateway

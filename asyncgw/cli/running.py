@@ -8,8 +8,8 @@ import click
 
 from asyncgw.cli.options import AwsOptions
 from asyncgw.cli.runtime import Runtime, default_runtime
+from asyncgw.core.backend import ChangePlan
 from asyncgw.core.errors import UsageError
-from asyncgw.core.flows import ChangePlan
 from asyncgw.library import Account
 
 

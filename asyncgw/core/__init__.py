@@ -1,1 +1,1 @@
-"""What REST and HTTP APIs share: errors, the undo journal and the commands' flows."""
+"""What REST and HTTP APIs share: the Backend protocol, the apply loop, rendering, errors."""

@@ -6,10 +6,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from asyncgw.core.backend import ApplyBackend, Progress, SnapshotT, StepT
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import ApplyFailed, AsyncgwError, StaleSnapshot
 from asyncgw.core.journal import Journal, deploy, unwind
+from asyncgw.core.writer import Progress, SnapshotT, StepT, Writer
 
 Clock = Callable[[], float]
 
@@ -29,7 +29,7 @@ def _quiet(_: str) -> None:
 
 
 def apply(
-    backend: ApplyBackend[StepT, SnapshotT],
+    backend: Writer[StepT, SnapshotT],
     progress: Progress = _quiet,
     clock: Clock = time.monotonic,
 ) -> Outcome:
@@ -57,7 +57,7 @@ def apply(
     return Outcome(len(writes), deployment_id, dict(bindings.created))
 
 
-def _check_fresh(backend: ApplyBackend[StepT, SnapshotT]) -> None:
+def _check_fresh(backend: Writer[StepT, SnapshotT]) -> None:
     if backend.read().fingerprint != backend.plan.base_fingerprint:
         raise StaleSnapshot(backend.stale_message)
 
@@ -86,7 +86,7 @@ class _Counter:
 
 def _write(
     step: StepT,
-    backend: ApplyBackend[StepT, SnapshotT],
+    backend: Writer[StepT, SnapshotT],
     journal: Journal,
     bindings: Bindings,
     counter: _Counter,
@@ -103,7 +103,7 @@ def _write(
     journal.record(backend.undo_text(step, bindings), undo)
 
 
-def _verify(backend: ApplyBackend[StepT, SnapshotT], progress: Progress) -> None:
+def _verify(backend: Writer[StepT, SnapshotT], progress: Progress) -> None:
     """Re-plan from a read-back: a plan with work left means the writes did not land."""
     progress("verifying: reading the API back")
     unfinished = backend.unfinished(backend.read())
@@ -111,7 +111,7 @@ def _verify(backend: ApplyBackend[StepT, SnapshotT], progress: Progress) -> None
         raise ApplyFailed(f"read-back shows {unfinished}")
 
 
-def _deploy(backend: ApplyBackend[StepT, SnapshotT], journal: Journal,
+def _deploy(backend: Writer[StepT, SnapshotT], journal: Journal,
             progress: Progress) -> str | None:
     deployment = backend.plan.deployment
     if deployment is None:
@@ -121,7 +121,7 @@ def _deploy(backend: ApplyBackend[StepT, SnapshotT], journal: Journal,
                   deployment.previous_deployment_id, deployment.description)
 
 
-def _read_back(backend: ApplyBackend[StepT, SnapshotT], progress: Progress) -> list[str]:
+def _read_back(backend: Writer[StepT, SnapshotT], progress: Progress) -> list[str]:
     """After the undo: read back, repair what differs if the backend can, list what is left."""
     try:
         now = backend.read()

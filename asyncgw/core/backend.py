@@ -1,123 +1,218 @@
-"""What a kind of API supplies to the one apply loop: its steps, reads, writes and repairs."""
+"""What every command does, for either kind of API: the Backend protocol and the plan it yields."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol, TypeVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from asyncgw.core.bindings import Bindings
-from asyncgw.core.journal import Deployer
+from asyncgw.core.errors import UsageError
+from asyncgw.core.modes import Mode
+from asyncgw.core.selection import MethodPattern, check_pattern
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 Progress = Callable[[str], None]
+"""Told one line per write as an apply goes."""
 
 
-class PlannedDeployment(Protocol):
-    """The deployment a plan ends with (REST and HTTP plans both have one)."""
-
-    @property
-    def stage(self) -> str: ...
+class _Deployment(Protocol):
+    """A plan's closing deployment, as far as the generic part reads it."""
 
     @property
-    def previous_deployment_id(self) -> str | None: ...
+    def stage(self) -> str:
+        """The stage the deployment makes the change live on."""
+
+
+class PlanShape(Protocol):
+    """What every backend's plan says of itself: whose, whether empty, what it deploys."""
 
     @property
-    def description(self) -> str: ...
-
-
-StepCo = TypeVar("StepCo", covariant=True)
-
-
-class AppliedPlan(Protocol[StepCo]):
-    """What the loop reads of a plan (REST and HTTP plans both have it)."""
+    def api_id(self) -> str:
+        """The API the plan changes."""
 
     @property
-    def api_id(self) -> str: ...
+    def is_empty(self) -> bool:
+        """True when there is nothing to write and nothing to deploy."""
 
     @property
-    def steps(self) -> Sequence[StepCo]: ...
+    def deployment(self) -> _Deployment | None:
+        """The deployment the plan ends with, if any."""
+
+
+SnapshotT = TypeVar("SnapshotT")
+PlanT = TypeVar("PlanT", bound=PlanShape)
+StageT = TypeVar("StageT")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeRequest:
+    """What enable-async, enable-switchable or disable asks for, checked before any AWS call."""
+
+    mode: Mode
+    methods: tuple[str, ...] = ()
+    all: bool = False
+    stage: str | None = None
+    no_deploy: bool = False
+    refuse_managed: bool = False
+    on_failure: str | None = None
+    max_retries: int | None = None
+    max_event_age: int | None = None
+    convert_proxy: bool = False
+    respond_202: bool | None = None
+
+    def __post_init__(self) -> None:
+        for text in self.methods:
+            check_pattern(text)
+        if bool(self.methods) == self.all:
+            raise UsageError("choose methods with -m 'VERB /path' (repeatable; an HTTP API's "
+                             "default route is '$default') or --all")
+        if self.stage is not None and self.no_deploy:
+            raise UsageError("--stage and --no-deploy contradict each other; pass only one")
 
     @property
-    def base_fingerprint(self) -> str: ...
+    def sets_functions(self) -> bool:
+        """True when the change also sets the target functions' async configuration."""
+        return (self.on_failure, self.max_retries, self.max_event_age) != (None, None, None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerifyRequest:
+    """What `asyncgw verify` asks for, checked before any AWS call."""
+
+    methods: tuple[str, ...] = ()
+    all: bool = False
+    stage: str | None = None
+    invoke: bool = False
+    body: str = "{}"
+
+    def __post_init__(self) -> None:
+        for text in self.methods:
+            MethodPattern.parse(text)
+        if bool(self.methods) == self.all:
+            raise UsageError("choose methods with -m 'VERB /path' (repeatable) or --all")
+
+
+@dataclass(frozen=True)
+class Report:
+    """Something shown both ways: rendered text and one JSON object."""
+
+    text: RenderableType
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Verified(Report):
+    """The checks `asyncgw verify` ran, and whether any failed."""
+
+    failed: bool
+
+
+@dataclass(frozen=True)
+class Planned(Generic[SnapshotT, PlanT]):
+    """A backend's plan, the snapshot it was made against, and how to make it again."""
+
+    snapshot: SnapshotT
+    plan: PlanT
+    replan: Callable[[SnapshotT], PlanT]
+    """Plans again against a fresh snapshot: an apply verifies by re-planning to nothing."""
+
+
+class Backend(Protocol[SnapshotT, PlanT]):
+    """One kind of API (REST or HTTP) as the commands see it, found by resolving its id."""
 
     @property
-    def deployment(self) -> PlannedDeployment | None: ...
-
-
-class Fingerprinted(Protocol):
-    """A snapshot, as far as the freshness check needs it."""
-
-    @property
-    def fingerprint(self) -> str: ...
-
-
-StepT = TypeVar("StepT")
-SnapshotT = TypeVar("SnapshotT", bound=Fingerprinted)
-
-
-class ApplyBackend(Protocol[StepT, SnapshotT]):
-    """One kind of API (REST or HTTP) bound to one plan, its snapshot and its gateway.
-
-    The differences between the kinds that are real are the hooks `cleanup`,
-    `verifies_before_deploy`, `stale_message` and `repair`; each backend says why in its own.
-    """
-
-    @property
-    def plan(self) -> AppliedPlan[StepT]:
-        """The plan being applied: its steps are the writes made before deploying."""
-        ...
-
-    @property
-    def gateway(self) -> Deployer:
-        """The gateway, as far as deploying a stage and pointing it back needs it."""
-        ...
-
-    @property
-    def cleanup(self) -> Sequence[StepT]:
-        """The writes made after deploying: removing what the old deployment still served."""
-        ...
-
-    @property
-    def verifies_before_deploy(self) -> bool:
-        """True to prove the change by re-planning before deploying, False to do it after."""
-        ...
-
-    @property
-    def stale_message(self) -> str:
-        """What to say when the API changed between planning and applying."""
-        ...
-
-    def bindings(self) -> Bindings:
-        """The backend's kind of placeholder, with the ids known before any write."""
-        ...
+    def api_id(self) -> str:
+        """The resolved API id."""
 
     def read(self) -> SnapshotT:
-        """Read the API again, with the same parts the plan's snapshot had."""
-        ...
+        """The API's snapshot, without resolving its id again."""
 
-    def describe(self, step: StepT) -> str:
-        """The progress line of a step: 'creating validator ...', 'updating ...'."""
-        ...
+    def status(self, stage: str | None) -> Report:
+        """The status report, optionally narrowed to one stage."""
 
-    def run(self, step: StepT, bindings: Bindings) -> Mapping[str, str]:
-        """Make the step's write; return the ids it created, by placeholder key."""
-        ...
+    def plan_change(self, change: ChangeRequest) -> Planned[SnapshotT, PlanT]:
+        """The plan of enable-* or disable; refuses what this kind of API cannot do."""
 
-    def undo(self, step: StepT, bindings: Bindings) -> Mapping[str, str]:
-        """Make the write planned to undo the step; return the ids it re-created, by key."""
-        ...
+    def plan_redeploy(self, stage: str | None,
+                      description: str | None) -> Planned[SnapshotT, PlanT]:
+        """The plan that only deploys a stage."""
 
-    def undo_text(self, step: StepT, bindings: Bindings) -> str:
-        """What undoing the step does, as the progress lines and leftovers say it."""
-        ...
+    def show(self, plan: PlanT) -> Report:
+        """The plan as the dry run shows it: the diff, and the plan as JSON."""
 
-    def unfinished(self, snapshot: SnapshotT) -> str | None:
-        """Re-plan from a read-back: what is still to do ('... still not async'), or None."""
-        ...
+    def apply(self, planned: Planned[SnapshotT, PlanT], progress: Progress) -> Report:
+        """Apply the plan (undoing it all when a step fails) and say what is live."""
 
-    def left_over(self, snapshot: SnapshotT) -> list[str]:
-        """What a read-back still has that differs from the snapshot taken before the apply."""
-        ...
+    def verifier(self, request: VerifyRequest) -> VerifyPlan:
+        """What verify would check and invoke; refuses where verify does not apply."""
 
-    def repair(self, snapshot: SnapshotT, left: list[str], progress: Progress) -> list[str]:
-        """After the undo left `left`: put back what can be, and list what still differs."""
-        ...
+
+@dataclass(frozen=True)
+class ChangePlan:
+    """A plan, shown both ways, that changes nothing until `apply` is called."""
+
+    api_id: str
+    is_empty: bool
+    deploys: str | None
+    """The stage the plan deploys; None when it deploys nothing."""
+    text: RenderableType
+    data: dict[str, Any]
+    _run: Callable[[Progress], Report]
+
+    def apply(self, progress: Progress | None = None) -> Report:
+        """Make the changes; the report's data has the ids of what was created.
+
+        An empty plan makes no AWS call: its report is the plan's own, with empty data.
+        """
+        if self.is_empty:
+            return Report(self.text, {})
+        return self._run(progress or _quiet)
+
+
+@dataclass(frozen=True)
+class VerifyPlan:
+    """The methods verify will check, the functions it would invoke for real, and the run."""
+
+    invocations: tuple[str, ...]
+    """'POST /orders (orders-jobs)' for each check that runs its function (with invoke)."""
+    _run: Callable[[], Verified]
+
+    def run(self) -> Verified:
+        """Run the checks (invoking the functions listed in `invocations`)."""
+        return self._run()
+
+
+class Commands(Generic[SnapshotT, PlanT]):
+    """What every backend offers the library, made of its Backend methods."""
+
+    def change_plan(self: Backend[SnapshotT, PlanT], change: ChangeRequest) -> ChangePlan:
+        """The plan of enable-* or disable, ready to show and to apply."""
+        return prepare(self, self.plan_change(change))
+
+    def redeploy_plan(self: Backend[SnapshotT, PlanT], stage: str | None,
+                      description: str | None) -> ChangePlan:
+        """The plan of redeploy, ready to show and to apply."""
+        return prepare(self, self.plan_redeploy(stage, description))
+
+
+def prepare(backend: Backend[SnapshotT, PlanT], planned: Planned[SnapshotT, PlanT]) -> ChangePlan:
+    """The plan object a caller sees, bound to the backend that applies it."""
+    plan = planned.plan
+    shown = backend.show(plan)
+    return ChangePlan(plan.api_id, plan.is_empty,
+                      plan.deployment.stage if plan.deployment else None, shown.text,
+                      shown.data, lambda progress: backend.apply(planned, progress))
+
+
+def one_stage(name: str, api_id: str, stages: Mapping[str, StageT]) -> StageT:
+    """The stage called `name`; UsageError listing the stages when there is none."""
+    if name not in stages:
+        listed = ", ".join(sorted(stages)) or "none"
+        raise UsageError(f"no stage {name!r} in API {api_id} (stages: {listed})")
+    return stages[name]
+
+
+def _quiet(line: str) -> None:
+    """Progress nobody watches."""

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from asyncgw.core.errors import UsageError
-from asyncgw.core.flows import (
+from asyncgw.core.backend import (
     ChangeRequest,
     Commands,
     Planned,
@@ -13,6 +12,7 @@ from asyncgw.core.flows import (
     VerifyRequest,
     one_stage,
 )
+from asyncgw.core.errors import UsageError
 from asyncgw.http import executor, intent, render
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import HttpApiSnapshot, HttpPlan

@@ -9,9 +9,9 @@ from typing import Any
 
 from asyncgw.core import apply as core
 from asyncgw.core.apply import Outcome
-from asyncgw.core.backend import Progress
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import AwsCallFailed
+from asyncgw.core.writer import Progress
 from asyncgw.http.forwarder.package import forwarder_zip
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import ApiCall, HttpApiSnapshot, HttpPlan, Step
@@ -36,7 +36,7 @@ def apply(
     clock: Callable[[], float] = time.monotonic,
 ) -> Outcome:
     """Run the plan against AWS; on any failure or Ctrl-C undo everything and raise."""
-    return core.apply(HttpBackend(plan, base, gateway, replan, sleep), progress, clock)
+    return core.apply(HttpWriter(plan, base, gateway, replan, sleep), progress, clock)
 
 
 def created_forwarders(plan: HttpPlan) -> tuple[str, ...]:
@@ -54,7 +54,7 @@ def _forwarders(plan: HttpPlan, kind: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class HttpBackend:
+class HttpWriter:
     """An HTTP API plan bound to its snapshot and gateway, as the apply loop drives it."""
 
     plan: HttpPlan

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from asyncgw.core.errors import AsyncgwError
-from asyncgw.core.flows import (
+from asyncgw.core.backend import (
     ChangeRequest,
     Commands,
     Planned,
@@ -16,6 +15,7 @@ from asyncgw.core.flows import (
     VerifyRequest,
     one_stage,
 )
+from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.selection import MethodPattern
 from asyncgw.rest import (
     async_config,

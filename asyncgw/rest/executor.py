@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from asyncgw.core import apply as core
 from asyncgw.core.apply import Outcome
-from asyncgw.core.backend import Progress
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.modes import function_name
+from asyncgw.core.writer import Progress
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.models import (
@@ -40,11 +40,11 @@ def apply(
 ) -> Outcome:
     """Run the plan against AWS; on any failure undo everything and raise."""
     functions = gateway.functions() if base.functions else None
-    return core.apply(RestBackend(plan, base, gateway, replan, functions), progress, clock)
+    return core.apply(RestWriter(plan, base, gateway, replan, functions), progress, clock)
 
 
 @dataclass(frozen=True)
-class RestBackend:
+class RestWriter:
     """A REST API plan bound to its snapshot and gateway, as the apply loop drives it."""
 
     plan: Plan

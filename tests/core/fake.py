@@ -7,9 +7,9 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from asyncgw.core.backend import Progress
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import AwsCallFailed
+from asyncgw.core.writer import Progress
 
 KIND = "thing"
 """The fake's kind of placeholder: ${thing:KEY} stands for the id of a thing a step created."""

@@ -101,6 +101,7 @@ def _write(
         bindings.rebind(backend.undo(step, bindings))
 
     journal.record(backend.undo_text(step, bindings), undo)
+    backend.settle(step)
 
 
 def _verify(backend: Writer[StepT, SnapshotT], progress: Progress) -> None:

@@ -102,6 +102,14 @@ class Writer(Protocol[StepT, SnapshotT]):
         """Make the step's write; return the ids it created, by placeholder key."""
         ...
 
+    def settle(self, step: StepT) -> None:
+        """Wait, after the write's undo is journaled, until what it made can be used.
+
+        Waiting is part of no write: an interruption or a timeout while waiting must find the
+        created resource in the journal, so that it is undone.
+        """
+        ...
+
     def undo(self, step: StepT, bindings: Bindings) -> Mapping[str, str]:
         """Make the write planned to undo the step; return the ids it re-created, by key."""
         ...

@@ -98,8 +98,14 @@ class HttpWriter:
 
     def run(self, step: Step, bindings: Bindings) -> Mapping[str, str]:
         """Make the step's call; a created integration's id fills its placeholder."""
-        response = _invoke(self.gateway, step.call, bindings, self.sleep)
+        response = _invoke(self.gateway, step.call, bindings, self.sleep, wait=False)
         return {step.binds: str(response["IntegrationId"])} if step.binds else {}
+
+    def settle(self, step: Step) -> None:
+        """A new forwarder must be Active before a route points at it [DOC Lambda function
+        states]; the wait comes after its deletion is journaled."""
+        if step.call.operation == "CreateFunction":
+            _wait_active(self.gateway, str(step.call.params["FunctionName"]), self.sleep)
 
     def undo(self, step: Step, bindings: Bindings) -> Mapping[str, str]:
         """Make the step's undo call; a re-created integration's new id re-binds its key."""
@@ -150,13 +156,15 @@ def _undo_text(step: Step) -> str:
     return f"{_UNDO_VERBS[step.kind]} {step.subject}"
 
 
-def _invoke(gateway: HttpGateway, call: ApiCall, bindings: Bindings,
-            sleep: Sleep) -> dict[str, Any]:
+def _invoke(gateway: HttpGateway, call: ApiCall, bindings: Bindings, sleep: Sleep,
+            wait: bool = True) -> dict[str, Any]:
+    """Make one call; a created function is waited for unless `wait` is False."""
     params = _with_zip(bindings.resolve(call.params))
     if call.operation != "CreateFunction":
         return gateway.send(call, params)
     created = _create_function(gateway, call, params, sleep)
-    _wait_active(gateway, str(params["FunctionName"]), sleep)
+    if wait:
+        _wait_active(gateway, str(params["FunctionName"]), sleep)
     return created
 
 

@@ -106,6 +106,9 @@ class RestWriter:
                 _send(step, api_id, self.gateway, _resolved(step.ops, bindings))
         return {}
 
+    def settle(self, step: Step) -> None:
+        """Nothing to wait for: API Gateway's writes take effect as they answer."""
+
     def undo(self, step: Step, bindings: Bindings) -> Mapping[str, str]:
         """Make the call planned to undo the step (nothing is re-created with a new id)."""
         api_id = self.plan.api_id

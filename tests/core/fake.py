@@ -179,6 +179,9 @@ class FakeBackend:
         self.api.after(label)
         return created
 
+    def settle(self, step: Put) -> None:
+        """Nothing to wait for in memory."""
+
     def undo(self, step: Put, bindings: Bindings) -> Mapping[str, str]:
         """Put the old value back and delete the thing the step created."""
         self.api.call(f"undo {step.field}")

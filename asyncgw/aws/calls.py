@@ -14,7 +14,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from asyncgw.aws.errors import client_error, translated
+from asyncgw.aws.errors import NOT_FOUND, client_error, translated
 from asyncgw.aws.pacing import SERVICES, Pacer, Retry
 
 _TRANSIENT_STATUS = {500, 502, 503, 504}
@@ -45,10 +45,44 @@ class Service:
             if self.pacer is None:
                 response: dict[str, Any] = send(**params)
             else:
-                response = self.pacer.call(self.name, operation, lambda: send(**params),
+                attempts = _Attempts(self.name, operation, lambda: send(**params))
+                response = self.pacer.call(self.name, operation, attempts,
                                            lambda error: retry(self.name, operation, error))
         response.pop("ResponseMetadata", None)
         return response
+
+
+class _Attempts:
+    """Sends a call each time it is called; a resent delete that finds nothing succeeded."""
+
+    def __init__(self, service: str, operation: str, send: Any) -> None:
+        self.service = service
+        self.operation = operation
+        self.send = send
+        self.uncertain = False
+        """True once an attempt failed in a way that may hide its having taken effect."""
+
+    def __call__(self) -> dict[str, Any]:
+        try:
+            answer: dict[str, Any] = self.send()
+        except Exception as error:
+            # A delete is resent after a lost answer or a 5xx (see `repeatable`): if the first
+            # one took effect, the second finds nothing, and the delete is done.
+            if (self.uncertain and _deletes(self.operation) and isinstance(error, ClientError)
+                    and _code(error) in NOT_FOUND[self.service]):
+                return {}
+            again = retry(self.service, self.operation, error)
+            self.uncertain = self.uncertain or (again is not None and not again.throttled)
+            raise
+        return answer
+
+
+def _deletes(operation: str) -> bool:
+    return operation.startswith(("Delete", "Remove"))
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 def retry(service: str, operation: str, error: Exception) -> Retry | None:

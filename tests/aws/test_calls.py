@@ -8,6 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from asyncgw_sandbox.seed import Clients, ensure_function
+from botocore.exceptions import ReadTimeoutError
 
 from asyncgw.aws.calls import Service
 from asyncgw.aws.errors import NotFound
@@ -125,3 +126,42 @@ def test_still_throttled_outside_api_gateway_does_not_blame_its_quota(
         lambda_.call("ListTags", Resource="arn:aws:lambda:us-east-1:123456789012:function:f")
     assert "still throttled after" in caught.value.message
     assert "API Gateway" not in caught.value.message
+
+
+@dataclass
+class LoseAnswer:
+    """The first `operation` call reaches AWS and takes effect; its answer never arrives."""
+
+    operation: str
+    lost: int = 0
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        if model.name == self.operation and not self.lost:
+            self.lost += 1
+            raise ReadTimeoutError(endpoint_url="https://lambda.us-east-1.amazonaws.com")
+
+
+def test_a_delete_resent_after_a_lost_answer_that_finds_nothing_is_done(
+    account: Clients, lambda_: Service
+) -> None:
+    ensure_function(account, "jobs")
+    lose = LoseAnswer("DeleteFunction")
+    lambda_.client.meta.events.register("after-call.lambda", lose)
+    assert lambda_.call("DeleteFunction", FunctionName="jobs") == {}
+    assert lose.lost == 1
+    with pytest.raises(NotFound):
+        lambda_.call("GetFunction", FunctionName="jobs")
+
+
+def test_a_delete_of_nothing_sent_once_is_still_not_found(lambda_: Service) -> None:
+    with pytest.raises(NotFound):
+        lambda_.call("DeleteFunction", FunctionName="never-made")
+
+
+def test_a_delete_resent_after_a_throttle_that_finds_nothing_is_not_found(
+    lambda_: Service
+) -> None:
+    # A throttled call was refused before Lambda acted: the resend's NotFound is the truth.
+    refuse(lambda_, Refuse("DeleteFunction", 1, 429, "TooManyRequestsException"))
+    with pytest.raises(NotFound):
+        lambda_.call("DeleteFunction", FunctionName="never-made")

@@ -19,7 +19,7 @@ ROUTES = (RouteSpec("POST /jobs", function="jobs", payload="2.0"),)
 
 
 class StopWhileStarting:
-    """Raises `failure` at the first GetFunctionConfiguration that follows a CreateFunction (the wait)."""
+    """Raises `failure` at the first GetFunctionConfiguration after a CreateFunction."""
 
     def __init__(self, failure: BaseException) -> None:
         self.failure = failure

@@ -45,7 +45,10 @@ def translated(operation: str, client_error: Callable[[ClientError], AsyncgwErro
     try:
         yield
     except ClientError as error:
-        raise client_error(error) from error
+        failure = client_error(error)
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        failure.refused = isinstance(status, int) and 400 <= status < 500
+        raise failure from error
     except NoCredentialsError:
         raise AwsSetupError(
             "no AWS credentials found: pass --profile, set AWS_PROFILE or "
@@ -58,19 +61,6 @@ def translated(operation: str, client_error: Callable[[ClientError], AsyncgwErro
         ) from None
     except BotoCoreError as error:
         raise AwsCallFailed(operation, type(error).__name__, str(error)) from None
-
-
-def refused(error: BaseException) -> bool:
-    """True when AWS answered the call with a 4xx error: it refused it and changed nothing.
-
-    A 5xx, a lost answer or an interruption leaves open whether the call took effect.
-    `translated` and the pacer raise asyncgw's errors from botocore's ClientError.
-    """
-    cause = error if isinstance(error, ClientError) else error.__cause__
-    if not isinstance(cause, ClientError):
-        return False
-    status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    return isinstance(status, int) and 400 <= status < 500
 
 
 def client_error(

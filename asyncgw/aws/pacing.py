@@ -227,7 +227,9 @@ class Pacer:
         advice = ("API Gateway's quota is shared by every tool in the account and region: try "
                   "again when it is quieter" if SERVICES[service].account
                   else "try again when the account is quieter")
-        return AwsCallFailed(operation, retry.code, f"{retry.message} ({detail}; {advice})")
+        failure = AwsCallFailed(operation, retry.code, f"{retry.message} ({detail}; {advice})")
+        failure.refused = True  # every attempt was throttled: AWS acted on none of them
+        return failure
 
     def _backoff(self, retries: int, retry_after: float | None) -> float:
         # Full jitter keeps several clients of one account from retrying in step; Retry-After

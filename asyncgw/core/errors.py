@@ -27,6 +27,11 @@ class AsyncgwError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        self.refused = False
+        """True when AWS answered the call with a 4xx: it refused the call and changed nothing.
+
+        A 5xx, a lost answer or an interruption leaves open whether the call took effect.
+        """
 
 
 class UsageError(AsyncgwError):

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NoReturn, Protocol
 
-from asyncgw.aws.errors import refused
 from asyncgw.core.errors import ApplyFailed, AsyncgwError, Interrupted, UndoFailed
 
 
@@ -62,7 +61,7 @@ def deploy(
     except BaseException as failure:
         # A deployment whose answer was lost may still have moved the stage; one AWS refused
         # (a 4xx, such as a stage with a canary release) deployed nothing to point back from.
-        if not refused(failure):
+        if not (isinstance(failure, AsyncgwError) and failure.refused):
             point_back()
         raise
     point_back()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import click
@@ -47,11 +48,17 @@ def show_and_apply(ctx: click.Context, plan: ChangePlan, *, dry_run: bool, yes: 
             print_json(ctx, {**plan.data, "applied": False})
         return
     _confirm(out, plan, yes)
-    done = plan.apply(lambda line: out.err.print(f"  {line}", style="dim", markup=False))
+    done = plan.apply(lambda line: _progress(out, line))
     if as_json:
         print_json(ctx, {**plan.data, "applied": True, **done.data})
     else:
         out.out.print(done.text)
+
+
+def _progress(out: Runtime, line: str) -> None:
+    """One progress line on stderr; a closed stderr is no reason to undo the apply."""
+    with contextlib.suppress(OSError):
+        out.err.print(f"  {line}", style="dim", markup=False)
 
 
 def _confirm(out: Runtime, plan: ChangePlan, yes: bool) -> None:

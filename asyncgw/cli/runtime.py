@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -35,10 +36,17 @@ def default_runtime() -> Runtime:
     # here, and rich would add a third to their start-up.
     from rich.console import Console
 
+    class ErrorConsole(Console):
+        """stderr: a closed pipe is the caller's to handle (rich would exit at once, and an
+        apply that is told to exit mid-way undoes itself for a progress line)."""
+
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError(errno.EPIPE, "stderr is closed")
+
     # A pipe or file gets whole lines rather than rich's 80-column default.
     piped_width = None if sys.stdout.isatty() else 160
     return Runtime(
         out=Console(highlight=False, soft_wrap=True, width=piped_width),
-        err=Console(stderr=True, highlight=False, soft_wrap=True),
+        err=ErrorConsole(stderr=True, highlight=False, soft_wrap=True),
         interactive=lambda: sys.stdin.isatty() and sys.stderr.isatty(),
     )

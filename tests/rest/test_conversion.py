@@ -15,8 +15,8 @@ from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.modes import assess
 from tests.cli.runner import asyncgw
-from tests.faults import FaultInjector, inject
-from tests.state import full_state
+from tests.support.faults import FaultInjector, inject
+from tests.support.state import full_state
 
 PROXY = "ANY /webhooks"
 NON_PROXY = "POST /orders/{id}/refund"

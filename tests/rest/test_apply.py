@@ -161,17 +161,9 @@ def test_a_write_that_took_effect_before_failing_is_repaired_from_the_snapshot(
     gateway: Gateway, orders: SeededApi, account: Clients
 ) -> None:
     before = full_state(account.apigateway, orders.api_id)
-    lost: list[str] = []
-
-    def lose_the_response(http_response: object, model: object, **_: object) -> None:
-        # The call reached AWS and changed the API; only the answer was lost on the way back.
-        if getattr(model, "name", None) == "UpdateIntegration" and not lost:
-            lost.append("once")
-            from botocore.exceptions import ReadTimeoutError
-
-            raise ReadTimeoutError(endpoint_url="https://apigateway.us-east-1.amazonaws.com")
-
-    account.apigateway.meta.events.register("after-call.api-gateway", lose_the_response)
+    # The call reaches AWS and changes the API; only the answer is lost on the way back.
+    inject(account.apigateway, FaultInjector({1}, "lost-answer",
+                                             watched=frozenset({"UpdateIntegration"})))
     with pytest.raises(ApplyFailed, match="is as it was"):
         change(gateway, orders.api_id, Mode.ASYNC, ("GET /orders",))
     assert full_state(account.apigateway, orders.api_id) == before

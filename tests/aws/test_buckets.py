@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asyncgw.aws.pacing import HEADROOM, Pacer, TokenBucket
-from tests.aws.fake_time import FakeTime
+from tests.support.clock import FakeTime
 
 
 def send_times(pacer: Pacer, time: FakeTime, operations: list[str]) -> list[float]:

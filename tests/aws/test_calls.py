@@ -15,7 +15,7 @@ from asyncgw.aws.errors import NotFound
 from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.session import CLIENT_CONFIG
 from asyncgw.core.errors import AccessDenied, AwsCallFailed
-from tests.aws.fake_time import FakeTime
+from tests.support.clock import FakeTime
 
 
 @dataclass

@@ -13,8 +13,8 @@ from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.session import CLIENT_CONFIG
 from asyncgw.core.errors import AwsCallFailed, UsageError
 from asyncgw.rest.gateway import Gateway, connect
-from tests.aws.fake_time import FakeTime
-from tests.state import call_counter
+from tests.support.clock import FakeTime
+from tests.support.faults import call_log
 
 
 @dataclass
@@ -66,7 +66,7 @@ def refuse(gateway: Gateway, refusal: Refuse) -> Refuse:
 def test_a_throttled_read_is_retried_after_retry_after(
     paced: Gateway, orders: SeededApi, time: FakeTime
 ) -> None:
-    calls = call_counter(paced.client)  # sees the calls that reach the account
+    calls = call_log(paced.client)  # sees the calls that reach the account
     refusal = refuse(paced, Refuse("GetStages", 2, headers={"retry-after": "2"}))
     snapshot = paced.read(paced.resolve(orders.api_id))
     assert {s.stage_name for s in snapshot.stages} == {"dev", "prod"}

@@ -16,7 +16,7 @@ from asyncgw.rest import intent
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway, connect
 from asyncgw.rest.modes import assess
-from tests.state import call_counter
+from tests.support.faults import call_log
 
 
 def answers(client: Any) -> list[int]:
@@ -46,7 +46,7 @@ def test_an_apply_of_20_methods_stays_within_the_quotas(account: Clients) -> Non
     seeded = seed_wide_api(account, 20)
     with throttling() as throttle:
         gateway = connect(None, "us-east-1", None)
-        calls, statuses = call_counter(gateway.client), answers(gateway.client)
+        calls, statuses = call_log(gateway.client), answers(gateway.client)
         switch_all(gateway, seeded.api_id)
         assert not throttle.refused
     assert modes(account, seeded.api_id) == {Mode.SWITCHABLE}

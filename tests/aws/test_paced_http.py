@@ -21,8 +21,8 @@ from asyncgw.http.executor import apply
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.modes import assess
 from asyncgw.rest import gateway as rest_gateway
-from tests.aws.fake_time import FakeTime
-from tests.http.seed import HttpClients, http_clients
+from tests.support.clients import HttpClients, http_clients
+from tests.support.clock import FakeTime
 
 ROUTES = (RouteSpec("POST /jobs", function="jobs"), RouteSpec("GET /jobs/{id}", function="jobs"))
 

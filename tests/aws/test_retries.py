@@ -9,7 +9,7 @@ import pytest
 
 from asyncgw.aws.pacing import MAX_WAIT, Pacer, Retry
 from asyncgw.core.errors import AwsCallFailed
-from tests.aws.fake_time import FakeTime
+from tests.support.clock import FakeTime
 
 
 class Refused(Exception):

@@ -18,7 +18,7 @@ from asyncgw_sandbox.throttling import THROTTLE, Throttle, throttling
 from botocore.exceptions import ClientError
 
 from asyncgw.aws.session import CLIENT_CONFIG
-from tests.aws.fake_time import FakeTime
+from tests.support.clock import FakeTime
 
 ACCOUNT = "123456789012"
 

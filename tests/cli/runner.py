@@ -11,7 +11,7 @@ from rich.console import Console
 from asyncgw.aws.pacing import Pacer
 from asyncgw.cli import Runtime, run
 from asyncgw.rest import gateway
-from tests.faults import FaultInjector, error_response
+from tests.support.faults import FaultInjector, error_response
 
 
 @dataclass

@@ -11,8 +11,8 @@ import pytest
 from asyncgw_sandbox.seed import Clients, MethodSpec, SeededApi, seed_orders_api, seed_rest_api
 
 from tests.cli.runner import asyncgw, read_fault
-from tests.faults import FaultInjector
-from tests.state import full_state
+from tests.support.faults import FaultInjector
+from tests.support.state import full_state
 
 ORDERS = "{orders}"
 

@@ -8,7 +8,7 @@ import pytest
 from asyncgw_sandbox.seed import Clients, SeededApi
 
 from tests.cli.runner import asyncgw
-from tests.state import full_state
+from tests.support.state import full_state
 
 
 def test_status_table(orders: SeededApi) -> None:

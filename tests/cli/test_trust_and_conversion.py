@@ -7,7 +7,7 @@ import json
 from asyncgw_sandbox.seed import Clients, SeededApi
 
 from tests.cli.runner import asyncgw
-from tests.state import full_state
+from tests.support.state import full_state
 
 PROXY = "ANY /webhooks"
 

@@ -17,9 +17,9 @@ from asyncgw.http.selection import select as select_routes
 from asyncgw.rest import render as rest_render
 from asyncgw.rest.planner import plan as rest_plan
 from asyncgw.rest.selection import select as select_methods
-from tests.builders import method, switchable
-from tests.builders import snapshot as rest_snapshot
-from tests.http import builders as http
+from tests.support import http_builders as http
+from tests.support.rest_builders import method, switchable
+from tests.support.rest_builders import snapshot as rest_snapshot
 
 
 def text(renderable: RenderableType) -> str:

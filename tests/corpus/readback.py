@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.state import full_state
+from tests.support.state import full_state
 
 Leaf = tuple[str, ...]
 

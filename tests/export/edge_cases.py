@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from asyncgw.rest.models import ApiSnapshot, Integration
-from tests.builders import LAMBDA_URI, asynchronous, method, snapshot, switchable
+from tests.support.rest_builders import LAMBDA_URI, asynchronous, method, snapshot, switchable
 
 AWKWARD_TEMPLATE = '{"id": "$input.params(\'id\')", "note": "50% ${x} %{y}\\n"}'
 

@@ -14,7 +14,7 @@ from asyncgw.rest import intent
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.models import ApiSnapshot, Method
-from tests.builders import PARAMS, lambda_integration, method, snapshot
+from tests.support.rest_builders import PARAMS, lambda_integration, method, snapshot
 
 MODES = (Mode.ASYNC, Mode.SWITCHABLE, Mode.SYNC)
 

@@ -10,7 +10,7 @@ from asyncgw_sandbox.seed import clients
 from asyncgw_sandbox.seed_http import RouteSpec, SeededHttpApi, seed_http_api
 
 from asyncgw.http.gateway import HttpGateway
-from tests.http.seed import HttpClients, http_clients
+from tests.support.clients import HttpClients, http_clients
 
 JOBS_ROUTES = (
     RouteSpec("POST /jobs", function="jobs", payload="2.0"),

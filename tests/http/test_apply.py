@@ -17,10 +17,9 @@ from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import HttpPlan
 from asyncgw.http.modes import assess
 from asyncgw.http.recipe import forwarder_name, role_name
-from tests.faults import error_response
-from tests.http.faults import WRITES, call_log
-from tests.http.seed import HttpClients
-from tests.http.state import account_state
+from tests.support.clients import HttpClients
+from tests.support.faults import HTTP_WRITES, call_log, error_response
+from tests.support.state import account_state
 
 LAMBDA_ROUTES = ("POST /jobs", "GET /jobs/{id}", "DELETE /jobs/{id}")
 
@@ -53,7 +52,7 @@ def test_enable_reaches_the_mode_and_a_second_run_changes_nothing(
     calls = call_log(http)
     again, outcome = change(gateway, jobs.api_id, mode, ["POST /jobs"])
     assert again.is_empty and outcome.deployment_id is None
-    assert not WRITES & set(calls)
+    assert not HTTP_WRITES.operations & set(calls)
 
 
 @pytest.mark.parametrize(("mode", "timeout"), [(Mode.ASYNC, 10), (Mode.SWITCHABLE, 30)])
@@ -219,7 +218,7 @@ def test_a_change_by_another_writer_stops_before_the_first_write(
     calls = call_log(http)
     with pytest.raises(StaleSnapshot, match="changed since"):
         apply(plan, snapshot, gateway, wanted.plan)
-    assert not WRITES & set(calls)
+    assert not HTTP_WRITES.operations & set(calls)
     assert account_state(http, jobs.api_id) == before
 
 

@@ -7,8 +7,8 @@ import json
 from asyncgw_sandbox.seed_http import RouteSpec, seed_http_api
 
 from tests.cli.runner import asyncgw
-from tests.http.seed import HttpClients
-from tests.http.state import account_state
+from tests.support.clients import HttpClients
+from tests.support.state import account_state
 
 
 def test_status_enable_and_disable_an_http_api_route(http: HttpClients) -> None:

@@ -14,9 +14,9 @@ from asyncgw.http import intent
 from asyncgw.http.executor import apply
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.models import HttpApiSnapshot, HttpPlan
-from tests.http.faults import inject, write_faults
-from tests.http.seed import HttpClients
-from tests.http.state import account_state, without_ids
+from tests.support.clients import HttpClients
+from tests.support.faults import HTTP_WRITES, FaultInjector, inject
+from tests.support.state import account_state, without_ids
 
 ROUTES = (RouteSpec("POST /jobs", function="jobs", payload="2.0"),
           RouteSpec("GET /jobs/{id}", function="reader", payload="1.0", timeout_ms=5000))
@@ -88,7 +88,7 @@ def test_a_failure_at_every_write_is_undone_completely(
     plan = ready[1]
     assert plan.deployment is not None
     before = account_state(b.http, b.api_id)
-    faults = inject(b.http, write_faults(set()))
+    faults = inject(b.http, FaultInjector(set(), kind=HTTP_WRITES))
     for position, deleted in positions(plan):
         faults.reset({position})
         with pytest.raises(ApplyFailed) as caught:
@@ -111,7 +111,7 @@ def test_ctrl_c_at_every_write_undoes_and_reports_interrupted(
     b = bench(Mode.ASYNC)
     ready = b.plan(Mode.SYNC)
     before = without_ids(account_state(b.http, b.api_id))
-    faults = inject(b.http, write_faults(set(), "interrupt"))
+    faults = inject(b.http, FaultInjector(set(), "interrupt", kind=HTTP_WRITES))
     for position, deleted in positions(ready[1]):
         faults.reset({position})
         with pytest.raises(Interrupted) as caught:
@@ -132,7 +132,8 @@ def test_every_kind_of_failure_is_undone_and_named(
 ) -> None:
     b = bench(Mode.SYNC)
     before = account_state(b.http, b.api_id)
-    inject(b.http, write_faults({3}, fault))  # role, policy, then the first CreateFunction
+    # role, policy, then the first CreateFunction
+    inject(b.http, FaultInjector({3}, fault, kind=HTTP_WRITES))
     with pytest.raises(ApplyFailed) as caught:
         b.run(Mode.ASYNC)
     assert expected in caught.value.message and "2 changes undone" in caught.value.message
@@ -145,7 +146,7 @@ def test_a_failing_undo_lists_what_is_left_to_fix(bench: Callable[[Mode], Bench]
     _, plan = b.plan(Mode.ASYNC)
     writes = len(plan.steps) + 1
     # Fail the deployment, then every write that tries to undo what came before it.
-    inject(b.http, write_faults(set(range(writes, writes + 50))))
+    inject(b.http, FaultInjector(set(range(writes, writes + 50)), kind=HTTP_WRITES))
     with pytest.raises(UndoFailed) as caught:
         b.run(Mode.ASYNC)
     assert caught.value.exit_code == ExitCode.UNDO_FAILED

@@ -15,9 +15,9 @@ from asyncgw.http.planner import choose_stage, plan, plan_redeploy, refuse_manag
 from asyncgw.http.recipe import forwarder_name, role_name
 from asyncgw.http.selection import RoutePattern, select
 from asyncgw.http.steps import ZIP_PLACEHOLDER, integration_placeholder
-from tests.http.builders import (
+from tests.support.account import arn
+from tests.support.http_builders import (
     API_ID,
-    arn,
     forwarder,
     integration,
     role,

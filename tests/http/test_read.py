@@ -11,9 +11,8 @@ from asyncgw.http import intent
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.modes import assess
 from asyncgw.http.recipe import role_name
-from tests.faults import error_response
-from tests.http.faults import call_log
-from tests.http.seed import HttpClients
+from tests.support.clients import HttpClients
+from tests.support.faults import call_log, error_response
 
 EXPECTED = {
     "$default": (Mode.NOT_ELIGIBLE, "no integration"),

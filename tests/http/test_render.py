@@ -13,8 +13,8 @@ from asyncgw.http.models import HttpPlan
 from asyncgw.http.planner import plan
 from asyncgw.http.recipe import forwarder_name
 from asyncgw.http.selection import RoutePattern, select
-from tests.http.builders import (
-    arn,
+from tests.support.account import arn
+from tests.support.http_builders import (
     forwarder,
     integration,
     role,

@@ -8,7 +8,7 @@ from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
 from asyncgw.http.intent import mode_change
 from asyncgw.http.selection import RoutePattern, select
-from tests.http.builders import integration, route, snapshot
+from tests.support.http_builders import integration, route, snapshot
 
 SNAPSHOT = snapshot(
     [route("POST /jobs", "i1"), route("GET /jobs/{id}", "i2"), route("ANY /{proxy+}", "i3"),

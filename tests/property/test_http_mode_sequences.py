@@ -19,9 +19,9 @@ from asyncgw.http import intent
 from asyncgw.http.executor import apply
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.modes import assess
-from tests.http.seed import HttpClients, http_clients
-from tests.http.state import account_state, without_ids
-from tests.property.ctrl_c import CtrlCAt
+from tests.support.clients import HttpClients, http_clients
+from tests.support.ctrl_c import CtrlCAt
+from tests.support.state import account_state, without_ids
 
 ROUTE_KEYS = ("POST /jobs", "GET /jobs/{id}", "DELETE /jobs/{id}")
 

@@ -16,8 +16,8 @@ from asyncgw.rest import intent
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.modes import assess
-from tests.property.ctrl_c import CtrlCAt
-from tests.state import full_state
+from tests.support.ctrl_c import CtrlCAt
+from tests.support.state import full_state
 
 NAMES = st.sampled_from(["q", "page", "X-Trace", "Accept", "id", "sort"])
 VALIDATORS = {

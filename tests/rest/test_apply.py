@@ -15,8 +15,8 @@ from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.models import Plan
 from asyncgw.rest.modes import assess
-from tests.faults import FaultInjector, inject
-from tests.state import call_counter, full_state, without_owned_fields
+from tests.support.faults import FaultInjector, call_log, inject
+from tests.support.state import full_state, without_owned_fields
 
 STARTS = {
     "sync": "GET /orders",
@@ -70,7 +70,7 @@ def test_second_run_changes_nothing_and_does_not_redeploy(
     gateway: Gateway, orders: SeededApi, account: Clients, mode: Mode
 ) -> None:
     change(gateway, orders.api_id, mode, everything=True)
-    calls = call_counter(account.apigateway)
+    calls = call_log(account.apigateway)
     plan, outcome = change(gateway, orders.api_id, mode, everything=True)
     assert plan.is_empty
     assert outcome.deployment_id is None
@@ -95,7 +95,7 @@ def test_switchable_strengthens_a_body_validator(
 def test_write_calls_are_one_per_changed_field_group(
     gateway: Gateway, orders: SeededApi, account: Clients
 ) -> None:
-    calls = call_counter(account.apigateway)
+    calls = call_log(account.apigateway)
     plan, _ = change(gateway, orders.api_id, Mode.SWITCHABLE, everything=True)
     writes = [c for c in calls if not c.startswith("Get")]
     changed = len(plan.changed_methods)
@@ -161,17 +161,9 @@ def test_a_write_that_took_effect_before_failing_is_repaired_from_the_snapshot(
     gateway: Gateway, orders: SeededApi, account: Clients
 ) -> None:
     before = full_state(account.apigateway, orders.api_id)
-    lost: list[str] = []
-
-    def lose_the_response(http_response: object, model: object, **_: object) -> None:
-        # The call reached AWS and changed the API; only the answer was lost on the way back.
-        if getattr(model, "name", None) == "UpdateIntegration" and not lost:
-            lost.append("once")
-            from botocore.exceptions import ReadTimeoutError
-
-            raise ReadTimeoutError(endpoint_url="https://apigateway.us-east-1.amazonaws.com")
-
-    account.apigateway.meta.events.register("after-call.api-gateway", lose_the_response)
+    # The call reaches AWS and changes the API; only the answer is lost on the way back.
+    inject(account.apigateway, FaultInjector({1}, "lost-answer",
+                                             watched=frozenset({"UpdateIntegration"})))
     with pytest.raises(ApplyFailed, match="is as it was"):
         change(gateway, orders.api_id, Mode.ASYNC, ("GET /orders",))
     assert full_state(account.apigateway, orders.api_id) == before
@@ -216,7 +208,7 @@ def test_a_change_by_another_writer_stops_before_the_first_write(
         patchOperations=[{"op": "add", "path": "/requestParameters/method.request.header.X",
                           "value": "false"}])
     before = full_state(account.apigateway, orders.api_id)
-    calls = call_counter(account.apigateway)
+    calls = call_log(account.apigateway)
     with pytest.raises(StaleSnapshot, match="changed since it was read"):
         apply(plan, snapshot, gateway, wanted.plan)
     assert all(c.startswith("Get") for c in calls)

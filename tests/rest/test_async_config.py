@@ -10,7 +10,7 @@ from asyncgw.core.selection import MethodPattern
 from asyncgw.rest import async_config, planner
 from asyncgw.rest.models import AsyncConfig, ConfigureFunction, FunctionSide, PatchMethod
 from asyncgw.rest.selection import select
-from tests.builders import FUNCTION_ARN, asynchronous, method, snapshot
+from tests.support.rest_builders import FUNCTION_ARN, asynchronous, method, snapshot
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders-failed"
 

@@ -13,7 +13,8 @@ from asyncgw.rest import intent, planner
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.planner import REMOVE_CANARY
-from tests.state import call_counter, full_state
+from tests.support.faults import call_log
+from tests.support.state import full_state
 
 
 def add_canary(api_id: str, stage: str = "prod") -> None:
@@ -27,7 +28,7 @@ def test_a_change_onto_a_canary_stage_is_refused_and_changes_nothing(
 ) -> None:
     add_canary(orders.api_id)
     before = full_state(account.apigateway, orders.api_id)
-    calls = call_counter(account.apigateway)
+    calls = call_log(account.apigateway)
     wanted = intent.mode_change(orders.api_id, Mode.ASYNC, methods=("GET /orders",), stage="prod")
     with pytest.raises(UsageError, match="stage prod has a canary release") as refused:
         wanted.plan(intent.read(gateway, orders.api_id))
@@ -102,7 +103,7 @@ def test_a_deployment_aws_refuses_is_undone_without_pointing_the_stage_back(
 
     before = full_state(account.apigateway, orders.api_id)
     account.apigateway.meta.events.register_first("before-call.api-gateway", canary_meanwhile)
-    calls = call_counter(account.apigateway)
+    calls = call_log(account.apigateway)
     with pytest.raises(ApplyFailed) as caught:
         intent_plan = intent.mode_change(orders.api_id, Mode.ASYNC, methods=("GET /orders",),
                                          stage="prod")

@@ -15,8 +15,8 @@ from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.modes import assess
 from tests.cli.runner import asyncgw
-from tests.faults import FaultInjector, inject
-from tests.state import full_state
+from tests.support.faults import FaultInjector, inject
+from tests.support.state import full_state
 
 PROXY = "ANY /webhooks"
 NON_PROXY = "POST /orders/{id}/refund"
@@ -125,16 +125,8 @@ def test_a_lost_answer_to_put_integration_is_repaired_from_the_snapshot(
     gateway: Gateway, orders: SeededApi, account: Clients
 ) -> None:
     before = full_state(account.apigateway, orders.api_id)
-    lost: list[str] = []
-
-    def lose_the_response(model: object, **_: object) -> None:
-        if getattr(model, "name", None) == "PutIntegrationResponse" and not lost:
-            lost.append("once")
-            from botocore.exceptions import ReadTimeoutError
-
-            raise ReadTimeoutError(endpoint_url="https://apigateway.us-east-1.amazonaws.com")
-
-    account.apigateway.meta.events.register("after-call.api-gateway", lose_the_response)
+    inject(account.apigateway, FaultInjector({1}, "lost-answer",
+                                             watched=frozenset({"PutIntegrationResponse"})))
     with pytest.raises(ApplyFailed, match="is as it was"):
         change(gateway, orders.api_id, Mode.ASYNC, PROXY, convert=True)
     assert full_state(account.apigateway, orders.api_id) == before

@@ -10,7 +10,7 @@ from asyncgw.rest.cors import ALLOW_HEADERS, adjusted
 from asyncgw.rest.models import Integration, IntegrationResponse, PatchIntegrationResponse, PatchOp
 from asyncgw.rest.planner import plan, restore
 from asyncgw.rest.selection import select
-from tests.builders import method, snapshot, switchable
+from tests.support.rest_builders import method, snapshot, switchable
 
 PATH = f"/responseParameters/{ALLOW_HEADERS}"
 

@@ -11,8 +11,8 @@ from asyncgw.rest import intent
 from asyncgw.rest.cors import ALLOW_HEADERS
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
-from tests.faults import FaultInjector, inject
-from tests.state import full_state
+from tests.support.faults import FaultInjector, inject
+from tests.support.state import full_state
 
 
 @pytest.fixture

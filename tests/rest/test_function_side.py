@@ -22,7 +22,7 @@ from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.models import AsyncConfig
 from tests.cli.runner import asyncgw
-from tests.faults import FaultInjector, inject
+from tests.support.faults import FaultInjector, inject
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders-failed"
 DONE = "arn:aws:sqs:us-east-1:123456789012:orders-done"

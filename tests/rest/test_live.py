@@ -10,7 +10,7 @@ from asyncgw.core.errors import UnexpectedResponse
 from asyncgw.core.modes import Mode
 from asyncgw.rest import live, render
 from asyncgw.rest.models import Stage
-from tests.builders import LAMBDA_URI, asynchronous, method, snapshot, switchable
+from tests.support.rest_builders import LAMBDA_URI, asynchronous, method, snapshot, switchable
 
 
 def _operation(mapping: str | None, **extra: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from asyncgw.rest.modes import (
     ineligibility,
     lambda_function,
 )
-from tests.builders import (
+from tests.support.rest_builders import (
     FUNCTION_ARN,
     asynchronous,
     lambda_integration,

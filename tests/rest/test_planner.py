@@ -30,7 +30,7 @@ from asyncgw.rest.modes import (
 )
 from asyncgw.rest.planner import choose_stage, plan, plan_redeploy
 from asyncgw.rest.selection import select
-from tests.builders import (
+from tests.support.rest_builders import (
     BODY,
     BOTH,
     PARAMS,

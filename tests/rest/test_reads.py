@@ -11,7 +11,7 @@ from asyncgw.core.errors import AmbiguousApiName, ApiNotFound, NotARestApi
 from asyncgw.core.modes import Mode
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.modes import assess
-from tests.state import call_counter
+from tests.support.faults import call_log
 
 EXPECTED_ORDERS_MODES = {
     "GET /catalog": Mode.NOT_ELIGIBLE,
@@ -67,7 +67,7 @@ def test_http_api_is_recognised_and_refused(gateway: Gateway, account: Any) -> N
 
 def test_reading_600_methods_costs_four_calls(gateway: Gateway, account: Clients) -> None:
     wide = seed_wide_api(account, 600)
-    calls = call_counter(account.apigateway)
+    calls = call_log(account.apigateway)
     snapshot = gateway.read(gateway.resolve(wide.api_id))
     assert len(snapshot.methods) == 600
     assert calls == ["GetRestApi", "GetResources", "GetRequestValidators", "GetStages"]
@@ -76,7 +76,7 @@ def test_reading_600_methods_costs_four_calls(gateway: Gateway, account: Clients
 def test_reading_by_name_lists_apis_instead_of_getting_one(
     gateway: Gateway, orders: SeededApi, account: Clients
 ) -> None:
-    calls = call_counter(account.apigateway)
+    calls = call_log(account.apigateway)
     gateway.read(gateway.resolve("orders"))
     assert calls == ["GetRestApis", "GetResources", "GetRequestValidators", "GetStages"]
 

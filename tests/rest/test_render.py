@@ -13,7 +13,13 @@ from asyncgw.rest import render
 from asyncgw.rest.models import Integration, IntegrationResponse
 from asyncgw.rest.planner import plan
 from asyncgw.rest.selection import select
-from tests.builders import asynchronous, lambda_integration, method, snapshot, switchable
+from tests.support.rest_builders import (
+    asynchronous,
+    lambda_integration,
+    method,
+    snapshot,
+    switchable,
+)
 
 
 def text(renderable) -> str:

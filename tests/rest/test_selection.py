@@ -8,7 +8,7 @@ from asyncgw.core.errors import UsageError
 from asyncgw.core.selection import MethodPattern
 from asyncgw.rest.models import Integration
 from asyncgw.rest.selection import select
-from tests.builders import lambda_integration, method, snapshot
+from tests.support.rest_builders import lambda_integration, method, snapshot
 
 API = snapshot([
     method("POST /jobs"),

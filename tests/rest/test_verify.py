@@ -9,7 +9,7 @@ import pytest
 
 from asyncgw.core.modes import Mode
 from asyncgw.rest import verify
-from tests.builders import asynchronous, method, snapshot, switchable
+from tests.support.rest_builders import asynchronous, method, snapshot, switchable
 
 
 def _log(*lines: str) -> str:
@@ -89,7 +89,7 @@ def test_sync_methods_are_not_tried() -> None:
 
 
 def test_a_method_switched_by_another_parameter_is_not_sent_a_dry_run() -> None:
-    from tests.builders import lambda_integration
+    from tests.support.rest_builders import lambda_integration
 
     target = method("POST /orders", lambda_integration("method.request.querystring.mode"),
                     {"method.request.querystring.mode": True}, "v-par")

@@ -31,15 +31,10 @@ from asyncgw.http.recipe import (
     statement_id,
     trust_policy,
 )
+from tests.support.account import ACCOUNT_ID, REGION, arn
 
 API_ID = "a1b2c3d4e5"
-ACCOUNT = Account(account_id="123456789012")
-REGION = "us-east-1"
-
-
-def arn(name: str) -> str:
-    """The ARN of a function in the test account."""
-    return f"arn:aws:lambda:{REGION}:{ACCOUNT.account_id}:function:{name}"
+ACCOUNT = Account(account_id=ACCOUNT_ID)
 
 
 def integration(integration_id: str, function: str = "jobs", payload: str = "2.0",
@@ -118,4 +113,3 @@ def snapshot(
         routes=tuple(routes), integrations=tuple(integrations), stages=tuple(stages),
         forwarders=tuple(forwarders), role=role, occupied=occupied or {},
         account=ACCOUNT if complete else None, complete=complete)
-

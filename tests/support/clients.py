@@ -1,4 +1,4 @@
-"""Clients for every service the forwarder uses, on the emulated account, for the HTTP API tests."""
+"""boto3 clients of the emulated account for every service an HTTP API change uses."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from asyncgw.http.gateway import HttpGateway
 
 @dataclass(frozen=True)
 class HttpClients:
-    """boto3 clients of the emulated account, as the forwarder package uses them.
+    """boto3 clients of the emulated account, as asyncgw's HTTP gateway uses them.
 
     They also serve asyncgw_sandbox.seed_http.seed_http_api (apigatewayv2 and base).
     """

@@ -1,4 +1,4 @@
-"""Small builders of snapshots for the pure tests: plain values in, models out."""
+"""Small builders of REST API snapshots for the pure tests: plain values in, models out."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from asyncgw.rest.models import (
     Validator,
 )
 from asyncgw.rest.modes import EVENT, INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER
+from tests.support.account import REGION, arn
 
-FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders"
+FUNCTION_ARN = arn("orders")
 LAMBDA_URI = (
-    f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{FUNCTION_ARN}/invocations"
+    f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{FUNCTION_ARN}/invocations"
 )
 PARAMS = Validator(id="v-par", name="Validate query string parameters and headers",
                    validate_request_parameters=True)
@@ -74,7 +75,7 @@ def snapshot(
     """A snapshot of an API named 'orders'."""
     return ApiSnapshot(
         api=RestApi(id="abcde12345", name="orders", tags=dict(tags or {})),
-        region="us-east-1",
+        region=REGION,
         methods=tuple(sorted(methods, key=lambda m: (m.path, m.http_method))),
         validators=tuple(validators),
         stages=tuple(stages),

@@ -1,0 +1,1 @@
+"""What the tests share: snapshot builders, fault injection, read-backs, clients and fake time."""

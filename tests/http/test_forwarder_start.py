@@ -12,8 +12,8 @@ from asyncgw.core.modes import Mode
 from asyncgw.http import intent
 from asyncgw.http.executor import apply
 from asyncgw.http.gateway import HttpGateway
-from tests.http.seed import HttpClients
-from tests.http.state import account_state
+from tests.support.clients import HttpClients
+from tests.support.state import account_state
 
 ROUTES = (RouteSpec("POST /jobs", function="jobs", payload="2.0"),)
 

@@ -70,6 +70,7 @@ class Gateway:
         self._session = session
         self._endpoint_url = endpoint_url
         self._functions: Functions | None = None
+        self._metrics: Metrics | None = None
 
     @property
     def pacer(self) -> Pacer | None:
@@ -154,11 +155,11 @@ class Gateway:
 
     def metrics(self) -> Metrics | None:
         """CloudWatch reads on the same session, or None when the gateway has no session."""
-        if self._session is None:
-            return None
-        client = aws_session.client(self._session, "cloudwatch", self._endpoint_url,
-                                    "CloudWatch client")
-        return Metrics(client, pacer=self.pacer)
+        if self._metrics is None and self._session is not None:
+            client = aws_session.client(self._session, "cloudwatch", self._endpoint_url,
+                                        "CloudWatch client")
+            self._metrics = Metrics(client, pacer=self.pacer)
+        return self._metrics
 
     # Writes
 

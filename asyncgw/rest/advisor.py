@@ -31,7 +31,7 @@ from asyncgw.rest.models import ApiSnapshot, Method, RestApi
 from asyncgw.rest.modes import assess, lambda_function, proxy_lambda
 
 MAX_DAYS = 455
-"""CloudWatch keeps one-hour datapoints 455 days [DOC cloudwatch concepts, retention]."""
+"""CloudWatch keeps one-hour datapoints 455 days [DOC GetMetricData API reference]."""
 
 
 @dataclass(frozen=True)

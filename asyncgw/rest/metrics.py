@@ -114,7 +114,7 @@ def method_dimensions(api_name: str, stage: str, verb: str, path: str
     """ApiName, Method, Resource, Stage: one method's figures, with detailed metrics only [DOC].
 
     That Resource holds the resource path ('/orders/{id}') is [UNVERIFIED] beyond the console,
-    which shows it so.
+    which shows it so; so is Method holding 'ANY' for an ANY method rather than each verb.
     """
     return (("ApiName", api_name), ("Method", verb), ("Resource", path), ("Stage", stage))
 

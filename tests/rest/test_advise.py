@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from asyncgw.aws.pacing import Pacer
 from asyncgw.core.modes import Mode
 from asyncgw.rest.advise import Candidate, Figures, FunctionFigures, rank, seconds
 from asyncgw.rest.metrics import Query, api_name_dimension, summary
@@ -101,3 +104,21 @@ def test_the_api_name_dimension_drops_non_ascii_characters() -> None:
     assert api_name_dimension("commandes-été", "a1b2c3d4e5") == "commandes-t"
     assert api_name_dimension("注文", "a1b2c3d4e5") == "a1b2c3d4e5"
     assert (seconds(27900), seconds(29000), seconds(180)) == ("27.9 s", "29 s", "180 ms")
+
+
+def test_cloudwatch_calls_have_their_own_quota_and_spend_none_of_api_gateways() -> None:
+    now = [0.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(clock=lambda: now[0], sleep=sleep, headroom=0.0)
+    for _ in range(50):  # GetMetricData's 50 per second [DOC CloudWatch service quotas]
+        pacer.acquire("cloudwatch", "GetMetricData")
+    for _ in range(40):  # API Gateway's burst is untouched
+        pacer.acquire("apigateway", "GetRestApi")
+    assert waits == []
+    pacer.acquire("cloudwatch", "GetMetricData")
+    assert waits == [pytest.approx(1 / 50)]

@@ -8,6 +8,7 @@ is slowish. The functions' Duration, Errors and Throttles match.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -82,9 +83,16 @@ def metrics_client(c: Clients) -> CloudWatchClient:
     endpoint = c.apigateway.meta.endpoint_url
     # In process (moto's mock) the clients keep AWS's own endpoints; a server has its own URL.
     custom = None if (urlsplit(endpoint).hostname or "").endswith(".amazonaws.com") else endpoint
+    return _client(c.region, custom)
+
+
+@functools.cache
+def _client(region: str, endpoint_url: str | None) -> CloudWatchClient:
+    # Made once per region and endpoint: a boto3 client costs more than seeding the figures,
+    # and moto's mock answers any client made before it started.
     session = boto3.session.Session(aws_access_key_id="testing",
-                                    aws_secret_access_key="testing", region_name=c.region)
-    return session.client("cloudwatch", endpoint_url=custom)
+                                    aws_secret_access_key="testing", region_name=region)
+    return session.client("cloudwatch", endpoint_url=endpoint_url)
 
 
 def _gateway_data(api_name: str, at: datetime) -> Iterator[MetricDatumTypeDef]:

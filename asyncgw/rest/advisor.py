@@ -28,7 +28,7 @@ from asyncgw.rest.metrics import (
     summary,
 )
 from asyncgw.rest.models import ApiSnapshot, Method, RestApi
-from asyncgw.rest.modes import assess, lambda_function, proxy_lambda
+from asyncgw.rest.modes import assess, ineligibility, lambda_function, proxy_lambda
 
 MAX_DAYS = 455
 """CloudWatch keeps one-hour datapoints 455 days [DOC GetMetricData API reference]."""
@@ -209,7 +209,8 @@ def _candidate(method: Method, snapshot: ApiSnapshot, queries: Mapping[Key, list
         integration_type=integration.type if integration else "",
         timeout_ms=(integration.timeout_in_millis if integration and
                     integration.timeout_in_millis else DEFAULT_TIMEOUT_MS),
-        proxy=proxy_lambda(method),
+        # A streaming proxy cannot be converted: it stays "not eligible", with its reason.
+        proxy=proxy_lambda(method) and ineligibility(method, convert_proxy=True) is None,
         method=_figures(queries[("method", method.key)], values) if detailed else None,
         function=function, reason_not_eligible=assessment.reason,
         failed_events=tuple(_failed_events(method, assessment.mode, snapshot)))

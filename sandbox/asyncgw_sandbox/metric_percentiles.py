@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -28,6 +29,7 @@ def percentile(values: list[float], rank: float) -> float:
 def percentile_statistics(original: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
     """moto's Statistics.get_statistics_for_type, answering pNN from the raw values too."""
 
+    @functools.wraps(original)
     def get_statistics_for_type(self: Any, stat: str) -> Any:
         match = _PERCENTILE.match(stat)
         if match is None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from asyncgw.core.modes import Mode
     from asyncgw.library import (
         Account,
+        advise,
         export_code,
         find,
         plan_change,
@@ -33,6 +34,7 @@ __all__ = [
     "Report",
     "Verified",
     "VerifyPlan",
+    "advise",
     "export_code",
     "find",
     "plan_change",

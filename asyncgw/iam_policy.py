@@ -1,6 +1,7 @@
 """The least-privilege IAM policy for asyncgw: REST APIs from rest/gateway.py's and
-rest/functions.py's calls, HTTP APIs from http/gateway.py's and the ones http/steps.py plans
-(apigatewayv2, Lambda, IAM and STS); all of them go through aws/calls.py."""
+rest/functions.py's calls, advise from rest/metrics.py's and rest/advisor.py's, HTTP APIs from
+http/gateway.py's and the ones http/steps.py plans (apigatewayv2, Lambda, IAM and STS); all of
+them go through aws/calls.py."""
 
 from __future__ import annotations
 
@@ -163,6 +164,14 @@ FUNCTION_GRANTS: tuple[Grant, ...] = (
 )
 """REST APIs: the Lambda calls asyncgw.rest.functions makes on the functions methods invoke."""
 
+METRIC_GRANTS: tuple[Grant, ...] = (
+    # advise: the API's and its functions' CloudWatch figures. CloudWatch's read actions take
+    # no resource but "*" [DOC CloudWatch permissions-reference-cw].
+    Grant("cloudwatch:GetMetricData", "cloudwatch", "GetMetricData", ANY, "ReadMetrics"),
+)
+"""REST APIs: the CloudWatch call of asyncgw.rest.metrics (advise); its API Gateway and
+Lambda reads (GetStage, GetFunctionConfiguration) are in PERMISSIONS and FUNCTION_GRANTS."""
+
 ONLY_APIGATEWAY = (("StringEquals", "lambda:Principal", APIGATEWAY_PRINCIPAL),)
 ONLY_TO_LAMBDA = (("StringEquals", "iam:PassedToService", LAMBDA_PRINCIPAL),)
 
@@ -214,11 +223,12 @@ def policy(
     them out. They let the holder create Lambda functions named asyncgw-async-* and
     asyncgw-switchable-*, give them the asyncgw-forwarder-REGION role, and write that role's
     inline policy. The REST statements include reading and setting the async invocation
-    configuration of any function. `account` narrows the Lambda and IAM ARNs (API Gateway's
-    carry none).
+    configuration of any function, and CloudWatch's GetMetricData for advise. `account`
+    narrows the Lambda and IAM ARNs (API Gateway's carry none).
     """
     statements = _apigateway_statements(PERMISSIONS, api_id, region)
     statements += _grant_statements(FUNCTION_GRANTS, region, account)
+    statements += _grant_statements(METRIC_GRANTS, region, account)
     if http:
         statements += _apigateway_statements(HTTP_PERMISSIONS, api_id, region)
         statements += _grant_statements(GRANTS, region, account)

@@ -13,13 +13,13 @@ from asyncgw.core.backend import (
     VerifyPlan,
     VerifyRequest,
 )
-from asyncgw.core.errors import NotARestApi
+from asyncgw.core.errors import AwsSetupError, NotARestApi, UsageError
 from asyncgw.core.modes import Mode
 from asyncgw.export import export, export_data
 from asyncgw.http import gateway as http_gateway
 from asyncgw.http.backend import HttpBackend
+from asyncgw.rest import advise_render, advisor, intent
 from asyncgw.rest import gateway as rest_gateway
-from asyncgw.rest import intent
 from asyncgw.rest.backend import RestBackend
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.selection import select
@@ -126,3 +126,24 @@ def export_code(api: str, mode: Mode | str, *, format: str, methods: Sequence[st
     chosen = select(snapshot, wanted.patterns, wanted.everything).methods
     return Report(export(snapshot, chosen, Mode(mode), format),
                   export_data(snapshot, chosen, Mode(mode), format))
+
+
+def advise(api: str, *, stage: str | None = None, days: int = 7,
+           account: Account | None = None) -> Report:
+    """Which Lambda methods should be async, ranked by the last `days` days of CloudWatch
+    metrics, each with its reason and the asyncgw command (REST APIs; reads only)."""
+    advisor.check_days(days)
+    gateway = (account or Account()).gateway()
+    try:
+        rest = gateway.resolve(api)
+    except NotARestApi as refused:
+        if refused.protocol != "HTTP":
+            raise
+        raise UsageError(f"{refused.api_id} is an HTTP API: advise ranks REST API methods; "
+                         "for an HTTP API route use asyncgw status and its CloudWatch "
+                         "figures") from None
+    metrics = gateway.metrics()
+    if metrics is None:
+        raise AwsSetupError("advise needs CloudWatch: the gateway was made without a session")
+    advised = advisor.advise(gateway, metrics, rest, stage, days)
+    return Report(advise_render.text(advised), advise_render.data(advised))

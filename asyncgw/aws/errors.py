@@ -30,6 +30,7 @@ NOT_FOUND: Mapping[str, frozenset[str]] = {
     "lambda": frozenset({"ResourceNotFoundException"}),
     "iam": frozenset({"NoSuchEntity"}),
     "sts": frozenset(),
+    "cloudwatch": frozenset({"ResourceNotFound", "ResourceNotFoundException"}),
 }
 """The error codes by which each service says that what a call names does not exist."""
 

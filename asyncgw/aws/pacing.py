@@ -64,6 +64,12 @@ SERVICES: Mapping[str, ServicePacing] = {
                                                   "ThrottlingException"})),
     "iam": ServicePacing(False, {}, frozenset({"Throttling", "ThrottlingException"})),
     "sts": ServicePacing(False, {}, frozenset({"Throttling", "ThrottlingException"})),
+    # CloudWatch's quotas are its own: GetMetricData takes 50 requests per second per Region
+    # without Metrics Insights queries [DOC CloudWatch service quotas]. The burst is
+    # [UNVERIFIED]; one second's worth is the figure the quota names. advise sends one call
+    # per 500 queries (plus pages), far below it.
+    "cloudwatch": ServicePacing(False, {"GetMetricData": Quota(50, 1, burst=50)},
+                                frozenset({"Throttling", "ThrottlingException"})),
 }
 # AWS counts a request when it arrives, a few milliseconds after we count it, and that delay
 # varies: sending only once a token has been free this long absorbs the jitter, costs nothing

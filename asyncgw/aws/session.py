@@ -13,7 +13,7 @@ from asyncgw.aws import trace
 from asyncgw.aws.pacing import Pacer
 from asyncgw.core.errors import AwsSetupError, UsageError
 
-ServiceName = Literal["apigateway", "apigatewayv2", "lambda", "iam", "sts"]
+ServiceName = Literal["apigateway", "apigatewayv2", "lambda", "iam", "sts", "cloudwatch"]
 
 # One attempt per botocore call (total_max_attempts; botocore's max_attempts counts retries):
 # asyncgw's call wrapper (aws/calls.py) makes every retry decision. botocore's own retries

@@ -12,9 +12,13 @@ from rich.text import Text
 from asyncgw.core.errors import ExitCode, UsageError
 
 STORY: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Which methods should be async? The API's own CloudWatch metrics, ranked (prod has "
+     "detailed metrics on):",
+     ("advise", "orders", "--stage", "prod")),
     ("Every method of the sample REST API, its mode, and the stages:",
      ("status", "orders")),
-    ("Preview: let callers of two methods choose sync or async (nothing changes yet):",
+    ("Preview advise's first recommendation, PUT /orders/{id}, and let callers of the "
+     "half-configured ship method choose too (nothing changes yet):",
      ("enable-switchable", "orders", "-m", "POST /orders/{id}/ship", "-m", "PUT /orders/{id}",
       "--stage", "prod", "--dry-run")),
     ("Apply it; asyncgw asks on a terminal, --yes answers for scripts:",

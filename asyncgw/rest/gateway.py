@@ -17,6 +17,7 @@ from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.responses import mapping, parse, reading, required, sequence
 from asyncgw.core.errors import AmbiguousApiName, ApiNotFound, AsyncgwError, NotARestApi
 from asyncgw.rest.functions import Functions
+from asyncgw.rest.metrics import Metrics
 from asyncgw.rest.models import ApiSnapshot, Method, PatchOp, RestApi, Stage, Validator
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class Gateway:
         self._session = session
         self._endpoint_url = endpoint_url
         self._functions: Functions | None = None
+        self._metrics: Metrics | None = None
 
     @property
     def pacer(self) -> Pacer | None:
@@ -150,6 +152,14 @@ class Gateway:
                                         "Lambda client")
             self._functions = Functions(client, pacer=self.pacer)
         return self._functions
+
+    def metrics(self) -> Metrics | None:
+        """CloudWatch reads on the same session, or None when the gateway has no session."""
+        if self._metrics is None and self._session is not None:
+            client = aws_session.client(self._session, "cloudwatch", self._endpoint_url,
+                                        "CloudWatch client")
+            self._metrics = Metrics(client, pacer=self.pacer)
+        return self._metrics
 
     # Writes
 

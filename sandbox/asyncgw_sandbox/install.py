@@ -34,7 +34,7 @@ def install() -> None:
         if _installed:
             return
         for owner, name, attribute in (_attachments() + _http_attachments()
-                                       + _lambda_attachments()):
+                                       + _lambda_attachments() + _cloudwatch_attachments()):
             setattr(owner, name, attribute)
         _installed = True
 
@@ -219,3 +219,12 @@ def _lambda_attachments() -> list[tuple[object, str, Any]]:
         ),
         (LambdaFunction, "get_code", functions.zero_concurrency_reporting(LambdaFunction.get_code)),
     ]
+
+
+def _cloudwatch_attachments() -> list[tuple[object, str, Any]]:
+    from moto.cloudwatch.models import Statistics
+
+    from asyncgw_sandbox.metric_percentiles import percentile_statistics
+
+    return [(Statistics, "get_statistics_for_type",
+             percentile_statistics(Statistics.get_statistics_for_type))]

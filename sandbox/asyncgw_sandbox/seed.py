@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 
+from asyncgw_sandbox.seed_metrics import seed_orders_metrics
+
 if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
     from mypy_boto3_apigateway.literals import IntegrationTypeType
@@ -260,8 +262,9 @@ ORDERS_VALIDATORS: tuple[ValidatorSpec, ...] = (
 
 
 def seed_orders_api(c: Clients) -> SeededApi:
-    """The sample "orders" API (ORDERS_METHODS), deployed to stages dev and prod."""
-    return seed_rest_api(
+    """The sample "orders" API (ORDERS_METHODS), deployed to stages dev and prod, with a few
+    days of CloudWatch figures (asyncgw_sandbox.seed_metrics)."""
+    seeded = seed_rest_api(
         c,
         "orders",
         ORDERS_METHODS,
@@ -269,6 +272,8 @@ def seed_orders_api(c: Clients) -> SeededApi:
         stages=("dev", "prod"),
         tags={"team": "orders"},
     )
+    seed_orders_metrics(c, seeded)
+    return seeded
 
 
 def seed_wide_api(c: Clients, methods: int, name: str = "wide") -> SeededApi:

@@ -20,6 +20,9 @@ def test_demo_runs_every_command_without_aws_credentials() -> None:
     assert done.returncode == 0, done.stderr
     out = done.stdout
     for line in (
+        "$ asyncgw advise orders --stage prod",
+        "  1. PUT /orders/{id}: IntegrationLatency p99 27.9 s, max 27.9 s of the 29 s timeout",
+        "-m 'PUT /orders/{id}' --stage prod",
         "$ asyncgw status orders",
         "10 methods: 1 async, 2 switchable, 4 sync, 3 not-eligible",
         "$ asyncgw enable-switchable orders -m 'POST /orders/{id}/ship' -m 'PUT /orders/{id}' "
@@ -36,6 +39,11 @@ def test_demo_runs_every_command_without_aws_credentials() -> None:
     ):
         assert line in out, line
     assert "Traceback" not in done.stderr
+    # advise comes first, and its top recommendation is the change the story makes next.
+    assert out.index("$ asyncgw advise orders") < out.index("$ asyncgw status orders")
+    advised = out[out.index("$ asyncgw advise"):out.index("$ asyncgw status orders")]
+    top = re.search(r"asyncgw (enable-\S+) \S+ -m '([^']+)' --stage prod", advised)
+    assert top is not None and top.groups() == ("enable-switchable", "PUT /orders/{id}")
     assert "[1/4] creating validator" in out
     assert out.index("[1/4] creating validator") < out.index("Done: 2 methods now switchable")
     _shows_the_http_api_going_async(out[out.index("$ asyncgw status events"):])

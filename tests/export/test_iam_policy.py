@@ -1,5 +1,6 @@
-"""The IAM policy: valid JSON, and exactly the calls rest/gateway.py, rest/functions.py and
-asyncgw.http make (and no other module of asyncgw reaches AWS)."""
+"""The IAM policy: valid JSON, and exactly the calls rest/gateway.py, rest/functions.py, advise
+(rest/metrics.py, rest/advisor.py) and asyncgw.http make (and no other module of asyncgw
+reaches AWS)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from asyncgw.iam_policy import (
     FUNCTIONS,
     GRANTS,
     HTTP_PERMISSIONS,
+    METRIC_GRANTS,
     PERMISSIONS,
     ROLE,
     TARGETS,
@@ -55,7 +57,9 @@ the forwarder's role, not as the identity running asyncgw)."""
 CLIENTS = {"apigatewayv2": "apigatewayv2", "lambda_": "lambda", "iam": "iam", "sts": "sts",
            "_v2": "apigatewayv2", "_lambda": "lambda", "_iam": "iam", "_sts": "sts"}
 """HttpGateway's client attributes (the raw ones, and those behind aws.calls) and services."""
-CALLERS = {"rest/gateway.py", "rest/functions.py", "http/gateway.py"}
+ADVISE_SOURCES = ("rest/metrics.py", "rest/advisor.py")
+"""advise's modules: CloudWatch's GetMetricData, and the stage and function reads it adds."""
+CALLERS = {"rest/gateway.py", "rest/functions.py", "http/gateway.py", *ADVISE_SOURCES}
 """The modules that send AWS calls, each scanned by a test below; steps.py and executor.py
 plan and send theirs through http/gateway.py."""
 PLUMBING = {"aws/calls.py", "aws/errors.py", "aws/session.py", "aws/trace.py"}
@@ -564,7 +568,9 @@ def test_the_rest_policy_is_valid_json_with_verb_actions_only(api_id: str | None
     assert all(a.startswith("lambda:") for s in functions for a in s["Action"])
     assert all(s["Resource"] == ["arn:aws:lambda:eu-west-1:123456789012:function:*"]
                for s in functions)
-    apigateway = [s for s in document["Statement"] if s not in functions]
+    metrics = [s for s in document["Statement"] if s["Sid"] == "AsyncgwReadMetrics"]
+    assert [s["Action"] for s in metrics] == [["cloudwatch:GetMetricData"]]
+    apigateway = [s for s in document["Statement"] if s not in functions + metrics]
     assert {s["Action"] for s in apigateway} == VERB_ACTIONS
     resources = [r for s in apigateway for r in s["Resource"]]
     assert all(r.startswith("arn:aws:apigateway:eu-west-1::/") for r in resources)
@@ -628,3 +634,65 @@ def test_every_denial_gateway_can_report_is_allowed_by_the_policy() -> None:
         assert allowed(document, action, resource), reported
     assert not allowed(document, "apigateway:DELETE", "arn:aws:apigateway:us-east-1::/restapis/"
                        "a1b2c3d4e5")
+
+
+# advise: rest/metrics.py and rest/advisor.py
+
+
+def advise_calls(sources: Iterable[str] | None = None) -> set[tuple[str, str]]:
+    """(service, operation) for every operation advise's modules name, however spelled.
+
+    Any string or client method name that is an operation of API Gateway, Lambda or
+    CloudWatch counts for each of those services that has it.
+    """
+    if sources is None:
+        root = Path(asyncgw.__file__).parent
+        sources = [(root / name).read_text() for name in ADVISE_SOURCES]
+    services = ("apigateway", "lambda", "cloudwatch")
+    operations = {s: set(service_model(s).operation_names) for s in services}
+    methods = {s: {xform_name(op): op for op in ops} for s, ops in operations.items()}
+    found: set[tuple[str, str]] = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            name = _text(node)
+            found |= {(s, name) for s in services if name in operations[s]}
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                found |= {(s, methods[s][node.func.attr]) for s in services
+                          if node.func.attr in methods[s]}
+    return found
+
+
+def test_advise_calls_only_operations_the_rest_policy_covers() -> None:
+    calls = advise_calls()
+    assert {("cloudwatch", "GetMetricData"), ("apigateway", "GetStage"),
+            ("lambda", "GetFunctionConfiguration")} <= calls
+    covered = ({(p.service, p.operation) for p in PERMISSIONS}
+               | {(g.service, g.operation) for g in FUNCTION_GRANTS + METRIC_GRANTS})
+    assert calls - covered == set(), "advise calls operations the IAM policy does not allow"
+    metric_calls = {call for call in calls if call[0] == "cloudwatch"}
+    assert metric_calls == {(g.service, g.operation) for g in METRIC_GRANTS}
+
+
+def test_a_new_cloudwatch_call_in_advise_would_be_caught() -> None:
+    source = "def alarms(service):\n    service.call('DescribeAlarms')\n    c.list_metrics()\n"
+    assert advise_calls([source]) >= {("cloudwatch", "DescribeAlarms"),
+                                      ("cloudwatch", "ListMetrics")}
+
+
+def test_get_metric_data_is_in_the_rest_only_policy_on_any_resource() -> None:
+    for document in (policy("a1b2c3d4e5", REGION, ACCOUNT, http=False), policy(None, None)):
+        sids = {s["Sid"]: s for s in document["Statement"]}
+        assert sids["AsyncgwReadMetrics"]["Action"] == ["cloudwatch:GetMetricData"]
+        assert sids["AsyncgwReadMetrics"]["Resource"] == ["*"]
+
+
+def test_a_get_metric_data_denial_names_the_action_the_policy_allows() -> None:
+    client = boto3.client("cloudwatch", region_name=REGION, aws_access_key_id="x",
+                          aws_secret_access_key="x")
+    denied = ClientError({"Error": {"Code": "AccessDenied", "Message": "no"},
+                          "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetMetricData")
+    message = client_error("cloudwatch", "GetMetricData", denied,
+                           lambda: iam_action(client, "GetMetricData", {})).message
+    assert message == ("access denied: IAM refused cloudwatch:GetMetricData; grant it to the "
+                       "identity asyncgw runs as")
+    assert allowed(policy(None, REGION, ACCOUNT, http=False), "cloudwatch:GetMetricData", "*")

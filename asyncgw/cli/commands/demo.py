@@ -14,8 +14,9 @@ from asyncgw.cli.table import short_help
 def demo(ctx: click.Context, /) -> None:
     """Run every command against an emulated AWS account, with no AWS account or network.
 
-    Seeds a sample "orders" REST API, then shows status, a dry run, applying,
-    switching modes, disabling and redeploying, each command as you would type it.
+    Seeds a sample "orders" REST API with a few days of CloudWatch figures, then shows
+    advise ranking its methods, status, a dry run, applying, switching modes, disabling and
+    redeploying, each command as you would type it.
 
     \b
     Example:

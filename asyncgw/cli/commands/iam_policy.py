@@ -22,7 +22,8 @@ def iam_policy(ctx: click.Context, /, api_id: str | None, region: str | None,
 
     Makes no AWS call. Without API_ID the policy covers every API. The REST part includes
     reading (and, for --on-failure and friends, setting) the async configuration of any
-    Lambda function, since the targets are your functions. The HTTP API part lets asyncgw
+    Lambda function, since the targets are your functions, and CloudWatch's GetMetricData
+    (on any metric: it takes no narrower resource) for advise. The HTTP API part lets asyncgw
     create forwarder functions and their role; leave it out with --rest-only when you only
     change REST APIs.
 

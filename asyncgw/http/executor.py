@@ -14,7 +14,8 @@ from asyncgw.core.errors import AwsCallFailed
 from asyncgw.core.writer import Progress
 from asyncgw.http.forwarder.package import forwarder_zip
 from asyncgw.http.gateway import HttpGateway
-from asyncgw.http.models import ApiCall, HttpApiSnapshot, HttpPlan, Step
+from asyncgw.http.plan import ApiCall, HttpPlan, Step
+from asyncgw.http.snapshot import HttpApiSnapshot
 from asyncgw.http.steps import ZIP_PLACEHOLDER
 
 Sleep = Callable[[float], None]

@@ -16,20 +16,8 @@ from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.responses import mapping, parse, reading, required, sequence
 from asyncgw.core.errors import AwsCallFailed, AwsSetupError, UnexpectedResponse, UsageError
 from asyncgw.core.model import AwsModel
-from asyncgw.http.models import (
-    Account,
-    ApiCall,
-    Forwarder,
-    ForwarderRole,
-    HttpApi,
-    HttpApiSnapshot,
-    Integration,
-    Route,
-    Stage,
-    Statement,
-    policy_statements,
-)
 from asyncgw.http.modes import lambda_target
+from asyncgw.http.plan import ApiCall
 from asyncgw.http.recipe import (
     FORWARDER_MODES,
     INVOKE_POLICY,
@@ -39,6 +27,18 @@ from asyncgw.http.recipe import (
     function_arn,
     parse_function_arn,
     role_name,
+)
+from asyncgw.http.snapshot import (
+    Account,
+    Forwarder,
+    ForwarderRole,
+    HttpApi,
+    HttpApiSnapshot,
+    Integration,
+    Route,
+    Stage,
+    Statement,
+    policy_statements,
 )
 
 if TYPE_CHECKING:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from asyncgw.core.selection import MethodPattern, Rules, pick
-from asyncgw.http.models import HttpApiSnapshot, Route, RouteNote
 from asyncgw.http.modes import ineligibility
+from asyncgw.http.plan import RouteNote
+from asyncgw.http.snapshot import HttpApiSnapshot, Route
 
 DEFAULT_ROUTE = "$default"
 

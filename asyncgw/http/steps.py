@@ -7,15 +7,8 @@ from typing import Any
 from asyncgw.core.model import FieldChange
 from asyncgw.core.modes import Mode, function_name
 from asyncgw.http.forwarder.package import HANDLER, RUNTIME
-from asyncgw.http.models import (
-    ApiCall,
-    Forwarder,
-    ForwarderRole,
-    Integration,
-    Route,
-    Step,
-)
 from asyncgw.http.modes import lambda_target
+from asyncgw.http.plan import ApiCall, Step
 from asyncgw.http.recipe import (
     APIGATEWAY_PRINCIPAL,
     INVOKE_POLICY,
@@ -30,6 +23,7 @@ from asyncgw.http.recipe import (
     statement_id,
     trust_policy,
 )
+from asyncgw.http.snapshot import Forwarder, ForwarderRole, Integration, Route
 
 ZIP_PLACEHOLDER = "${forwarder-zip}"
 """Stands for package.forwarder_zip() in a CreateFunction call; the executor fills it in."""

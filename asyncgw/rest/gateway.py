@@ -17,7 +17,8 @@ from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.responses import mapping, parse, reading, required, sequence
 from asyncgw.core.errors import AmbiguousApiName, ApiNotFound, AsyncgwError, NotARestApi
 from asyncgw.rest.functions import Functions
-from asyncgw.rest.models import ApiSnapshot, Method, PatchOp, RestApi, Stage, Validator
+from asyncgw.rest.plan import PatchOp
+from asyncgw.rest.snapshot import ApiSnapshot, Method, RestApi, Stage, Validator
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient

@@ -8,7 +8,7 @@ from asyncgw.core.bindings import Bindings, placeholder
 from asyncgw.core.errors import ApplyFailed
 from asyncgw.http.executor import INTEGRATION
 from asyncgw.http.steps import ZIP_PLACEHOLDER, integration_placeholder
-from asyncgw.rest.models import NEW_VALIDATOR, new_validator_id
+from asyncgw.rest.plan import NEW_VALIDATOR, new_validator_id
 
 
 def test_both_backends_write_the_same_scheme() -> None:

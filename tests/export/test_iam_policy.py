@@ -26,7 +26,7 @@ from asyncgw.aws.calls import iam_action
 from asyncgw.aws.errors import client_error
 from asyncgw.core.modes import Mode
 from asyncgw.http import recipe, steps
-from asyncgw.http.models import Forwarder
+from asyncgw.http.snapshot import Forwarder
 from asyncgw.iam_policy import (
     ANY,
     API,

@@ -42,6 +42,7 @@ from asyncgw.http.snapshot import (
 )
 
 if TYPE_CHECKING:
+    import boto3
     from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
     from mypy_boto3_iam import IAMClient
     from mypy_boto3_lambda import LambdaClient
@@ -52,13 +53,15 @@ def connect(
     region: str | None = None,
     endpoint_url: str | None = None,
     max_rps: float | None = None,
+    session: boto3.Session | None = None,
 ) -> HttpGateway:
     """A paced HttpGateway for the account and region the AWS CLI conventions point at.
 
-    `max_rps` lowers asyncgw's share of the account's 10 API Gateway requests per second.
+    `max_rps` lowers asyncgw's share of the account's 10 API Gateway requests per second;
+    a `session` of the caller's own takes the place of `profile` and `region`.
     """
     pacer = aws_session.pacer(max_rps)
-    session = aws_session.open_session(profile, region)
+    session = aws_session.open_session(profile, region, session)
     return HttpGateway(*(aws_session.client(session, service, endpoint_url, "AWS clients")
                          for service in ("apigatewayv2", "lambda", "iam", "sts")), pacer=pacer)
 

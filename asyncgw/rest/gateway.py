@@ -37,13 +37,15 @@ def connect(
     region: str | None = None,
     endpoint_url: str | None = None,
     max_rps: float | None = None,
+    session: boto3.Session | None = None,
 ) -> Gateway:
     """A paced Gateway for the account and region the AWS CLI conventions point at.
 
-    `max_rps` lowers asyncgw's share of the account's 10 requests per second.
+    `max_rps` lowers asyncgw's share of the account's 10 requests per second; a `session` of
+    the caller's own takes the place of `profile` and `region`.
     """
     pacer = aws_session.pacer(max_rps)
-    session = aws_session.open_session(profile, region)
+    session = aws_session.open_session(profile, region, session)
     client = aws_session.client(session, "apigateway", endpoint_url, "API Gateway client")
     return Gateway(client, session=session, endpoint_url=endpoint_url, pacer=pacer)
 

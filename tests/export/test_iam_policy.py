@@ -58,9 +58,9 @@ CLIENTS = {"apigatewayv2": "apigatewayv2", "lambda_": "lambda", "iam": "iam", "s
 CALLERS = {"rest/gateway.py", "rest/functions.py", "http/gateway.py"}
 """The modules that send AWS calls, each scanned by a test below; steps.py and executor.py
 plan and send theirs through http/gateway.py."""
-PLUMBING = {"aws/calls.py", "aws/errors.py", "aws/session.py", "aws/trace.py"}
+PLUMBING = {"aws/calls.py", "aws/errors.py", "aws/session.py", "aws/trace.py", "library.py"}
 """The modules that touch boto3 but name no call of their own: making clients, the one call
-wrapper, its errors, --trace."""
+wrapper, its errors, --trace, the library's Account (which passes a caller's session on)."""
 FORWARDER_CODE = {"http/forwarder/handler.py"}
 """The forwarder Lambda's own code: it invokes the target as the forwarder's role."""
 _REACHES_AWS = re.compile(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import boto3
+
 from asyncgw.core.backend import (
     ChangePlan,
     ChangeRequest,
@@ -18,6 +20,7 @@ from asyncgw.core.modes import Mode
 from asyncgw.export import export, export_data
 from asyncgw.http import gateway as http_gateway
 from asyncgw.http.backend import HttpBackend
+from asyncgw.http.gateway import HttpGateway
 from asyncgw.rest import advise_render, advisor, intent
 from asyncgw.rest import gateway as rest_gateway
 from asyncgw.rest.backend import RestBackend
@@ -26,25 +29,40 @@ from asyncgw.rest.selection import select
 
 Connect = Callable[[str | None, str | None, str | None], Gateway]
 """(profile, region, endpoint_url) -> the REST API gateway; tests inject their own."""
+ConnectHttp = Callable[[str | None, str | None, str | None], HttpGateway]
+"""(profile, region, endpoint_url) -> the HTTP API gateway; tests inject their own."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Account:
-    """Which AWS account and Region to talk to, as the AWS CLI's options say it."""
+    """Which AWS account and Region to talk to, as the AWS CLI's options or a boto3 session say."""
 
     profile: str | None = None
     region: str | None = None
     endpoint_url: str | None = None
     max_rps: float | None = None
     """At most this many of the account's 10 API Gateway requests per second."""
+    session: boto3.Session | None = None
+    """A boto3 session of the caller's own to make every client from, instead of profile and
+    region; endpoint_url and max_rps still apply."""
     connect: Connect | None = None
     """Makes the REST gateway instead of asyncgw.rest.gateway.connect (max_rps then unused)."""
+    connect_http: ConnectHttp | None = None
+    """Makes the HTTP gateway instead of asyncgw.http.gateway.connect (max_rps then unused)."""
 
     def gateway(self) -> Gateway:
         """The REST API gateway for this account."""
         if self.connect is not None:
             return self.connect(self.profile, self.region, self.endpoint_url)
-        return rest_gateway.connect(self.profile, self.region, self.endpoint_url, self.max_rps)
+        return rest_gateway.connect(self.profile, self.region, self.endpoint_url, self.max_rps,
+                                    self.session)
+
+    def http_gateway(self) -> HttpGateway:
+        """The HTTP API gateway for this account."""
+        if self.connect_http is not None:
+            return self.connect_http(self.profile, self.region, self.endpoint_url)
+        return http_gateway.connect(self.profile, self.region, self.endpoint_url, self.max_rps,
+                                    self.session)
 
 
 def find(api: str, account: Account | None = None) -> RestBackend | HttpBackend:
@@ -56,9 +74,7 @@ def find(api: str, account: Account | None = None) -> RestBackend | HttpBackend:
     except NotARestApi as refused:
         if refused.protocol != "HTTP":
             raise
-        http = http_gateway.connect(account.profile, account.region, account.endpoint_url,
-                                   account.max_rps)
-        return HttpBackend(http, refused.api_id)
+        return HttpBackend(account.http_gateway(), refused.api_id)
     return RestBackend(gateway, rest)
 
 

@@ -27,7 +27,7 @@ from asyncgw.cli import Runtime, run
 from asyncgw.core.modes import Mode
 from asyncgw.rest import intent
 from asyncgw.rest.gateway import PAGE_SIZE, Gateway, connect
-from asyncgw.rest.models import (
+from asyncgw.rest.plan import (
     CreateValidator,
     PatchIntegration,
     PatchMethod,

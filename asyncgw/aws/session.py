@@ -26,8 +26,14 @@ CLIENT_CONFIG = Config(
 )
 
 
-def open_session(profile: str | None, region: str | None) -> boto3.Session:
-    """A session for the account and region the AWS CLI conventions point at, seen by --trace."""
+def open_session(profile: str | None, region: str | None,
+                 given: boto3.Session | None = None) -> boto3.Session:
+    """A session for the account and region the AWS CLI conventions point at, seen by --trace.
+
+    `given` is a session the caller made: used as it is, in place of `profile` and `region`.
+    """
+    if given is not None:
+        return _adopt(given, profile, region)
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
     except ProfileNotFound:
@@ -37,6 +43,20 @@ def open_session(profile: str | None, region: str | None) -> boto3.Session:
         ) from None
     if session.region_name is None:
         raise AwsSetupError("no AWS region: pass --region, set AWS_REGION, or run: aws configure")
+    trace.attach(session)
+    return session
+
+
+def _adopt(session: boto3.Session, profile: str | None, region: str | None) -> boto3.Session:
+    """The caller's own session, once it is clear which account and region it stands for."""
+    if profile is not None or region is not None:
+        raise UsageError("a boto3 session already names its profile and region: "
+                         "pass the session alone")
+    if session.region_name is None:
+        raise AwsSetupError("the boto3 session has no region: "
+                            "make it with boto3.Session(region_name=...)")
+    # attach registers its handlers by unique id, so a session shared by both gateways is
+    # traced once.
     trace.attach(session)
     return session
 

@@ -8,7 +8,7 @@ from typing import Any
 from asyncgw.core.modes import Mode
 from asyncgw.export.formats import find
 from asyncgw.export.spec import ExportSpec, MethodState, ValidatorState, build
-from asyncgw.rest.models import ApiSnapshot, Method
+from asyncgw.rest.snapshot import ApiSnapshot, Method
 
 REDEPLOY = "callers see the change only after a new deployment of the stage"
 

@@ -9,19 +9,18 @@ from typing import TypeVar
 from asyncgw.core.errors import UsageError
 from asyncgw.core.model import FieldChange
 from asyncgw.core.modes import Mode
-from asyncgw.rest.models import (
-    ApiSnapshot,
+from asyncgw.rest.modes import ineligibility, lambda_function
+from asyncgw.rest.plan import (
     CreateValidator,
-    Method,
     PatchIntegration,
     PatchMethod,
     PatchOp,
     SetPart,
     new_validator_id,
 )
-from asyncgw.rest.modes import ineligibility, lambda_function
 from asyncgw.rest.planner import plan
 from asyncgw.rest.selection import Selection
+from asyncgw.rest.snapshot import ApiSnapshot, Method
 
 _PARAMETERS = "/requestParameters/"
 T = TypeVar("T")

@@ -15,7 +15,8 @@ from asyncgw.core.backend import (
 from asyncgw.core.errors import UsageError
 from asyncgw.http import executor, intent, render
 from asyncgw.http.gateway import HttpGateway
-from asyncgw.http.models import HttpApiSnapshot, HttpPlan
+from asyncgw.http.plan import HttpPlan
+from asyncgw.http.snapshot import HttpApiSnapshot
 
 HttpPlanned = Planned[HttpApiSnapshot, HttpPlan]
 

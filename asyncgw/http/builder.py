@@ -9,8 +9,8 @@ from asyncgw.core.errors import UsageError
 from asyncgw.core.model import FieldChange
 from asyncgw.core.modes import Mode, function_name
 from asyncgw.http import steps
-from asyncgw.http.models import Account, Forwarder, HttpApiSnapshot, Integration, Route, Step
 from asyncgw.http.modes import lambda_target
+from asyncgw.http.plan import Step
 from asyncgw.http.recipe import (
     ROLE_TAG,
     ROLE_TAG_VALUE,
@@ -25,6 +25,7 @@ from asyncgw.http.recipe import (
     source_arn,
     statement_id,
 )
+from asyncgw.http.snapshot import Account, Forwarder, HttpApiSnapshot, Integration, Route
 
 
 @dataclass(frozen=True)

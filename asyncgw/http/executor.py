@@ -14,16 +14,15 @@ from asyncgw.core.errors import AwsCallFailed
 from asyncgw.core.writer import Progress
 from asyncgw.http.forwarder.package import forwarder_zip
 from asyncgw.http.gateway import HttpGateway
-from asyncgw.http.models import ApiCall, HttpApiSnapshot, HttpPlan, Step
-from asyncgw.http.steps import ZIP_PLACEHOLDER
+from asyncgw.http.plan import ApiCall, HttpPlan, Step
+from asyncgw.http.snapshot import HttpApiSnapshot
+from asyncgw.http.steps import INTEGRATION, ZIP_PLACEHOLDER
 
 Sleep = Callable[[float], None]
 
 ROLE_RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 8.0)
 """A role new to IAM cannot be passed to Lambda for some seconds [COMM, eventual consistency]."""
 ACTIVE_POLLS = 60
-INTEGRATION = "integration"
-"""The kind of placeholder (steps.integration_placeholder) that stands for an integration id."""
 
 
 def apply(

@@ -16,20 +16,8 @@ from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.responses import mapping, parse, reading, required, sequence
 from asyncgw.core.errors import AwsCallFailed, AwsSetupError, UnexpectedResponse, UsageError
 from asyncgw.core.model import AwsModel
-from asyncgw.http.models import (
-    Account,
-    ApiCall,
-    Forwarder,
-    ForwarderRole,
-    HttpApi,
-    HttpApiSnapshot,
-    Integration,
-    Route,
-    Stage,
-    Statement,
-    policy_statements,
-)
 from asyncgw.http.modes import lambda_target
+from asyncgw.http.plan import ApiCall
 from asyncgw.http.recipe import (
     FORWARDER_MODES,
     INVOKE_POLICY,
@@ -40,8 +28,21 @@ from asyncgw.http.recipe import (
     parse_function_arn,
     role_name,
 )
+from asyncgw.http.snapshot import (
+    Account,
+    Forwarder,
+    ForwarderRole,
+    HttpApi,
+    HttpApiSnapshot,
+    Integration,
+    Route,
+    Stage,
+    Statement,
+    policy_statements,
+)
 
 if TYPE_CHECKING:
+    import boto3
     from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
     from mypy_boto3_iam import IAMClient
     from mypy_boto3_lambda import LambdaClient
@@ -52,13 +53,15 @@ def connect(
     region: str | None = None,
     endpoint_url: str | None = None,
     max_rps: float | None = None,
+    session: boto3.Session | None = None,
 ) -> HttpGateway:
     """A paced HttpGateway for the account and region the AWS CLI conventions point at.
 
-    `max_rps` lowers asyncgw's share of the account's 10 API Gateway requests per second.
+    `max_rps` lowers asyncgw's share of the account's 10 API Gateway requests per second;
+    a `session` of the caller's own takes the place of `profile` and `region`.
     """
     pacer = aws_session.pacer(max_rps)
-    session = aws_session.open_session(profile, region)
+    session = aws_session.open_session(profile, region, session)
     return HttpGateway(*(aws_session.client(session, service, endpoint_url, "AWS clients")
                          for service in ("apigatewayv2", "lambda", "iam", "sts")), pacer=pacer)
 

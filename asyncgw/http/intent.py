@@ -9,8 +9,9 @@ from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
 from asyncgw.http import planner
 from asyncgw.http.gateway import HttpGateway
-from asyncgw.http.models import HttpApiSnapshot, HttpPlan
+from asyncgw.http.plan import HttpPlan
 from asyncgw.http.selection import RoutePattern, select
+from asyncgw.http.snapshot import HttpApiSnapshot
 
 
 @dataclass(frozen=True, kw_only=True)

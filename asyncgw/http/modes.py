@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from asyncgw.core.modes import INTEGRATION_TYPES, Mode
 from asyncgw.http.forwarder.package import code_sha256
-from asyncgw.http.models import Forwarder, HttpApiSnapshot, Integration, Route
 from asyncgw.http.recipe import (
     forwarder_environment,
     integration_function,
     parse_function_arn,
     role_name,
 )
+from asyncgw.http.snapshot import Forwarder, HttpApiSnapshot, Integration, Route
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from asyncgw.core.plan import (
     stack_warning,
 )
 from asyncgw.http.builder import Builder, Removal
-from asyncgw.http.models import HttpApiSnapshot, HttpPlan, RouteNote
 from asyncgw.http.modes import assess
+from asyncgw.http.plan import HttpPlan, RouteNote
 from asyncgw.http.selection import RouteSelection
+from asyncgw.http.snapshot import HttpApiSnapshot
 
 
 def choose_stage(snapshot: HttpApiSnapshot, requested: str | None, no_deploy: bool) -> str | None:

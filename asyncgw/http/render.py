@@ -11,8 +11,9 @@ from asyncgw.core import plan_render
 from asyncgw.core import render as shared
 from asyncgw.core.modes import Mode, function_name
 from asyncgw.http.forwarder.package import HANDLER, RUNTIME, code_sha256, forwarder_zip
-from asyncgw.http.models import HttpApiSnapshot, HttpPlan, Route, Stage, Step
 from asyncgw.http.modes import RouteAssessment, assess, lambda_target
+from asyncgw.http.plan import HttpPlan, Step
+from asyncgw.http.snapshot import HttpApiSnapshot, Route, Stage
 
 if TYPE_CHECKING:
     from asyncgw.core.apply import Outcome

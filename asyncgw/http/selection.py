@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from asyncgw.core.selection import MethodPattern, Rules, pick
-from asyncgw.http.models import HttpApiSnapshot, Route, RouteNote
+from asyncgw.core.selection import DEFAULT_ROUTE, MethodPattern, Rules, pick
 from asyncgw.http.modes import ineligibility
-
-DEFAULT_ROUTE = "$default"
+from asyncgw.http.plan import RouteNote
+from asyncgw.http.snapshot import HttpApiSnapshot, Route
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from asyncgw.core.bindings import placeholder
 from asyncgw.core.model import FieldChange
 from asyncgw.core.modes import Mode, function_name
 from asyncgw.http.forwarder.package import HANDLER, RUNTIME
-from asyncgw.http.models import (
-    ApiCall,
-    Forwarder,
-    ForwarderRole,
-    Integration,
-    Route,
-    Step,
-)
 from asyncgw.http.modes import lambda_target
+from asyncgw.http.plan import ApiCall, Step
 from asyncgw.http.recipe import (
     APIGATEWAY_PRINCIPAL,
     INVOKE_POLICY,
@@ -30,14 +24,19 @@ from asyncgw.http.recipe import (
     statement_id,
     trust_policy,
 )
+from asyncgw.http.snapshot import Forwarder, ForwarderRole, Integration, Route
 
 ZIP_PLACEHOLDER = "${forwarder-zip}"
 """Stands for package.forwarder_zip() in a CreateFunction call; the executor fills it in."""
 
 
+INTEGRATION = "integration"
+"""The kind of placeholder that stands for an integration id."""
+
+
 def integration_placeholder(key: str) -> str:
     """Stands for the id of an integration created (or re-created) while applying."""
-    return "${integration:" + key + "}"
+    return placeholder(INTEGRATION, key)
 
 
 def create_role(region: str) -> Step:
@@ -245,7 +244,6 @@ def _integration_changes(integration: Integration, marker: str) -> tuple[FieldCh
 
 def create_integration(api_id: str, key: str, model: Integration, label: str) -> Step:
     """CreateIntegration, its id filling ${integration:KEY}; undone by deleting it."""
-    placeholder = integration_placeholder(key)
     return Step(
         kind="create-integration", marker="+",
         subject=f"integration {key} (AWS_PROXY -> {label})",
@@ -253,7 +251,7 @@ def create_integration(api_id: str, key: str, model: Integration, label: str) ->
         call=ApiCall(service="apigatewayv2", operation="CreateIntegration",
                      params=_integration_params(api_id, model)),
         undo=ApiCall(service="apigatewayv2", operation="DeleteIntegration",
-                     params={"ApiId": api_id, "IntegrationId": placeholder}),
+                     params={"ApiId": api_id, "IntegrationId": integration_placeholder(key)}),
         binds=key,
     )
 

@@ -27,8 +27,8 @@ from asyncgw.rest.metrics import (
     stage_dimensions,
     summary,
 )
-from asyncgw.rest.models import ApiSnapshot, Method, RestApi
 from asyncgw.rest.modes import assess, ineligibility, lambda_function, proxy_lambda
+from asyncgw.rest.snapshot import ApiSnapshot, Method, RestApi
 
 MAX_DAYS = 455
 """CloudWatch keeps one-hour datapoints 455 days [DOC GetMetricData API reference]."""

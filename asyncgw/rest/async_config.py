@@ -8,15 +8,15 @@ from collections.abc import Iterable
 from asyncgw.core.errors import UsageError
 from asyncgw.core.model import FieldChange
 from asyncgw.core.modes import function_name
-from asyncgw.rest.models import (
+from asyncgw.rest.modes import lambda_function
+from asyncgw.rest.plan import ConfigureFunction
+from asyncgw.rest.snapshot import (
     DEFAULT_EVENT_AGE,
     DEFAULT_RETRIES,
     ApiSnapshot,
     AsyncConfig,
-    ConfigureFunction,
     Method,
 )
-from asyncgw.rest.modes import lambda_function
 
 RETRIES_RANGE = range(0, 3)
 EVENT_AGE_RANGE = range(60, 21601)

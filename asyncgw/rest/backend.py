@@ -29,8 +29,9 @@ from asyncgw.rest import (
 )
 from asyncgw.rest import verify as checks
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.models import ApiSnapshot, Method, Plan, RestApi
+from asyncgw.rest.plan import Plan
 from asyncgw.rest.selection import select
+from asyncgw.rest.snapshot import ApiSnapshot, Method, RestApi
 
 RestPlanned = Planned[ApiSnapshot, Plan]
 

@@ -27,9 +27,10 @@ from asyncgw.rest.markers import (
     default_response,
     marker_line,
 )
-from asyncgw.rest.models import IntegrationResponse, Method, MethodResponse, SetPart
 from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, STREAMING_REASON, streams
 from asyncgw.rest.parts import diff, same, set_part
+from asyncgw.rest.plan import SetPart
+from asyncgw.rest.snapshot import IntegrationResponse, Method, MethodResponse
 
 ACCEPTED_STATUS = "202"
 SUCCESS_STATUS = "200"

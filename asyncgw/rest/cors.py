@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from asyncgw.core.model import FieldChange
-from asyncgw.rest.models import ApiSnapshot, Method, PatchIntegrationResponse
 from asyncgw.rest.patches import patch_pair
+from asyncgw.rest.plan import PatchIntegrationResponse
+from asyncgw.rest.snapshot import ApiSnapshot, Method
 
 ALLOW_HEADERS = "method.response.header.Access-Control-Allow-Headers"
 HEADER = "InvocationType"

@@ -14,9 +14,8 @@ from asyncgw.core.modes import function_name
 from asyncgw.core.writer import Progress
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.models import (
+from asyncgw.rest.plan import (
     NEW_VALIDATOR,
-    ApiSnapshot,
     ConfigureFunction,
     CreateValidator,
     PatchIntegration,
@@ -28,6 +27,7 @@ from asyncgw.rest.models import (
     Step,
 )
 from asyncgw.rest.planner import restore
+from asyncgw.rest.snapshot import ApiSnapshot
 
 
 def apply(

@@ -11,8 +11,8 @@ from rich.text import Text
 from asyncgw.core.modes import Mode, function_name
 from asyncgw.rest import async_config
 from asyncgw.rest.functions import resolvable
-from asyncgw.rest.models import ApiSnapshot, FunctionSide, Method
 from asyncgw.rest.modes import lambda_function
+from asyncgw.rest.snapshot import ApiSnapshot, FunctionSide, Method
 
 
 def _age(seconds: int) -> str:

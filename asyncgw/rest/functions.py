@@ -12,7 +12,7 @@ from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.responses import parse
 from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.model import AwsModel
-from asyncgw.rest.models import AsyncConfig, FunctionSide, Stage, StageResolution
+from asyncgw.rest.snapshot import AsyncConfig, FunctionSide, Stage, StageResolution
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient

@@ -18,7 +18,8 @@ from asyncgw.aws.responses import mapping, parse, reading, required, sequence
 from asyncgw.core.errors import AmbiguousApiName, ApiNotFound, AsyncgwError, NotARestApi
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.metrics import Metrics
-from asyncgw.rest.models import ApiSnapshot, Method, PatchOp, RestApi, Stage, Validator
+from asyncgw.rest.plan import PatchOp
+from asyncgw.rest.snapshot import ApiSnapshot, Method, RestApi, Stage, Validator
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
@@ -37,13 +38,15 @@ def connect(
     region: str | None = None,
     endpoint_url: str | None = None,
     max_rps: float | None = None,
+    session: boto3.Session | None = None,
 ) -> Gateway:
     """A paced Gateway for the account and region the AWS CLI conventions point at.
 
-    `max_rps` lowers asyncgw's share of the account's 10 requests per second.
+    `max_rps` lowers asyncgw's share of the account's 10 requests per second; a `session` of
+    the caller's own takes the place of `profile` and `region`.
     """
     pacer = aws_session.pacer(max_rps)
-    session = aws_session.open_session(profile, region)
+    session = aws_session.open_session(profile, region, session)
     client = aws_session.client(session, "apigateway", endpoint_url, "API Gateway client")
     return Gateway(client, session=session, endpoint_url=endpoint_url, pacer=pacer)
 

@@ -10,8 +10,9 @@ from asyncgw.core.modes import Mode
 from asyncgw.core.selection import MethodPattern
 from asyncgw.rest import async_config, planner
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.models import ApiSnapshot, AsyncConfig, Plan
+from asyncgw.rest.plan import Plan
 from asyncgw.rest.selection import select
+from asyncgw.rest.snapshot import ApiSnapshot, AsyncConfig
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,8 +10,8 @@ from asyncgw.aws.responses import mapping, parse, required, sequence
 from asyncgw.core.errors import UnexpectedResponse
 from asyncgw.core.modes import Mode
 from asyncgw.rest.markers import default_response
-from asyncgw.rest.models import ApiSnapshot, Integration, Method, Validator
 from asyncgw.rest.modes import assess
+from asyncgw.rest.snapshot import ApiSnapshot, Integration, Method, Validator
 
 _VERBS = {"get", "put", "post", "delete", "options", "head", "patch"}
 ANY_METHOD = "x-amazon-apigateway-any-method"

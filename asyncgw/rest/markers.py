@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from asyncgw.core.model import Model
 from asyncgw.rest import proxy_templates
-from asyncgw.rest.models import IntegrationResponse, Method
+from asyncgw.rest.snapshot import IntegrationResponse, Method
 
 CONVERTED = "## asyncgw:converted "
 ACCEPTED = "## asyncgw:accepted "

@@ -6,15 +6,6 @@ from dataclasses import dataclass, field
 
 from asyncgw.core.modes import Mode
 from asyncgw.rest import conversion, markers, proxy_templates
-from asyncgw.rest.models import (
-    ApiSnapshot,
-    CreateValidator,
-    Method,
-    PatchMethod,
-    Step,
-    Validator,
-    new_validator_id,
-)
 from asyncgw.rest.modes import (
     BOTH_VALIDATOR_NAME,
     EVENT,
@@ -33,6 +24,8 @@ from asyncgw.rest.patches import (
     selector_parameter,
     validator_label,
 )
+from asyncgw.rest.plan import CreateValidator, PatchMethod, Step, new_validator_id
+from asyncgw.rest.snapshot import ApiSnapshot, Method, Validator
 
 
 @dataclass

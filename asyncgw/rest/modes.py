@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from asyncgw.core.modes import INTEGRATION_TYPES, Mode
-from asyncgw.rest.models import ApiSnapshot, Integration, Method, Validator
+from asyncgw.rest.snapshot import ApiSnapshot, Integration, Method, Validator
 
 INVOCATION_TYPE_MAPPING = "integration.request.header.X-Amz-Invocation-Type"
 """Integration request header that Lambda reads as its InvocationType."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from asyncgw.core.model import FieldChange
 from asyncgw.rest.markers import CONVERTED
-from asyncgw.rest.models import Integration, IntegrationResponse, Method, MethodResponse, SetPart
+from asyncgw.rest.plan import SetPart
+from asyncgw.rest.snapshot import Integration, IntegrationResponse, Method, MethodResponse
 
 
 def integration_arguments(integration: Integration) -> dict[str, object]:

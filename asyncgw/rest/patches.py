@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from asyncgw.core.model import FieldChange
-from asyncgw.rest.models import Method, PatchIntegration, PatchMethod, PatchOp, Step, Validator
 from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER
+from asyncgw.rest.plan import PatchIntegration, PatchMethod, PatchOp, Step
+from asyncgw.rest.snapshot import Method, Validator
 
 Edit = tuple[FieldChange, PatchOp, PatchOp] | None
 """One field's change as the diff shows it, the operation that makes it, and its undo."""

@@ -15,15 +15,6 @@ from asyncgw.core.plan import (
 )
 from asyncgw.rest import async_config, conversion, cors, repairs
 from asyncgw.rest.method_steps import ValidatorPool, method_steps
-from asyncgw.rest.models import (
-    ApiSnapshot,
-    AsyncConfig,
-    ConfigureFunction,
-    Method,
-    MethodNote,
-    Plan,
-    Step,
-)
 from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER, assess
 from asyncgw.rest.patches import (
     attach_validator,
@@ -32,7 +23,9 @@ from asyncgw.rest.patches import (
     ordered,
     selector_parameter,
 )
+from asyncgw.rest.plan import ConfigureFunction, MethodNote, Plan, Step
 from asyncgw.rest.selection import Selection
+from asyncgw.rest.snapshot import ApiSnapshot, AsyncConfig, Method
 
 
 def choose_stage(

@@ -12,20 +12,18 @@ from asyncgw.core import plan_render
 from asyncgw.core import render as shared
 from asyncgw.core.modes import Mode, function_name
 from asyncgw.rest import function_report, markers
-from asyncgw.rest.models import (
-    ApiSnapshot,
+from asyncgw.rest.modes import SELECTOR_PARAMETER, Assessment, assess, lambda_function
+from asyncgw.rest.plan import (
     ConfigureFunction,
     CreateValidator,
-    Method,
     PatchIntegration,
     PatchIntegrationResponse,
     PatchMethod,
     Plan,
     SetPart,
-    Stage,
     Step,
 )
-from asyncgw.rest.modes import SELECTOR_PARAMETER, Assessment, assess, lambda_function
+from asyncgw.rest.snapshot import ApiSnapshot, Method, Stage
 
 if TYPE_CHECKING:
     from asyncgw.core.apply import Outcome

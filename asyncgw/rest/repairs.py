@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from asyncgw.rest import parts
-from asyncgw.rest.models import Integration, Method, SetPart
 from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, lambda_function
 from asyncgw.rest.parts import set_part
+from asyncgw.rest.plan import SetPart
+from asyncgw.rest.snapshot import Integration, Method
 
 
 def repairs(original: Method, changed: Method) -> tuple[list[SetPart], bool]:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from asyncgw.core.selection import MethodPattern, Rules, pick
-from asyncgw.rest.models import ApiSnapshot, Method, MethodNote
 from asyncgw.rest.modes import ineligibility
+from asyncgw.rest.plan import MethodNote
+from asyncgw.rest.snapshot import ApiSnapshot, Method
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from asyncgw.core.modes import Mode, function_name
-from asyncgw.rest.models import ApiSnapshot, Method
 from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER, assess, lambda_function
+from asyncgw.rest.snapshot import ApiSnapshot, Method
 
 PATH_VALUE = "asyncgw-verify"
 """Stands in for every path parameter in the test request."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from asyncgw.rest.models import ApiSnapshot, Method
+from asyncgw.rest.snapshot import ApiSnapshot, Method
 
 if TYPE_CHECKING:
     from asyncgw.rest.live import Served

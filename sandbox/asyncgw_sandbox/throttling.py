@@ -1,4 +1,9 @@
-"""API Gateway's quotas enforced by the emulated account: 429 once a bucket is empty."""
+"""API Gateway's quotas enforced by the emulated account: 429 once a bucket is empty.
+
+REST (apigateway) and HTTP (apigatewayv2) calls are counted as asyncgw paces them
+(asyncgw.aws.pacing.SERVICES): against one account bucket, each operation with a quota of its
+own in a bucket per service.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from asyncgw.aws.pacing import ACCOUNT_QUOTA, OPERATION_QUOTAS, Clock, Quota, TokenBucket
+from asyncgw.aws.pacing import ACCOUNT_QUOTA, SERVICES, Clock, Quota, TokenBucket
 
 Response = tuple[int, dict[str, str], str]
 TOO_MANY_REQUESTS = "Too Many Requests"  # [COMM aws/aws-sdk-js#1014]
@@ -25,19 +30,24 @@ class Throttle:
         self.refused: Counter[str] = Counter()  # operation -> 429s answered
         self._clock = clock
         self._lock = threading.Lock()
-        self._buckets: dict[tuple[str, str, str], TokenBucket] = {}
+        self._buckets: dict[tuple[str, str, str, str], TokenBucket] = {}
 
-    def admit(self, account: str, region: str, operation: str) -> float:
+    def admit(self, account: str, region: str, operation: str,
+              service: str = "apigateway") -> float:
         """0 if the call may proceed (its tokens are taken), else seconds until it could."""
         if not self.enabled:
             return 0.0
+        # asyncgw's own model of the quotas, apigatewayv2's [UNVERIFIED] sharing included: the
+        # sandbox shows asyncgw keeps to that model, not that AWS counts the same way.
+        pacing = SERVICES[service]
         with self._lock:
             now = self._clock()
-            buckets = [self._bucket(account, region, "", ACCOUNT_QUOTA)]
-            if operation in OPERATION_QUOTAS:
-                buckets.append(self._bucket(account, region, operation,
-                                            OPERATION_QUOTAS[operation]))
-            wait = max(bucket.wait(now) for bucket in buckets)
+            buckets = ([self._bucket(account, region, "", "", ACCOUNT_QUOTA)]
+                       if pacing.account else [])
+            if operation in pacing.operations:
+                buckets.append(self._bucket(account, region, service, operation,
+                                            pacing.operations[operation]))
+            wait = max((bucket.wait(now) for bucket in buckets), default=0.0)
             if wait > 0:
                 self.refused[operation] += 1  # a refused call takes no token [UNVERIFIED]
                 return wait
@@ -51,8 +61,9 @@ class Throttle:
             self._buckets.clear()
             self.refused.clear()
 
-    def _bucket(self, account: str, region: str, operation: str, quota: Quota) -> TokenBucket:
-        key = (account, region, operation)
+    def _bucket(self, account: str, region: str, service: str, operation: str, quota: Quota
+                ) -> TokenBucket:
+        key = (account, region, service, operation)
         if key not in self._buckets:
             self._buckets[key] = TokenBucket(quota.rate, quota.burst)
         return self._buckets[key]
@@ -98,23 +109,29 @@ def too_many_requests(wait: float) -> Response:
 
 
 def _install() -> None:
-    """Put the quota check in front of every API Gateway (v1) operation moto dispatches."""
+    """Put the quota check in front of every API Gateway operation (v1 and v2) moto dispatches."""
     global _installed
     with _lock:
         if _installed:
             return
         from moto.apigateway.responses import APIGatewayResponse
+        from moto.apigatewayv2.responses import ApiGatewayV2Response
 
-        handler: Any = APIGatewayResponse  # patched in place, as asyncgw_sandbox.install does
-        handler.call_action = _checked(handler.call_action)
+        # Patched in place, as asyncgw_sandbox.install does.
+        for service, handler in (("apigateway", APIGatewayResponse),
+                                 ("apigatewayv2", ApiGatewayV2Response)):
+            patched: Any = handler
+            patched.call_action = _checked(patched.call_action, service)
         _installed = True
 
 
-def _checked(call_action: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _checked(call_action: Callable[[Any], Any], service: str) -> Callable[[Any], Any]:
     # call_action runs after moto has parsed the request (account, region, operation) and
-    # before it looks for a handler, for in-process mocks and the server alike.
+    # before it looks for a handler, for in-process mocks and the server alike (apigatewayv2's
+    # deployment handlers, which asyncgw_sandbox.install adds, included).
     def call_action_within_quotas(self: Any) -> Any:
-        wait = THROTTLE.admit(self.current_account, self.region, self._get_action() or "")
+        wait = THROTTLE.admit(self.current_account, self.region, self._get_action() or "",
+                              service)
         if wait:
             return too_many_requests(wait)
         return call_action(self)

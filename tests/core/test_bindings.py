@@ -6,15 +6,14 @@ import pytest
 
 from asyncgw.core.bindings import Bindings, placeholder
 from asyncgw.core.errors import ApplyFailed
-from asyncgw.http.executor import INTEGRATION
-from asyncgw.http.steps import ZIP_PLACEHOLDER, integration_placeholder
-from asyncgw.rest.models import NEW_VALIDATOR, new_validator_id
+from asyncgw.http.steps import INTEGRATION, ZIP_PLACEHOLDER, integration_placeholder
+from asyncgw.rest.plan import NEW_VALIDATOR, new_validator_id
 
 
 def test_both_backends_write_the_same_scheme() -> None:
     assert new_validator_id("params") == placeholder(NEW_VALIDATOR, "params")
     assert new_validator_id("params") == "${new-validator:params}"
-    assert integration_placeholder("POST /jobs") == placeholder(INTEGRATION, "POST /jobs")
+    assert integration_placeholder("POST /jobs") == "${integration:POST /jobs}"
 
 
 def test_placeholders_are_filled_at_any_depth_and_other_text_is_left_alone() -> None:

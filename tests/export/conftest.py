@@ -6,8 +6,8 @@ import pytest
 from asyncgw_sandbox.seed import SeededApi
 
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.models import ApiSnapshot, Method
 from asyncgw.rest.selection import select
+from asyncgw.rest.snapshot import ApiSnapshot, Method
 
 
 @pytest.fixture

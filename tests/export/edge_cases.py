@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from asyncgw.rest.models import ApiSnapshot, Integration
+from asyncgw.rest.snapshot import ApiSnapshot, Integration
 from tests.support.rest_builders import LAMBDA_URI, asynchronous, method, snapshot, switchable
 
 AWKWARD_TEMPLATE = '{"id": "$input.params(\'id\')", "note": "50% ${x} %{y}\\n"}'

@@ -13,7 +13,7 @@ from asyncgw.export import FORMAT_NAMES, FORMATS, build, export, export_data
 from asyncgw.rest import intent
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.models import ApiSnapshot, Method
+from asyncgw.rest.snapshot import ApiSnapshot, Method
 from tests.support.rest_builders import PARAMS, lambda_integration, method, snapshot
 
 MODES = (Mode.ASYNC, Mode.SWITCHABLE, Mode.SYNC)

@@ -27,7 +27,7 @@ from asyncgw.aws.calls import iam_action
 from asyncgw.aws.errors import client_error
 from asyncgw.core.modes import Mode
 from asyncgw.http import recipe, steps
-from asyncgw.http.models import Forwarder
+from asyncgw.http.snapshot import Forwarder
 from asyncgw.iam_policy import (
     ANY,
     API,
@@ -62,9 +62,9 @@ ADVISE_SOURCES = ("rest/metrics.py", "rest/advisor.py")
 CALLERS = {"rest/gateway.py", "rest/functions.py", "http/gateway.py", *ADVISE_SOURCES}
 """The modules that send AWS calls, each scanned by a test below; steps.py and executor.py
 plan and send theirs through http/gateway.py."""
-PLUMBING = {"aws/calls.py", "aws/errors.py", "aws/session.py", "aws/trace.py"}
+PLUMBING = {"aws/calls.py", "aws/errors.py", "aws/session.py", "aws/trace.py", "library.py"}
 """The modules that touch boto3 but name no call of their own: making clients, the one call
-wrapper, its errors, --trace."""
+wrapper, its errors, --trace, the library's Account (which passes a caller's session on)."""
 FORWARDER_CODE = {"http/forwarder/handler.py"}
 """The forwarder Lambda's own code: it invokes the target as the forwarder's role."""
 _REACHES_AWS = re.compile(

@@ -11,8 +11,8 @@ from asyncgw.core.modes import Mode
 from asyncgw.export import export
 from asyncgw.export.serverless import method_logical_id
 from asyncgw.export.spec import build
-from asyncgw.rest.models import ApiSnapshot, Method
 from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER
+from asyncgw.rest.snapshot import ApiSnapshot, Method
 
 
 class CloudFormationLoader(yaml.SafeLoader):

@@ -9,8 +9,8 @@ import pytest
 
 from asyncgw.core.modes import Mode
 from asyncgw.export import export
-from asyncgw.rest.models import ApiSnapshot, Method
 from asyncgw.rest.modes import EVENT, INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER
+from asyncgw.rest.snapshot import ApiSnapshot, Method
 from tests.export.edge_cases import AWKWARD_TEMPLATE, awkward
 
 MODES = (Mode.ASYNC, Mode.SWITCHABLE, Mode.SYNC)

@@ -14,8 +14,8 @@ from asyncgw.core.modes import Mode
 from asyncgw.http import intent
 from asyncgw.http.executor import apply, created_forwarders, removed_forwarders
 from asyncgw.http.gateway import HttpGateway
-from asyncgw.http.models import HttpPlan
 from asyncgw.http.modes import assess
+from asyncgw.http.plan import HttpPlan
 from asyncgw.http.recipe import forwarder_name, role_name
 from tests.support.clients import HttpClients
 from tests.support.faults import HTTP_WRITES, call_log, error_response

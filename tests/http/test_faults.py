@@ -13,7 +13,8 @@ from asyncgw.core.modes import Mode
 from asyncgw.http import intent
 from asyncgw.http.executor import apply
 from asyncgw.http.gateway import HttpGateway
-from asyncgw.http.models import HttpApiSnapshot, HttpPlan
+from asyncgw.http.plan import HttpPlan
+from asyncgw.http.snapshot import HttpApiSnapshot
 from tests.support.clients import HttpClients
 from tests.support.faults import HTTP_WRITES, FaultInjector, inject
 from tests.support.state import account_state, without_ids

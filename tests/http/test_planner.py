@@ -10,10 +10,11 @@ import pytest
 from asyncgw.core.errors import UsageError
 from asyncgw.core.model import STACK_TAG
 from asyncgw.core.modes import Mode
-from asyncgw.http.models import HttpApiSnapshot, HttpPlan, Step
+from asyncgw.http.plan import HttpPlan, Step
 from asyncgw.http.planner import choose_stage, plan, plan_redeploy, refuse_managed
 from asyncgw.http.recipe import forwarder_name, role_name
 from asyncgw.http.selection import RoutePattern, select
+from asyncgw.http.snapshot import HttpApiSnapshot
 from asyncgw.http.steps import ZIP_PLACEHOLDER, integration_placeholder
 from tests.support.account import arn
 from tests.support.http_builders import (

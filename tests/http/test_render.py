@@ -9,7 +9,7 @@ from rich.console import Console, RenderableType
 from asyncgw.core.apply import Outcome
 from asyncgw.core.modes import Mode
 from asyncgw.http import render
-from asyncgw.http.models import HttpPlan
+from asyncgw.http.plan import HttpPlan
 from asyncgw.http.planner import plan
 from asyncgw.http.recipe import forwarder_name
 from asyncgw.http.selection import RoutePattern, select

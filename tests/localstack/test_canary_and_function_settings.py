@@ -23,7 +23,7 @@ from asyncgw_sandbox.seed import (
 )
 
 from asyncgw.rest.functions import Functions
-from asyncgw.rest.models import AsyncConfig
+from asyncgw.rest.snapshot import AsyncConfig
 from tests.localstack.runtime import LocalStack
 
 BIN = Path(sys.executable).parent

@@ -21,15 +21,15 @@ from asyncgw.core.modes import Mode
 from asyncgw.http import modes as route_modes
 from asyncgw.http import render as route_render
 from asyncgw.http.gateway import HttpGateway
-from asyncgw.http.models import HttpApi
 from asyncgw.http.recipe import MODE_TAG, PREFIX, TARGET_TAG
+from asyncgw.http.snapshot import HttpApi
 from asyncgw.rest import live, render, verify
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.models import ApiSnapshot, Integration, Method, RestApi
 from asyncgw.rest.modes import assess
 from asyncgw.rest.planner import plan
 from asyncgw.rest.selection import select
+from asyncgw.rest.snapshot import ApiSnapshot, Integration, Method, RestApi
 from tests.property.botocore_strategies import (
     POLICY_DOCUMENT,
     UNKNOWN,

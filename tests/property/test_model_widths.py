@@ -13,8 +13,9 @@ from botocore.model import Shape
 from pydantic import BaseModel
 
 from asyncgw.http import gateway as http_aws
-from asyncgw.http import models as http_models
-from asyncgw.rest import functions, models
+from asyncgw.http import snapshot as http_models
+from asyncgw.rest import functions
+from asyncgw.rest import snapshot as models
 
 _SERVICES = botocore.session.get_session()
 

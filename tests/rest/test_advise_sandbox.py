@@ -16,7 +16,7 @@ from rich.console import Console
 import asyncgw
 from asyncgw.cli import Runtime, run
 from asyncgw.rest import gateway
-from tests.faults import error_response
+from tests.support.faults import error_response
 
 Handlers = list[tuple[str, Callable[..., Any]]]
 

@@ -13,8 +13,8 @@ from asyncgw.core.modes import Mode
 from asyncgw.rest import intent
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.models import Plan
 from asyncgw.rest.modes import assess
+from asyncgw.rest.plan import Plan
 from tests.support.faults import FaultInjector, call_log, inject
 from tests.support.state import full_state, without_owned_fields
 

@@ -8,8 +8,9 @@ from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
 from asyncgw.core.selection import MethodPattern
 from asyncgw.rest import async_config, planner
-from asyncgw.rest.models import AsyncConfig, ConfigureFunction, FunctionSide, PatchMethod
+from asyncgw.rest.plan import ConfigureFunction, PatchMethod
 from asyncgw.rest.selection import select
+from asyncgw.rest.snapshot import AsyncConfig, FunctionSide
 from tests.support.rest_builders import FUNCTION_ARN, asynchronous, method, snapshot
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders-failed"

@@ -7,9 +7,10 @@ import pytest
 from asyncgw.core.modes import Mode
 from asyncgw.core.selection import MethodPattern
 from asyncgw.rest.cors import ALLOW_HEADERS, adjusted
-from asyncgw.rest.models import Integration, IntegrationResponse, PatchIntegrationResponse, PatchOp
+from asyncgw.rest.plan import PatchIntegrationResponse, PatchOp
 from asyncgw.rest.planner import plan, restore
 from asyncgw.rest.selection import select
+from asyncgw.rest.snapshot import Integration, IntegrationResponse
 from tests.support.rest_builders import method, snapshot, switchable
 
 PATH = f"/responseParameters/{ALLOW_HEADERS}"

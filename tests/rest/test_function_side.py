@@ -20,7 +20,7 @@ from asyncgw.rest import intent
 from asyncgw.rest.async_config import wanted
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
-from asyncgw.rest.models import AsyncConfig
+from asyncgw.rest.snapshot import AsyncConfig
 from tests.cli.runner import asyncgw
 from tests.support.faults import FaultInjector, inject
 

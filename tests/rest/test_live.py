@@ -9,7 +9,7 @@ import pytest
 from asyncgw.core.errors import UnexpectedResponse
 from asyncgw.core.modes import Mode
 from asyncgw.rest import live, render
-from asyncgw.rest.models import Stage
+from asyncgw.rest.snapshot import Stage
 from tests.support.rest_builders import LAMBDA_URI, asynchronous, method, snapshot, switchable
 
 

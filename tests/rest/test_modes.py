@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from asyncgw.core.modes import Mode, function_name
-from asyncgw.rest.models import Integration
 from asyncgw.rest.modes import (
     EVENT,
     REQUEST_RESPONSE,
@@ -14,6 +13,7 @@ from asyncgw.rest.modes import (
     ineligibility,
     lambda_function,
 )
+from asyncgw.rest.snapshot import Integration
 from tests.support.rest_builders import (
     FUNCTION_ARN,
     asynchronous,

@@ -9,17 +9,6 @@ import pytest
 from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
 from asyncgw.core.selection import MethodPattern
-from asyncgw.rest.models import (
-    CreateValidator,
-    IntegrationResponse,
-    Method,
-    PatchIntegration,
-    PatchMethod,
-    PatchOp,
-    Plan,
-    Stage,
-    new_validator_id,
-)
 from asyncgw.rest.modes import (
     EVENT,
     INVOCATION_TYPE_MAPPING,
@@ -28,8 +17,17 @@ from asyncgw.rest.modes import (
     SELECTOR_PARAMETER,
     assess,
 )
+from asyncgw.rest.plan import (
+    CreateValidator,
+    PatchIntegration,
+    PatchMethod,
+    PatchOp,
+    Plan,
+    new_validator_id,
+)
 from asyncgw.rest.planner import choose_stage, plan, plan_redeploy
 from asyncgw.rest.selection import select
+from asyncgw.rest.snapshot import IntegrationResponse, Method, Stage
 from tests.support.rest_builders import (
     BODY,
     BOTH,

@@ -10,9 +10,9 @@ from rich.console import Console
 
 from asyncgw.core.modes import Mode
 from asyncgw.rest import render
-from asyncgw.rest.models import Integration, IntegrationResponse
 from asyncgw.rest.planner import plan
 from asyncgw.rest.selection import select
+from asyncgw.rest.snapshot import Integration, IntegrationResponse
 from tests.support.rest_builders import (
     asynchronous,
     lambda_integration,

@@ -6,8 +6,8 @@ import pytest
 
 from asyncgw.core.errors import UsageError
 from asyncgw.core.selection import MethodPattern
-from asyncgw.rest.models import Integration
 from asyncgw.rest.selection import select
+from asyncgw.rest.snapshot import Integration
 from tests.support.rest_builders import lambda_integration, method, snapshot
 
 API = snapshot([

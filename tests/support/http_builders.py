@@ -6,17 +6,6 @@ from collections.abc import Sequence
 
 from asyncgw.core.modes import Mode
 from asyncgw.http.forwarder.package import HANDLER, RUNTIME, code_sha256
-from asyncgw.http.models import (
-    Account,
-    Forwarder,
-    ForwarderRole,
-    HttpApi,
-    HttpApiSnapshot,
-    Integration,
-    Route,
-    Stage,
-    Statement,
-)
 from asyncgw.http.recipe import (
     APIGATEWAY_PRINCIPAL,
     ROLE_TAG,
@@ -30,6 +19,17 @@ from asyncgw.http.recipe import (
     role_name,
     statement_id,
     trust_policy,
+)
+from asyncgw.http.snapshot import (
+    Account,
+    Forwarder,
+    ForwarderRole,
+    HttpApi,
+    HttpApiSnapshot,
+    Integration,
+    Route,
+    Stage,
+    Statement,
 )
 from tests.support.account import ACCOUNT_ID, REGION, arn
 

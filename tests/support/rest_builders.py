@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from asyncgw.rest.models import (
-    ApiSnapshot,
-    Integration,
-    Method,
-    PatchOp,
-    RestApi,
-    Stage,
-    Validator,
-)
 from asyncgw.rest.modes import EVENT, INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER
+from asyncgw.rest.plan import PatchOp
+from asyncgw.rest.snapshot import ApiSnapshot, Integration, Method, RestApi, Stage, Validator
 from tests.support.account import REGION, arn
 
 FUNCTION_ARN = arn("orders")

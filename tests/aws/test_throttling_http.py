@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 import asyncgw
 from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.session import CLIENT_CONFIG
-from tests.aws.fake_time import FakeTime
+from tests.support.clock import FakeTime
 
 ACCOUNT = "123456789012"
 

@@ -16,7 +16,7 @@ from asyncgw.core.backend import (
     VerifyRequest,
 )
 from asyncgw.core.errors import AwsSetupError, NotARestApi, UsageError
-from asyncgw.core.modes import Mode
+from asyncgw.core.modes import Mode, mode_named
 from asyncgw.export import export, export_data
 from asyncgw.http import gateway as http_gateway
 from asyncgw.http.backend import HttpBackend
@@ -104,9 +104,16 @@ def plan_change(
     Nothing changes until the plan's `apply()`. The argument checks come before any AWS call.
     """
     change = ChangeRequest(
-        mode=Mode(mode), methods=tuple(methods), all=all, stage=stage, no_deploy=no_deploy,
-        refuse_managed=refuse_managed, on_failure=on_failure, max_retries=max_retries,
-        max_event_age=max_event_age, convert_proxy=convert_proxy, respond_202=respond_202)
+        mode=mode_named(mode), methods=patterns(methods), all=all, stage=stage,
+        no_deploy=no_deploy, refuse_managed=refuse_managed, on_failure=on_failure,
+        max_retries=max_retries, max_event_age=max_event_age, convert_proxy=convert_proxy,
+        respond_202=respond_202)
+    return plan_request(api, change, account=account)
+
+
+def plan_request(api: str, change: ChangeRequest, *, account: Account | None = None
+                 ) -> ChangePlan:
+    """The plan of a change already checked (the CLI checks its flags before boto3 loads)."""
     return find(api, account).change_plan(change)
 
 
@@ -120,9 +127,23 @@ def plan_verify(api: str, *, methods: Sequence[str] = (), all: bool = False,
                 stage: str | None = None, invoke: bool = False, body: str = "{}",
                 account: Account | None = None) -> VerifyPlan:
     """What verify will check and which functions it would invoke for real (REST APIs)."""
-    request = VerifyRequest(methods=tuple(methods), all=all, stage=stage, invoke=invoke,
+    request = VerifyRequest(methods=patterns(methods), all=all, stage=stage, invoke=invoke,
                             body=body)
+    return verify_request(api, request, account=account)
+
+
+def verify_request(api: str, request: VerifyRequest, *, account: Account | None = None
+                   ) -> VerifyPlan:
+    """What verify will check, for a request already checked (as the CLI does first)."""
     return find(api, account).verifier(request)
+
+
+def patterns(methods: Sequence[str]) -> tuple[str, ...]:
+    """The -m patterns as a tuple; one string (not a list of them) is refused, not split."""
+    if isinstance(methods, str):
+        raise UsageError(f"methods takes a list of 'VERB /path' patterns, such as "
+                         f"[{methods!r}], not one string")
+    return tuple(methods)
 
 
 def verify(api: str, *, methods: Sequence[str] = (), all: bool = False,
@@ -136,12 +157,12 @@ def verify(api: str, *, methods: Sequence[str] = (), all: bool = False,
 def export_code(api: str, mode: Mode | str, *, format: str, methods: Sequence[str] = (),
            all: bool = False, account: Account | None = None) -> Report:
     """The change as infrastructure code in `format` (see asyncgw.export.FORMAT_NAMES)."""
-    wanted = intent.mode_change(api, Mode(mode), methods=methods, everything=all,
+    wanted = intent.mode_change(api, mode_named(mode), methods=patterns(methods), everything=all,
                                 no_deploy=True)
     snapshot = intent.read((account or Account()).gateway(), api)
     chosen = select(snapshot, wanted.patterns, wanted.everything).methods
-    return Report(export(snapshot, chosen, Mode(mode), format),
-                  export_data(snapshot, chosen, Mode(mode), format))
+    return Report(export(snapshot, chosen, mode_named(mode), format),
+                  export_data(snapshot, chosen, mode_named(mode), format))
 
 
 def advise(api: str, *, stage: str | None = None, days: int = 7,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from asyncgw.core.errors import UsageError
+
 
 class Mode(StrEnum):
     """How a method invokes its Lambda function."""
@@ -12,6 +14,14 @@ class Mode(StrEnum):
     SWITCHABLE = "switchable"
     SYNC = "sync"
     NOT_ELIGIBLE = "not-eligible"
+
+
+def mode_named(value: Mode | str) -> Mode:
+    """The mode a caller names ('async', 'switchable', 'sync'); a usage error for any other."""
+    try:
+        return Mode(value)
+    except ValueError:
+        raise UsageError(f"unknown mode {value!r}: use async, switchable or sync") from None
 
 
 INTEGRATION_TYPES = frozenset({"HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY"})

@@ -275,7 +275,10 @@ class HttpApiSnapshot(Model):
         parts: dict[str, object] = {
             "routes": [r.model_dump(mode="json") for r in self.routes],
             "integrations": [i.model_dump(mode="json") for i in self.integrations],
-            "stages": [(s.stage_name, s.auto_deploy) for s in self.stages],
+            # A stage deployed by hand is pointed back at its deployment on undo: another
+            # writer's deployment since the read must stop the run, as on REST APIs.
+            "stages": [(s.stage_name, s.auto_deploy, None if s.auto_deploy else s.deployment_id)
+                       for s in self.stages],
             "forwarders": [f.model_dump(mode="json") for f in self.forwarders],
             "role": self.role.model_dump(mode="json") if self.role else None,
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import boto3
 import pytest
@@ -97,3 +98,22 @@ def test_the_entry_points_are_typed_keyword_functions() -> None:
         asyncgw.plan_change("orders", "async", ["GET /orders"])  # type: ignore[misc]
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         asyncgw.nothing  # type: ignore[attr-defined]  # noqa: B018
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: asyncgw.plan_change("x", "fast", all=True,
+                                 account=asyncgw.Account(connect=_never)),
+     "unknown mode 'fast': use async, switchable or sync"),
+    (lambda: asyncgw.plan_change("x", "async", methods="POST /orders",
+                                 account=asyncgw.Account(connect=_never)),
+     "methods takes a list of 'VERB /path' patterns, such as ['POST /orders'], not one string"),
+    (lambda: asyncgw.plan_verify("x", methods="POST /orders",
+                                 account=asyncgw.Account(connect=_never)),
+     "methods takes a list of 'VERB /path' patterns, such as ['POST /orders'], not one string"),
+], ids=["unknown-mode", "one-string-for-methods", "one-string-for-verify"])
+def test_a_wrong_argument_is_a_usage_error_before_connecting(
+    call: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(UsageError) as caught:
+        call()
+    assert caught.value.message == message

@@ -260,3 +260,23 @@ def test_redeploy_deploys_a_stage_deployed_by_hand(
     outcome = apply(plan, snapshot, gateway, lambda _: plan)
     served = http.apigatewayv2.get_stage(ApiId=api.api_id, StageName="prod")["DeploymentId"]
     assert outcome.deployment_id == served
+
+
+def test_a_deployment_by_another_writer_stops_before_the_first_write(
+    http: HttpClients, gateway: HttpGateway
+) -> None:
+    # On undo the stage is pointed back at the deployment the plan read: one made since by
+    # someone else must stop the run, or the undo would roll it back.
+    api = seed_http_api(http, "deployed", (RouteSpec("POST /jobs", function="jobs"),),
+                        stages=(("prod", False),))
+    http.apigatewayv2.create_deployment(ApiId=api.api_id, StageName="prod")
+    wanted = intent.mode_change(api.api_id, Mode.ASYNC, routes=["POST /jobs"], stage="prod")
+    snapshot = intent.read(gateway, api.api_id, for_change=True)
+    plan = wanted.plan(snapshot)
+    http.apigatewayv2.create_deployment(ApiId=api.api_id, StageName="prod")
+    before = account_state(http, api.api_id)
+    calls = call_log(http)
+    with pytest.raises(StaleSnapshot, match="changed since"):
+        apply(plan, snapshot, gateway, wanted.plan)
+    assert not HTTP_WRITES.operations & set(calls)
+    assert account_state(http, api.api_id) == before

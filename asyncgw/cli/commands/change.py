@@ -19,14 +19,20 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
                 refuse_managed: bool, aws: AwsOptions, on_failure: str | None = None,
                 max_retries: int | None = None, max_event_age: int | None = None,
                 convert_proxy: bool = False, respond_202: bool | None = None) -> None:
+        from asyncgw.core.backend import ChangeRequest
+        from asyncgw.core.modes import Mode
+
+        # The flags are checked before the library (and boto3 with it) loads: a usage error
+        # answers at once.
+        change = ChangeRequest(
+            mode=Mode(mode), methods=methods, all=everything, stage=stage, no_deploy=no_deploy,
+            refuse_managed=refuse_managed, on_failure=on_failure, max_retries=max_retries,
+            max_event_age=max_event_age, convert_proxy=convert_proxy, respond_202=respond_202)
+
         from asyncgw import library
         from asyncgw.cli.running import account, show_and_apply
 
-        plan = library.plan_change(
-            api, mode, methods=methods, all=everything, stage=stage, no_deploy=no_deploy,
-            refuse_managed=refuse_managed, on_failure=on_failure, max_retries=max_retries,
-            max_event_age=max_event_age, convert_proxy=convert_proxy,
-            respond_202=respond_202, account=account(ctx, aws))
+        plan = library.plan_request(api, change, account=account(ctx, aws))
         show_and_apply(ctx, plan, dry_run=dry_run, yes=yes, as_json=aws.as_json)
 
     command.__doc__ = f"{summary}\n\n\b\nExamples:\n{example}"

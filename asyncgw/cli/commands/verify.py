@@ -40,12 +40,17 @@ def verify(ctx: click.Context, /, api: str, methods: tuple[str, ...], everything
       asyncgw verify orders -m 'POST /orders/*' --stage prod
       asyncgw verify orders -m 'POST /orders' --invoke --body '{"test": true}'
     """
+    from asyncgw.core.backend import VerifyRequest
+
+    # Checked before the library (and boto3 with it) loads: a usage error answers at once.
+    request = VerifyRequest(methods=methods, all=everything, stage=stage, invoke=invoke,
+                            body=body)
+
     from asyncgw import library
     from asyncgw.cli.running import account, print_json, runtime
 
     out = runtime(ctx)
-    checks = library.plan_verify(api, methods=methods, all=everything, stage=stage,
-                                 invoke=invoke, body=body, account=account(ctx, aws))
+    checks = library.verify_request(api, request, account=account(ctx, aws))
     if checks.invocations:
         out.err.print("This invokes for real (an async Event with the --body): "
                       + ", ".join(checks.invocations), style="yellow", markup=False)

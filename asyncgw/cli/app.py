@@ -69,7 +69,7 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, commands=LazyCommands(), context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="asyncgw")
 def cli() -> None:
-    """Make Lambda-backed API Gateway REST API methods answer without waiting.
+    """Make Lambda-backed API Gateway methods and routes answer without waiting.
 
     Shows every change first; asks before applying; undoes everything if a step fails.
 

@@ -112,8 +112,8 @@ class HttpWriter:
         return {step.undo_binds: str(answer["IntegrationId"])} if step.undo_binds else {}
 
     def undo_text(self, step: Step, bindings: Bindings) -> str:
-        """What undoing the step does."""
-        return _undo_text(step)
+        """What undoing the step does, with the ids of integrations created on the way."""
+        return bindings.resolve_text(_undo_text(step))
 
     def unfinished(self, snapshot: HttpApiSnapshot) -> str | None:
         """The subjects a plan from the read-back still has to write."""

@@ -153,3 +153,16 @@ def test_a_failing_undo_lists_what_is_left_to_fix(bench: Callable[[Mode], Bench]
     assert caught.value.exit_code == ExitCode.UNDO_FAILED
     assert caught.value.leftovers
     assert any("route" in item or "failed" in item for item in caught.value.leftovers)
+
+
+def test_the_undo_lines_name_integrations_by_id(bench: Callable[[Mode], Bench]) -> None:
+    b = bench(Mode.ASYNC)  # disabling points routes back at integrations it may re-create
+    snapshot, plan = b.plan(Mode.SYNC)
+    wanted = intent.mode_change(b.api_id, Mode.SYNC, everything=True, stage="prod")
+    inject(b.http, FaultInjector({len(plan.steps) + 1}, kind=HTTP_WRITES))  # the deployment
+    lines: list[str] = []
+    with pytest.raises(ApplyFailed):
+        apply(plan, snapshot, b.gateway, wanted.plan, lines.append, sleep=lambda _: None)
+    undone = [line for line in lines if line.startswith("undoing: point route")]
+    assert undone, lines
+    assert not [line for line in lines if "${" in line], lines

@@ -16,7 +16,8 @@ def demo(ctx: click.Context, /) -> None:
 
     Seeds a sample "orders" REST API with a few days of CloudWatch figures, then shows
     advise ranking its methods, status, a dry run, applying, switching modes, disabling and
-    redeploying, each command as you would type it.
+    redeploying; then a sample "events" HTTP API going async through a forwarder. Each
+    command is shown as you would type it.
 
     \b
     Example:

@@ -24,14 +24,15 @@ def sandbox() -> None:
 @sandbox.command(context_settings=CONTEXT)
 @click.option("--port", type=int, default=0, show_default=True,
               help="Port on 127.0.0.1; 0 picks a free one.")
-@click.option("--no-seed", is_flag=True, help="Start empty instead of with the sample API.")
+@click.option("--no-seed", is_flag=True, help="Start empty instead of with the sample APIs.")
 @click.option("--throttle", is_flag=True, help="Enforce API Gateway's control-plane quotas "
               "and answer 429 with Retry-After, as AWS does.")
 def serve(port: int, no_seed: bool, throttle: bool) -> None:
     """Serve an emulated AWS account on 127.0.0.1 until Ctrl-C.
 
-    Prints the endpoint URL (use it as --endpoint-url or AWS_ENDPOINT_URL) and the
-    sample API's id, so every command can be run by hand.
+    Prints the endpoint URL (use it as --endpoint-url or AWS_ENDPOINT_URL) and the ids of
+    the sample APIs (the REST API "orders", the HTTP API "events"), so every command can be
+    run by hand.
 
     \b
     Example:

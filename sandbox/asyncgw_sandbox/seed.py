@@ -261,9 +261,13 @@ ORDERS_VALIDATORS: tuple[ValidatorSpec, ...] = (
 )
 
 
-def seed_orders_api(c: Clients) -> SeededApi:
+def seed_orders_api(c: Clients, figures: bool = True) -> SeededApi:
     """The sample "orders" API (ORDERS_METHODS), deployed to stages dev and prod, with a few
-    days of CloudWatch figures (asyncgw_sandbox.seed_metrics)."""
+    days of CloudWatch figures (asyncgw_sandbox.seed_metrics) unless `figures` is False.
+
+    Without figures no CloudWatch or function-configuration call is made: another emulator
+    (LocalStack without CloudWatch, whose functions never become Active) can take the rest.
+    """
     seeded = seed_rest_api(
         c,
         "orders",
@@ -272,7 +276,8 @@ def seed_orders_api(c: Clients) -> SeededApi:
         stages=("dev", "prod"),
         tags={"team": "orders"},
     )
-    seed_orders_metrics(c, seeded)
+    if figures:
+        seed_orders_metrics(c, seeded)
     return seeded
 
 

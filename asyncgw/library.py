@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import boto3
 
+from asyncgw.aws.pacing import Pacer
 from asyncgw.core.backend import (
     ChangePlan,
     ChangeRequest,
@@ -57,12 +58,12 @@ class Account:
         return rest_gateway.connect(self.profile, self.region, self.endpoint_url, self.max_rps,
                                     self.session)
 
-    def http_gateway(self) -> HttpGateway:
-        """The HTTP API gateway for this account."""
+    def http_gateway(self, pacer: Pacer | None = None) -> HttpGateway:
+        """The HTTP API gateway for this account, sharing `pacer` if one is given."""
         if self.connect_http is not None:
             return self.connect_http(self.profile, self.region, self.endpoint_url)
         return http_gateway.connect(self.profile, self.region, self.endpoint_url, self.max_rps,
-                                    self.session)
+                                    self.session, pacer=pacer)
 
 
 def find(api: str, account: Account | None = None) -> RestBackend | HttpBackend:
@@ -74,7 +75,9 @@ def find(api: str, account: Account | None = None) -> RestBackend | HttpBackend:
     except NotARestApi as refused:
         if refused.protocol != "HTTP":
             raise
-        return HttpBackend(account.http_gateway(), refused.api_id)
+        # One pacer for the command: the REST lookup and the HTTP API's calls draw on the
+        # same account quota in AWS.
+        return HttpBackend(account.http_gateway(pacer=gateway.pacer), refused.api_id)
     return RestBackend(gateway, rest)
 
 

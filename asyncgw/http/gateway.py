@@ -54,13 +54,15 @@ def connect(
     endpoint_url: str | None = None,
     max_rps: float | None = None,
     session: boto3.Session | None = None,
+    pacer: Pacer | None = None,
 ) -> HttpGateway:
     """A paced HttpGateway for the account and region the AWS CLI conventions point at.
 
     `max_rps` lowers asyncgw's share of the account's 10 API Gateway requests per second;
-    a `session` of the caller's own takes the place of `profile` and `region`.
+    a `session` of the caller's own takes the place of `profile` and `region`. A `pacer`
+    already pacing other calls to the account (the REST gateway's) is shared instead.
     """
-    pacer = aws_session.pacer(max_rps)
+    pacer = pacer or aws_session.pacer(max_rps)
     session = aws_session.open_session(profile, region, session)
     return HttpGateway(*(aws_session.client(session, service, endpoint_url, "AWS clients")
                          for service in ("apigatewayv2", "lambda", "iam", "sts")), pacer=pacer)

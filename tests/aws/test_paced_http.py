@@ -96,3 +96,19 @@ def test_max_rps_reaches_the_http_gateway_the_commands_find(
         answered.append(time.monotonic())
     assert answered[-1] - answered[7] >= 0.8
     assert target.gateway.pacer is not None and target.gateway.pacer.account.rate == 2
+
+
+def test_the_rest_lookup_and_the_http_calls_share_one_pacer(
+    http: HttpClients, jobs: SeededHttpApi
+) -> None:
+    made: list[rest_gateway.Gateway] = []
+
+    def connect(profile: str | None, region: str | None, endpoint: str | None
+                ) -> rest_gateway.Gateway:
+        made.append(rest_gateway.connect(profile, region, endpoint, max_rps=2))
+        return made[-1]
+
+    target = library.find("jobs", library.Account(region="us-east-1", max_rps=2,
+                                                  connect=connect))
+    assert isinstance(target, HttpBackend)
+    assert made and target.gateway.pacer is made[0].pacer

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
     from mypy_boto3_iam import IAMClient
     from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_sts import STSClient
 
 
 def connect(
@@ -81,7 +82,7 @@ class HttpGateway:
         apigatewayv2: ApiGatewayV2Client,
         lambda_: LambdaClient,
         iam: IAMClient,
-        sts: Any = None,
+        sts: STSClient | None = None,
         *,
         pacer: Pacer | None = None,
     ) -> None:

@@ -126,3 +126,11 @@ def test_a_failed_function_read_is_named_in_a_note(orders: SeededApi) -> None:
                                "lambda:GetFunctionConfiguration failed")
                for note in data["notes"]), data["notes"]
     assert _method(data, "PUT /orders/{id}")["function"]["timeoutSeconds"] is None
+
+
+def test_the_sandbox_figures_span_several_days(orders: SeededApi) -> None:
+    one = _method(asyncgw.advise("orders", stage="prod", days=1).data, "PUT /orders/{id}")
+    three = _method(asyncgw.advise("orders", stage="prod", days=3).data, "PUT /orders/{id}")
+    assert one["figures"]["count"] == 16.0  # the newest day's share of the 40 calls
+    assert three["figures"]["count"] == 40.0
+    assert three["figures"]["integrationLatencyP99Millis"] == 27900.0

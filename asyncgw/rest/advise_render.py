@@ -72,7 +72,7 @@ def _detailed_lines(advised: Advised) -> list[RenderableType]:
     else:
         said = (f"Detailed metrics are on for {on} of {total} Lambda methods; "
                 f"{total - found} have no per-method figures in the window (no calls, or "
-                f"turned on recently?) and are {fallback}.")
+                f"turned on recently?); the sync ones among them are {fallback}.")
         if on < total:
             said += " Turn them on for the whole stage (CloudWatch charges per metric) with:"
     lines: list[RenderableType] = [Text(said, style="yellow")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -179,11 +180,16 @@ def advise(api: str, *, stage: str | None = None, days: int = 7,
     except NotARestApi as refused:
         if refused.protocol != "HTTP":
             raise
-        raise UsageError(f"{refused.api_id} is an HTTP API: advise ranks REST API methods; "
-                         "for an HTTP API route use asyncgw status and its CloudWatch "
-                         "figures") from None
+        raise UsageError(f"{refused.api_id} is an HTTP API: advise ranks REST API methods "
+                         "only; read an HTTP API's figures in CloudWatch (AWS/ApiGateway, "
+                         "dimensions ApiId and Stage)") from None
     metrics = gateway.metrics()
     if metrics is None:
         raise AwsSetupError("advise needs CloudWatch: the gateway was made without a session")
-    advised = advisor.advise(gateway, metrics, rest, stage, days)
+    given = account or Account()
+    # The commands printed reach the same account and Region as this run did.
+    flags = "".join(f" {flag} {shlex.quote(value)}" for flag, value in (
+        ("--region", given.region), ("--profile", given.profile),
+        ("--endpoint-url", given.endpoint_url)) if value)
+    advised = advisor.advise(gateway, metrics, rest, stage, days, flags=flags)
     return Report(advise_render.text(advised), advise_render.data(advised))

@@ -9,7 +9,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from asyncgw.rest.advise import Advice, Figures, FunctionFigures, seconds
+from asyncgw.core.modes import Mode
+from asyncgw.rest.advise import Advice, Figures, FunctionFigures, plural, seconds
 from asyncgw.rest.advisor import Advised
 
 _LEVEL_STYLES = {"strong": "bold red", "some": "yellow", "already": "green"}
@@ -21,20 +22,16 @@ def enable_detailed_metrics(advised: Advised) -> str:
     """The one AWS CLI line that turns detailed metrics on for the stage (asyncgw does not)."""
     return (f"aws apigateway update-stage --region {advised.region} --rest-api-id "
             f"{advised.api.id} --stage-name {advised.stage} --patch-operations "
-            "op=replace,path=/*/*/metrics/enabled,value=true")
+            "'op=replace,path=/*/*/metrics/enabled,value=true'")
 
 
 def text(advised: Advised) -> RenderableType:
     """The header, the ranked table, then each method's reason and command."""
     header = Text(f"{advised.api.name} ({advised.api.id}, {advised.region}), stage "
-                  f"{advised.stage}, last {advised.days} days: {advised.calls} GetMetricData "
-                  f"call{'s' if advised.calls != 1 else ''}", style="bold")
+                  f"{advised.stage}, last {plural(advised.days, 'day')}: "
+                  f"{plural(advised.calls, 'GetMetricData call')}", style="bold")
     parts: list[RenderableType] = [header, _stage_line(advised.stage_figures)]
-    if not advised.detailed:
-        parts += [Text("Detailed metrics are off for this stage: CloudWatch has no per-method "
-                       "figures, so methods are ranked by their functions' figures and the "
-                       "stage's. Turn them on (CloudWatch charges per metric) with:",
-                       style="yellow"), Text(f"  {enable_detailed_metrics(advised)}")]
+    parts += _detailed_lines(advised)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for column in ("#", "METHOD", "MODE", "EVIDENCE", "P99 LATENCY", "MAX", "TIMEOUT", "5XX",
                    "CALLS", "FUNCTION P99"):
@@ -50,12 +47,38 @@ def text(advised: Advised) -> RenderableType:
     if any(advice.command for advice in advised.advices):
         parts += [Text(CANNOT_KNOW, style="dim"),
                   Text("Preview any command with --dry-run first.", style="dim")]
+    elif any(advice.level == "function" for advice in advised.advices):
+        parts.append(Text("No method has figures of its own that point to async invocation; "
+                          "per-method figures (detailed metrics) would tell which method its "
+                          "function's figures come from.", style="dim"))
     elif advised.advices:
         parts.append(Text("No Lambda method shows evidence for async invocation.",
                           style="dim"))
     else:
         parts.append(Text("The API has no Lambda method.", style="dim"))
     return Group(*parts)
+
+
+def _detailed_lines(advised: Advised) -> list[RenderableType]:
+    """What the stage's detailed-metrics setting leaves advise to rank by."""
+    total, on, found = advised.lambda_methods, advised.detailed_methods, advised.figures_methods
+    if total == 0 or found == total:
+        return []
+    fallback = "ranked by their functions' figures alone"
+    if on == 0:
+        said = ("Detailed metrics are off for this stage: CloudWatch has no per-method "
+                f"figures, so methods are {fallback} (the stage's, above, cover all of "
+                "them). Turn them on (CloudWatch charges per metric) with:")
+    else:
+        said = (f"Detailed metrics are on for {on} of {total} Lambda methods; "
+                f"{total - found} have no per-method figures in the window (no calls, or "
+                f"turned on recently?); the sync ones among them are {fallback}.")
+        if on < total:
+            said += " Turn them on for the whole stage (CloudWatch charges per metric) with:"
+    lines: list[RenderableType] = [Text(said, style="yellow")]
+    if on < total:
+        lines.append(Text(f"  {enable_detailed_metrics(advised)}"))
+    return lines
 
 
 def _stage_line(figures: Figures) -> Text:
@@ -71,15 +94,17 @@ def _row(index: int, advice: Advice) -> list[str | Text]:
     figures = candidate.method
     function = candidate.function
     cells: list[str | Text] = [
-        str(index), candidate.key, str(candidate.mode),
+        str(index), candidate.key,
+        "convertible proxy" if candidate.proxy and candidate.mode is Mode.NOT_ELIGIBLE
+        else str(candidate.mode),
         Text(advice.level, style=_LEVEL_STYLES.get(advice.level, "")),
     ]
-    if figures is None:
+    if figures is None or figures.empty:
         cells += ["n/a", "n/a"]
     else:
         cells += [seconds(figures.latency_p99), seconds(figures.latency_max)]
     cells.append(seconds(candidate.timeout_ms))
-    if figures is None:
+    if figures is None or figures.empty:
         cells += ["n/a", "n/a"]
     else:
         cells += [_count(figures.errors_5xx), _count(figures.count)]
@@ -98,7 +123,10 @@ def data(advised: Advised) -> dict[str, Any]:
         "stage": advised.stage,
         "days": advised.days,
         "detailedMetrics": advised.detailed,
-        "enableDetailedMetrics": None if advised.detailed else enable_detailed_metrics(advised),
+        "detailedMetricsMethods": advised.detailed_methods,
+        "methodsWithFigures": advised.figures_methods,
+        "enableDetailedMetrics": (None if advised.detailed
+                                  else enable_detailed_metrics(advised)),
         "getMetricDataCalls": advised.calls,
         "stageFigures": _figures_json(advised.stage_figures),
         "methods": [_advice_json(rank, advice)
@@ -135,5 +163,4 @@ def _function_json(function: FunctionFigures) -> dict[str, Any]:
     return {"name": function.name, "timeoutSeconds": function.timeout_s,
             "durationP99Millis": function.duration_p99,
             "durationMaxMillis": function.duration_max, "errors": function.errors,
-            "throttles": function.throttles,
-            "concurrentExecutionsMax": function.concurrency_max}
+            "throttles": function.throttles}

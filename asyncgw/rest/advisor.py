@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from asyncgw.aws.calls import Service
 from asyncgw.core.backend import one_stage
 from asyncgw.core.errors import AsyncgwError, UsageError
 from asyncgw.core.modes import Mode, function_name
-from asyncgw.rest import function_report, functions
+from asyncgw.rest import function_report, functions, live
 from asyncgw.rest.advise import DEFAULT_TIMEOUT_MS, Advice, Candidate, Figures, FunctionFigures
 from asyncgw.rest.advise import rank as rank_candidates
 from asyncgw.rest.gateway import Gateway
@@ -42,13 +43,25 @@ class Advised:
     region: str
     stage: str
     days: int
-    detailed: bool
-    """Whether the stage publishes per-method figures (detailed CloudWatch metrics)."""
+    detailed_methods: int
+    """Lambda methods the stage publishes per-method figures of (detailed CloudWatch metrics)."""
+    figures_methods: int
+    """Lambda methods with per-method figures in the window."""
     stage_figures: Figures
     advices: list[Advice]
     calls: int
     """GetMetricData calls made."""
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def lambda_methods(self) -> int:
+        """How many Lambda methods were ranked."""
+        return len(self.advices)
+
+    @property
+    def detailed(self) -> bool:
+        """Whether every Lambda method has detailed metrics on."""
+        return self.detailed_methods == self.lambda_methods
 
 
 def check_days(days: int) -> int:
@@ -60,32 +73,44 @@ def check_days(days: int) -> int:
 
 
 def advise(gateway: Gateway, metrics: Metrics, api: RestApi, stage: str | None, days: int,
-           now: datetime | None = None) -> Advised:
-    """Rank the Lambda methods of `api` on one stage by the last `days` days of metrics."""
+           now: datetime | None = None, flags: str = "") -> Advised:
+    """Rank the Lambda methods of `api` on one stage by the last `days` days of metrics;
+    `flags` (' --region R ...') is repeated on every command printed."""
     snapshot = gateway.read(api)
     chosen = _stage(snapshot, stage)
-    settings = _method_settings(gateway, api.id, chosen)
+    stage_entry = _stage_entry(gateway, api.id, chosen)
     variables = one_stage(chosen, api.id, {s.stage_name: s for s in snapshot.stages}).variables
     methods = [m for m in snapshot.methods if lambda_function(m.integration) is not None]
     targets = {m.key: _target(m, variables) for m in methods}
+    notes: list[str] = []
+    modes = _served_modes(gateway, snapshot, chosen, notes)
     lambdas = gateway.functions()
     timeouts = _timeouts(Service(lambdas.client, gateway.pacer),
-                         {t for t in targets.values() if t}) if lambdas else {}
-    snapshot = _with_sides(snapshot, lambdas, chosen)
+                         {t for t in targets.values() if t}, notes) if lambdas else {}
+    snapshot = _with_sides(snapshot, lambdas, chosen, modes)
     name = api_name_dimension(api.name, api.id)
-    detailed = {m.key: _detailed(settings, m) for m in methods}
+    detailed = {m.key: _detailed(_settings(stage_entry), m) for m in methods}
     queries = _queries(name, chosen, methods, detailed, targets)
     end = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+    # One period spanning the window: each p99 is the window's own, not a day's.
     values = metrics.read([q for group in queries.values() for q in group],
-                          end - timedelta(seconds=days * DAY), end)
-    candidates = [_candidate(m, snapshot, queries, values, detailed[m.key], targets[m.key],
-                             timeouts) for m in methods]
-    notes = [] if lambdas else ["Lambda was not read: no function figures or timeouts"]
+                          end - timedelta(seconds=days * DAY), end, period=days * DAY)
+    shared = Counter(t for t in targets.values() if t)
+    candidates = [_candidate(m, snapshot, modes, queries, values, detailed[m.key],
+                             targets[m.key], timeouts, shared) for m in methods]
+    notes += metrics.notes
+    if not lambdas:
+        notes.append("Lambda was not read: no function figures or timeouts")
+    if name != api.name:
+        notes.append(f"CloudWatch names the API {name!r} (ASCII characters only)")
+    notes.append(f"CloudWatch keys API figures by the API's name: another API named {name!r} "
+                 "in this Region would add its figures to these")
     return Advised(api=api, region=gateway.region, stage=chosen, days=days,
-                   detailed=any(detailed.values()),
+                   detailed_methods=sum(detailed.values()),
+                   figures_methods=sum(1 for c in candidates if c.method and not c.method.empty),
                    stage_figures=_figures(queries[("stage", chosen)], values),
-                   advices=rank_candidates(candidates, api.id, chosen), calls=metrics.calls,
-                   notes=tuple(notes))
+                   advices=rank_candidates(candidates, api.id, chosen, flags),
+                   calls=metrics.calls, notes=tuple(notes))
 
 
 def _stage(snapshot: ApiSnapshot, requested: str | None) -> str:
@@ -101,12 +126,28 @@ def _stage(snapshot: ApiSnapshot, requested: str | None) -> str:
                      "choose one with --stage")
 
 
-def _method_settings(gateway: Gateway, api_id: str, stage: str) -> Mapping[str, Any]:
-    """The stage's methodSettings ('*/*' and per method), as GetStage answers them."""
-    found = Service(gateway.client, gateway.pacer).call("GetStage", restApiId=api_id,
-                                                        stageName=stage)
-    settings = found.get("methodSettings") or {}
+def _stage_entry(gateway: Gateway, api_id: str, stage: str) -> Mapping[str, Any]:
+    """The stage as GetStage answers it (methodSettings is not in the snapshot)."""
+    return Service(gateway.client, gateway.pacer).call("GetStage", restApiId=api_id,
+                                                       stageName=stage)
+
+
+def _settings(stage: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The stage's methodSettings ('*/*' and per method)."""
+    settings = stage.get("methodSettings") or {}
     return settings if isinstance(settings, Mapping) else {}
+
+
+def _served_modes(gateway: Gateway, snapshot: ApiSnapshot, stage: str, notes: list[str]
+                  ) -> dict[str, Mode]:
+    """The mode of each method in the deployment the stage serves, as status reads it."""
+    try:
+        served = live.served(stage, gateway.export(snapshot.api.id, stage), snapshot)
+    except AsyncgwError as error:
+        notes.append(f"what stage {stage} serves could not be read ({error.message}): modes "
+                     "shown are the API's, which may not be deployed")
+        return {}
+    return served.modes
 
 
 def _detailed(settings: Mapping[str, Any], method: Method) -> bool:
@@ -127,7 +168,8 @@ def _target(method: Method, variables: Mapping[str, str]) -> str | None:
     return functions.resolve(function, variables)
 
 
-def _timeouts(service: Service, targets: set[str]) -> dict[str, int | None]:
+def _timeouts(service: Service, targets: set[str], notes: list[str]
+              ) -> dict[str, int | None]:
     """Each function's configured timeout in seconds; None when Lambda could not say."""
     found: dict[str, int | None] = {}
     for target in sorted(targets):
@@ -135,18 +177,21 @@ def _timeouts(service: Service, targets: set[str]) -> dict[str, int | None]:
         try:
             settings = service.call("GetFunctionConfiguration", FunctionName=base,
                                     **({"Qualifier": qualifier} if qualifier else {}))
-        except AsyncgwError:
-            found[target] = None  # advise ranks on what it could read, and says so per method
+        except AsyncgwError as error:
+            found[target] = None  # advise ranks on what it could read, and says so
+            notes.append(f"{function_name(target)}'s timeout is unknown: "
+                         "lambda:GetFunctionConfiguration "
+                         f"failed ({error.message})")
             continue
         timeout = settings.get("Timeout")
         found[target] = timeout if isinstance(timeout, int) else None
     return found
 
 
-def _with_sides(snapshot: ApiSnapshot, lambdas: functions.Functions | None, stage: str
-                ) -> ApiSnapshot:
+def _with_sides(snapshot: ApiSnapshot, lambdas: functions.Functions | None, stage: str,
+                served: Mapping[str, Mode]) -> ApiSnapshot:
     """The snapshot with the function side (failed-event handling) of its async methods."""
-    modes = {m.key: assess(m, snapshot).mode for m in snapshot.methods}
+    modes = {m.key: served.get(m.key, assess(m, snapshot).mode) for m in snapshot.methods}
     refs = function_report.targets(snapshot, modes)
     if lambdas is None or not refs:
         return snapshot
@@ -174,7 +219,6 @@ def _queries(name: str, stage: str, methods: Sequence[Method], detailed: Mapping
                 Query(LAMBDA, "Duration", dimensions, "Maximum"),
                 Query(LAMBDA, "Errors", dimensions, "Sum"),
                 Query(LAMBDA, "Throttles", dimensions, "Sum"),
-                Query(LAMBDA, "ConcurrentExecutions", dimensions, "Maximum"),
             ]
     return found
 
@@ -192,20 +236,24 @@ def _figures(queries: Sequence[Query], values: Mapping[Query, tuple[float, ...]]
     return Figures(latency_p99=p99, latency_max=maximum, errors_5xx=errors, count=count)
 
 
-def _candidate(method: Method, snapshot: ApiSnapshot, queries: Mapping[Key, list[Query]],
-               values: Mapping[Query, tuple[float, ...]], detailed: bool, target: str | None,
-               timeouts: Mapping[str, int | None]) -> Candidate:
+def _candidate(method: Method, snapshot: ApiSnapshot, served: Mapping[str, Mode],
+               queries: Mapping[Key, list[Query]], values: Mapping[Query, tuple[float, ...]],
+               detailed: bool, target: str | None, timeouts: Mapping[str, int | None],
+               shared: Mapping[str, int]) -> Candidate:
     assessment = assess(method, snapshot)
+    mode = served.get(method.key, assessment.mode)
     integration = method.integration
     function = None
     if target is not None:
-        p99, maximum, errors, throttles, concurrency = (
+        p99, maximum, errors, throttles = (
             summary(values, q) for q in queries[("function", target)])
         function = FunctionFigures(name=function_name(target), timeout_s=timeouts.get(target),
                                    duration_p99=p99, duration_max=maximum, errors=errors,
-                                   throttles=throttles, concurrency_max=concurrency)
+                                   throttles=throttles)
     return Candidate(
-        key=method.key, mode=assessment.mode,
+        key=method.key, mode=mode,
+        defined_mode=assessment.mode if served and assessment.mode is not mode else None,
+        shared_by=shared[target] if target else 1,
         integration_type=integration.type if integration else "",
         timeout_ms=(integration.timeout_in_millis if integration and
                     integration.timeout_in_millis else DEFAULT_TIMEOUT_MS),
@@ -213,7 +261,7 @@ def _candidate(method: Method, snapshot: ApiSnapshot, queries: Mapping[Key, list
         proxy=proxy_lambda(method) and ineligibility(method, convert_proxy=True) is None,
         method=_figures(queries[("method", method.key)], values) if detailed else None,
         function=function, reason_not_eligible=assessment.reason,
-        failed_events=tuple(_failed_events(method, assessment.mode, snapshot)))
+        failed_events=tuple(_failed_events(method, mode, snapshot)))
 
 
 def _failed_events(method: Method, mode: Mode, snapshot: ApiSnapshot) -> list[str]:

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 MAX_QUERIES = 500
 """MetricDataQuery structures one GetMetricData call may hold [DOC CloudWatch service quotas]."""
 DAY = 86400
-"""The longest period CloudWatch takes, in seconds [DOC CloudWatch service quotas, Period]."""
+"""Seconds in a day. A GetMetricData Period is a multiple of 60 seconds (of 3600 for data older
+than 63 days) [DOC GetMetricData MetricStat.Period]: a whole number of days is both."""
 APIGATEWAY = "AWS/ApiGateway"
 LAMBDA = "AWS/Lambda"
 """The namespaces API Gateway and Lambda publish to [DOC api-gateway-metrics-and-dimensions,
@@ -33,6 +34,11 @@ class Query:
     metric: str
     dimensions: tuple[tuple[str, str], ...]
     stat: str
+
+    def label(self) -> str:
+        """'IntegrationLatency p99 (ApiName=orders, Stage=prod)', for notes."""
+        where = ", ".join(f"{name}={value}" for name, value in self.dimensions)
+        return f"{self.metric} {self.stat} ({where})"
 
     def wire(self, query_id: str, period: int) -> dict[str, Any]:
         """The MetricDataQuery as GetMetricData takes it."""
@@ -49,11 +55,20 @@ class Query:
         }
 
 
+class _Message(AwsModel):
+    """A MessageData of a result: why its values are incomplete."""
+
+    code: str = ""
+    value: str = ""
+
+
 class _Result(AwsModel):
     """One MetricDataResult: the values of one query, a datapoint per period."""
 
     id: str
     values: tuple[float, ...] = ()
+    status_code: str = "Complete"
+    messages: tuple[_Message, ...] = ()
 
 
 class Metrics:
@@ -64,17 +79,28 @@ class Metrics:
         self._cloudwatch = Service(client, pacer)
         self.calls = 0
         """GetMetricData calls made so far: advise reports it."""
+        self.notes: list[str] = []
+        """One line per query CloudWatch answered incompletely (StatusCode not Complete)."""
 
     def read(self, queries: Sequence[Query], start: datetime, end: datetime,
              period: int = DAY) -> dict[Query, tuple[float, ...]]:
         """Each query's values, one per period that has data (none when it has no data)."""
         unique = list(dict.fromkeys(queries))
         found: dict[Query, list[float]] = {query: [] for query in unique}
+        incomplete: dict[Query, str] = {}
         for batch in _batches(unique):
             ids = {f"q{index}": query for index, query in enumerate(batch)}
             for result in self._pages([q.wire(i, period) for i, q in ids.items()], start, end):
-                if result.id in ids:
-                    found[ids[result.id]].extend(result.values)
+                if result.id not in ids:
+                    continue
+                query = ids[result.id]
+                found[query].extend(result.values)
+                # A later page completes a query an earlier one left PartialData.
+                if result.status_code == "Complete":
+                    incomplete.pop(query, None)
+                else:
+                    incomplete[query] = _incomplete(result)
+        self.notes += [f"{query.label()}: {why}" for query, why in incomplete.items()]
         return {query: tuple(values) for query, values in found.items()}
 
     def _pages(self, wire: list[dict[str, Any]], start: datetime, end: datetime
@@ -92,6 +118,12 @@ class Metrics:
             token = page.get("NextToken")
             if not token:
                 return
+
+
+def _incomplete(result: _Result) -> str:
+    said = "; ".join(f"{m.code}: {m.value}" if m.code else m.value for m in result.messages)
+    return (f"CloudWatch answered {result.status_code}" + (f" ({said})" if said else "")
+            + ": its figure may be missing or understated")
 
 
 def _batches(queries: Sequence[Query]) -> Iterator[Sequence[Query]]:
@@ -132,10 +164,11 @@ def function_dimensions(name: str, qualifier: str | None) -> tuple[tuple[str, st
 
 
 def summary(values: Mapping[Query, tuple[float, ...]], query: Query) -> float | None:
-    """The figure over the whole window from its daily values; None when there was no data.
+    """The figure over the whole window; None when there was no data.
 
-    Sums add up and maxima take the largest. A percentile cannot be combined exactly from
-    daily ones: the highest daily value is used, so a figure is never understated.
+    advise reads one period spanning the window, so there is one value. Should there be
+    more (a period split by CloudWatch), sums add up, and maxima and percentiles take the
+    largest: a percentile cannot be combined exactly, and is never understated so.
     """
     found = values.get(query) or ()
     if not found:

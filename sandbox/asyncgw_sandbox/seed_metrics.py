@@ -61,21 +61,30 @@ JOBS_DURATIONS = ((12000.0, 40), (38000.0, 15), (61000.0, 5))
 """orders-jobs runs asynchronously (POST /orders is async): its calls answer at once."""
 JOBS_THROTTLES = 14
 JOBS_ERRORS = 3
+DAYS = 3
+"""The calls are spread over the last three days, a datapoint a day, the newest 6 h old."""
 
 
 def seed_orders_metrics(c: Clients, api: SeededApi, now: datetime | None = None) -> None:
-    """Put the sample traffic's figures of the last three days into CloudWatch."""
+    """Put the sample traffic's figures of the last three days into CloudWatch.
+
+    Each (value, calls) pair is dealt out over the days, the newest day first, so every day
+    has figures and the window's percentiles are those of all the calls.
+    """
     for function, timeout in FUNCTION_TIMEOUTS.items():
         if function in api.functions:
             c.lambda_.update_function_configuration(FunctionName=function, Timeout=timeout)
     c.apigateway.update_stage(restApiId=api.api_id, stageName=DETAILED_STAGE, patchOperations=[
         {"op": "replace", "path": "/*/*/metrics/enabled", "value": "true"}])
-    at = (now or datetime.now(UTC)) - timedelta(hours=30)
+    newest = (now or datetime.now(UTC)) - timedelta(hours=6)
     cloudwatch = metrics_client(c)
-    for namespace, data in (("AWS/ApiGateway", list(_gateway_data(api.name, at))),
-                            ("AWS/Lambda", list(_function_data(at)))):
-        for first in range(0, len(data), 20):  # at most 20 MetricDatum a call [DOC quotas]
-            cloudwatch.put_metric_data(Namespace=namespace, MetricData=data[first:first + 20])
+    for day in range(DAYS):
+        at = newest - timedelta(days=day)
+        for namespace, data in (("AWS/ApiGateway", list(_gateway_data(api.name, at, day))),
+                                ("AWS/Lambda", list(_function_data(at, day)))):
+            for first in range(0, len(data), 20):  # at most 20 MetricDatum a call [DOC quotas]
+                cloudwatch.put_metric_data(Namespace=namespace,
+                                           MetricData=data[first:first + 20])
 
 
 def metrics_client(c: Clients) -> CloudWatchClient:
@@ -95,12 +104,18 @@ def _client(region: str, endpoint_url: str | None) -> CloudWatchClient:
     return session.client("cloudwatch", endpoint_url=endpoint_url)
 
 
-def _gateway_data(api_name: str, at: datetime) -> Iterator[MetricDatumTypeDef]:
+def share(count: int, day: int) -> int:
+    """The calls of `count` that fall on `day` (0 the newest) when dealt out over DAYS."""
+    return count // DAYS + (1 if day < count % DAYS else 0)
+
+
+def _gateway_data(api_name: str, at: datetime, day: int) -> Iterator[MetricDatumTypeDef]:
     for stage in (DETAILED_STAGE, STAGE_ONLY):
         scale = 1 if stage == DETAILED_STAGE else 2  # dev sees fewer calls
         for traffic in ORDERS_TRAFFIC:
-            latencies = [(ms, max(1, n // scale)) for ms, n in traffic.latencies]
+            latencies = [(ms, share(max(1, n // scale), day)) for ms, n in traffic.latencies]
             calls = sum(n for _, n in latencies)
+            errors = share(traffic.errors_5xx, day)
             scopes = [_dimensions(api_name, stage)]
             if stage == DETAILED_STAGE:
                 scopes.append(_dimensions(api_name, stage, traffic.verb, traffic.path))
@@ -110,26 +125,28 @@ def _gateway_data(api_name: str, at: datetime) -> Iterator[MetricDatumTypeDef]:
                              "Milliseconds")
                 yield _datum("Count", dimensions, [(1.0, calls)], at, "Count")
                 yield _datum("5XXError", dimensions,
-                             [(0.0, calls - traffic.errors_5xx), (1.0, traffic.errors_5xx)],
+                             [(0.0, calls - errors), (1.0, errors)],
                              at, "Count")
 
 
-def _function_data(at: datetime) -> Iterator[MetricDatumTypeDef]:
-    durations: dict[str, list[tuple[float, int]]] = {"orders-jobs": list(JOBS_DURATIONS)}
+def _function_data(at: datetime, day: int) -> Iterator[MetricDatumTypeDef]:
+    durations: dict[str, list[tuple[float, int]]] = {
+        "orders-jobs": [(ms, share(n, day)) for ms, n in JOBS_DURATIONS]}
     for traffic in ORDERS_TRAFFIC:
         if traffic.function != "orders-jobs":
             durations.setdefault(traffic.function, []).extend(
-                (max(1.0, ms - 30), n) for ms, n in traffic.latencies if ms < TIMEOUT_MS)
+                (max(1.0, ms - 30), share(n, day)) for ms, n in traffic.latencies
+                if ms < TIMEOUT_MS)
     # A call that API Gateway gave up on kept running in Lambda until the function's timeout.
-    durations["orders-api"].append((FUNCTION_TIMEOUTS["orders-api"] * 1000.0, 1))
+    durations["orders-api"].append((FUNCTION_TIMEOUTS["orders-api"] * 1000.0, share(1, day)))
     for function, values in durations.items():
         dimensions = [{"Name": "FunctionName", "Value": function}]
         calls = sum(n for _, n in values)
         yield _datum("Duration", dimensions, values, at, "Milliseconds")
         yield _datum("Invocations", dimensions, [(1.0, calls)], at, "Count")
-        errors = JOBS_ERRORS if function == "orders-jobs" else 0
+        errors = share(JOBS_ERRORS, day) if function == "orders-jobs" else 0
         yield _datum("Errors", dimensions, [(0.0, calls - errors), (1.0, errors)], at, "Count")
-        throttles = JOBS_THROTTLES if function == "orders-jobs" else 0
+        throttles = share(JOBS_THROTTLES, day) if function == "orders-jobs" else 0
         yield _datum("Throttles", dimensions, [(0.0, calls), (1.0, throttles)], at, "Count")
 
 

@@ -32,9 +32,9 @@ def test_the_method_nearest_its_timeout_comes_first_with_its_figures_and_command
     assert first.level == "strong"
     assert first.reason == "IntegrationLatency p99 27.9 s, max 28.4 s of the 29 s timeout"
     assert first.command == f"asyncgw enable-switchable {API} -m 'PUT /orders/{{id}}' --stage prod"
-    assert second.level == "strong"  # a maximum at the timeout: calls got 504s
+    assert second.level == "strong"  # a maximum at the timeout: calls likely got 504s
     assert second.reason == ("IntegrationLatency p99 1.9 s, max 29 s of the 29 s timeout; 1 5XX "
-                             "answers of 150 calls (504s: calls hit the timeout)")
+                             "answer of 150 calls (likely 504s: calls hit the timeout)")
     assert (healthy.level, healthy.command) == ("none", None)
     assert healthy.reason == "no sign of slowness, 5XX answers or throttling"
 
@@ -66,8 +66,11 @@ def test_without_detailed_metrics_the_function_decides_and_the_reason_says_so() 
     ranked = rank([candidate("GET /catalog", None, fast), candidate("PUT /o", None, slow)],
                   API, STAGE)
     assert [a.candidate.key for a in ranked] == ["PUT /o", "GET /catalog"]
-    assert ranked[0].reason == ("orders-api Duration p99 26.9 s (its timeout 30 s) (no per-method "
-                                "figures: detailed metrics are off)")
+    assert ranked[0].reason == ("orders-api Duration p99 26.9 s (its timeout 30 s); async "
+                                "invocation does not lift the function's own timeout (no "
+                                "per-method figures: detailed metrics are off)")
+    assert ranked[0].level == "function"  # never "strong" from the function alone
+    assert ranked[0].command == f"asyncgw enable-switchable {API} -m 'PUT /o' --stage prod"
     assert ranked[1].level == "none"
 
 
@@ -122,3 +125,66 @@ def test_cloudwatch_calls_have_their_own_quota_and_spend_none_of_api_gateways() 
     assert waits == []
     pacer.acquire("cloudwatch", "GetMetricData")
     assert waits == [pytest.approx(1 / 50)]
+
+
+def test_with_its_own_figures_a_method_behind_a_slow_shared_function_stays_switchable() -> None:
+    shared = FunctionFigures("orders-api", timeout_s=60, duration_p99=31000, duration_max=40000)
+    [advice] = rank([candidate("GET /orders/{id}", Figures(200, 900, 3, 150), shared,
+                               shared_by=4)], API, STAGE)
+    assert advice.command is None  # its own figures: fast, and 5XX far below the timeout
+    assert advice.reason == ("3 5XX answers of 150 calls, max 900 ms, far below the timeout: "
+                             "errors that async invocation does not fix")
+    [slow] = rank([candidate("GET /orders/{id}", Figures(20000, 29000, 3, 150), shared,
+                             shared_by=4)], API, STAGE)
+    assert slow.command == f"asyncgw enable-switchable {API} -m 'GET /orders/{{id}}' --stage prod"
+
+
+def test_a_method_whose_own_p99_is_at_the_timeout_gets_enable_async() -> None:
+    [advice] = rank([candidate("POST /reports", Figures(28900, 29000, 5, 30))], API, STAGE)
+    assert advice.command == f"asyncgw enable-async {API} -m 'POST /reports' --stage prod"
+
+
+def test_without_per_method_figures_a_shared_function_never_earns_a_command() -> None:
+    shared = FunctionFigures("orders-api", timeout_s=60, duration_p99=31000, duration_max=40000)
+    ranked = rank([candidate(key, None, shared, shared_by=2) for key in ("GET /a", "PUT /b")],
+                  API, STAGE)
+    assert [(a.level, a.command) for a in ranked] == [("function", None), ("function", None)]
+    assert ranked[0].reason == (
+        "orders-api Duration p99 31 s (its timeout 60 s), longer than API Gateway waits; "
+        "async invocation does not lift the function's own timeout; orders-api serves 2 "
+        "methods: this figure may come from any of them (no per-method figures: detailed "
+        "metrics are off)")
+    alone = FunctionFigures("reports", timeout_s=300, duration_p99=95000)
+    [one] = rank([candidate("POST /reports", None, alone)], API, STAGE)
+    assert one.command == f"asyncgw enable-async {API} -m 'POST /reports' --stage prod"
+
+
+def test_empty_per_method_figures_fall_back_to_the_function_with_a_caveat() -> None:
+    slow = FunctionFigures("reports", timeout_s=300, duration_p99=25000)
+    [advice] = rank([candidate("POST /reports", Figures(), slow)], API, STAGE)
+    assert advice.level == "function"
+    assert advice.reason == ("reports Duration p99 25 s (its timeout 300 s) (detailed "
+                             "metrics are on, but no per-method figures in the window: no "
+                             "calls, or turned on recently?)")
+    assert advice.command == f"asyncgw enable-switchable {API} -m 'POST /reports' --stage prod"
+
+
+def test_a_stage_serving_another_mode_than_the_api_defines_points_at_redeploy() -> None:
+    ranked = rank([
+        candidate("PUT /orders/{id}", Figures(27900, 28400, 0, 40), mode=Mode.SYNC,
+                  defined_mode=Mode.SWITCHABLE),
+        candidate("POST /orders", mode=Mode.ASYNC, defined_mode=Mode.SYNC),
+    ], API, STAGE, " --region eu-west-1 --profile ops")
+    put, post = ranked
+    assert put.level == "strong" and put.candidate.mode is Mode.SYNC
+    assert put.reason.endswith("; the API defines it switchable but stage prod serves sync: "
+                               "asyncgw redeploy makes the stage serve the API's definition")
+    assert put.command == f"asyncgw redeploy {API} --stage prod --region eu-west-1 --profile ops"
+    assert post.level == "already" and "the API defines it sync" in post.reason
+
+
+def test_commands_repeat_the_region_and_profile_given() -> None:
+    [advice] = rank([candidate("PUT /o", Figures(27900, 28400, 0, 40))], API, STAGE,
+                    " --region eu-west-1 --profile ops")
+    assert advice.command == (f"asyncgw enable-switchable {API} -m 'PUT /o' --stage prod "
+                              "--region eu-west-1 --profile ops")

@@ -41,6 +41,7 @@ def test_advise_names_the_slow_method_first_and_traces_its_cloudwatch_call(
     assert (first["method"], first["evidence"]) == ("PUT /orders/{id}", "strong")
     assert first["figures"]["integrationLatencyP99Millis"] == 27900.0
     assert first["command"] == (f"asyncgw enable-switchable {api.api_id} -m "
-                                "'PUT /orders/{id}' --stage prod")
+                                f"'PUT /orders/{{id}}' --stage prod --endpoint-url "
+                                f"{server.endpoint_url}")
     operations = [json.loads(line).get("operation") for line in trace.read_text().splitlines()]
     assert operations.count("GetMetricData") == 1

@@ -23,17 +23,18 @@ def advise(ctx: click.Context, /, api: str, stage: str | None, days: int,
     Reads CloudWatch (GetMetricData, 500 queries a call) and changes nothing: each method's
     p99 and maximum IntegrationLatency against its integration timeout, its 5XX answers, and
     its function's p99 Duration against the function's timeout and its throttles. Each gets
-    one line saying why, and the asyncgw command that makes it async. Methods already async
-    are listed with what their functions do with failed events. Without detailed metrics on
-    the stage it says so, ranks from the stage's and the functions' figures, and prints the
-    AWS CLI line that turns them on.
+    one line saying why, and the asyncgw command that makes it async (with the --region,
+    --profile and --endpoint-url given). Modes are the ones the stage serves. Methods already
+    async are listed with what their functions do with failed events. Without per-method
+    figures (detailed metrics off on the stage, or none in the window) it says so, ranks by
+    the functions' figures alone, and prints the AWS CLI line that turns them on.
 
     API is a REST API id, or its name when only one API has that name (HTTP APIs are
     refused: exit 2).
 
     \b
     Examples:
-      asyncgw advise orders
+      asyncgw advise orders --stage prod
       asyncgw advise a1b2c3d4e5 --stage prod --days 30 --output json
     """
     from asyncgw import library

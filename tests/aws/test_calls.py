@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -16,33 +16,7 @@ from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.session import CLIENT_CONFIG
 from asyncgw.core.errors import AccessDenied, AwsCallFailed
 from tests.support.clock import FakeTime
-
-
-@dataclass
-class _Response:
-    status_code: int
-    headers: dict[str, str] = field(default_factory=dict)
-    content: bytes = b""
-    text: str = ""
-
-
-@dataclass
-class Refuse:
-    """Answers the first `times` calls of `operation` with an error, as botocore parses it."""
-
-    operation: str
-    times: int
-    status: int
-    code: str
-    seen: int = 0
-
-    def __call__(self, model: Any, **_: Any) -> tuple[_Response, dict[str, Any]] | None:
-        if model.name != self.operation or self.seen >= self.times:
-            return None
-        self.seen += 1
-        parsed = {"Error": {"Code": self.code, "Message": f"injected {self.code}"},
-                  "ResponseMetadata": {"HTTPStatusCode": self.status, "HTTPHeaders": {}}}
-        return _Response(self.status), parsed
+from tests.support.faults import Refuse
 
 
 @pytest.fixture

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import boto3
 import pytest
 from asyncgw_sandbox.seed import Clients, SeededApi
@@ -14,36 +11,7 @@ from asyncgw.aws.session import CLIENT_CONFIG
 from asyncgw.core.errors import AwsCallFailed, UsageError
 from asyncgw.rest.gateway import Gateway, connect
 from tests.support.clock import FakeTime
-from tests.support.faults import call_log
-
-
-@dataclass
-class _Response:
-    status_code: int
-    headers: dict[str, str] = field(default_factory=dict)
-    content: bytes = b""
-    text: str = ""
-
-
-@dataclass
-class Refuse:
-    """Answers the first `times` calls of `operation` with an error, as botocore parses it."""
-
-    operation: str
-    times: int
-    status: int = 429
-    code: str = "TooManyRequestsException"
-    headers: dict[str, str] = field(default_factory=dict)
-    seen: int = 0
-
-    def __call__(self, model: Any, **_: Any) -> tuple[_Response, dict[str, Any]] | None:
-        if model.name != self.operation or self.seen >= self.times:
-            return None
-        self.seen += 1
-        parsed = {"Error": {"Code": self.code, "Message": "Too Many Requests"},
-                  "ResponseMetadata": {"HTTPStatusCode": self.status,
-                                       "HTTPHeaders": self.headers}}
-        return _Response(self.status, self.headers), parsed
+from tests.support.faults import Refuse, call_log
 
 
 @pytest.fixture

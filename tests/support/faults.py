@@ -166,3 +166,25 @@ def _register(client: Any, event: str, handler: Callable[..., Any], first: bool)
 def _event_name(client: Any) -> str:
     """The service's part of botocore's event names: 'api-gateway', 'apigatewayv2', 'lambda'."""
     return str(client.meta.service_model.service_id.hyphenize())
+
+
+@dataclass
+class Refuse:
+    """Answers the first `times` calls of `operation` with an error, as botocore parses it."""
+
+    operation: str
+    times: int
+    status: int = 429
+    code: str = "TooManyRequestsException"
+    headers: dict[str, str] = field(default_factory=dict)
+    seen: int = 0
+
+    def __call__(self, model: Any, **_: Any) -> tuple[_Response, dict[str, Any]] | None:
+        if model.name != self.operation or self.seen >= self.times:
+            return None
+        self.seen += 1
+        parsed = {"Error": {"Code": self.code, "Message": f"injected {self.code}"},
+                  "ResponseMetadata": {"HTTPStatusCode": self.status,
+                                       "HTTPHeaders": self.headers}}
+        return _Response(self.status, self.headers), parsed
+

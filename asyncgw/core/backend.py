@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
-from asyncgw.core.selection import MethodPattern, check_pattern
+from asyncgw.core.selection import MethodPattern, check_deploy_flags, check_pattern
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -68,8 +68,7 @@ class ChangeRequest:
         if bool(self.methods) == self.all:
             raise UsageError("choose methods with -m 'VERB /path' (repeatable; an HTTP API's "
                              "default route is '$default') or --all")
-        if self.stage is not None and self.no_deploy:
-            raise UsageError("--stage and --no-deploy contradict each other; pass only one")
+        check_deploy_flags(self.stage, self.no_deploy)
 
     @property
     def sets_functions(self) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from asyncgw.core.errors import UsageError
 from asyncgw.core.model import Model
+from asyncgw.core.selection import check_deploy_flags
 
 
 class PlanHead(Model):
@@ -57,8 +58,7 @@ def requested_stage(api_id: str, names: Sequence[str], requested: str | None,
 
     Raises UsageError for --stage with --no-deploy, and for a stage the API does not have.
     """
-    if no_deploy and requested is not None:
-        raise UsageError("--stage and --no-deploy contradict each other; pass only one")
+    check_deploy_flags(requested, no_deploy)
     if requested is not None and requested not in names:
         listed = ", ".join(names) if names else "none"
         raise UsageError(f"no stage {requested!r} in API {api_id} (stages: {listed})")

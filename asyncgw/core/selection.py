@@ -71,6 +71,12 @@ class MethodPattern:
         return f"{self.verb} {self.path}"
 
 
+def check_deploy_flags(stage: str | None, no_deploy: bool) -> None:
+    """Refuse --stage with --no-deploy: one names the stage to deploy, the other deploys none."""
+    if stage is not None and no_deploy:
+        raise UsageError("--stage and --no-deploy contradict each other; pass only one")
+
+
 def check_pattern(text: str) -> str:
     """`text` when it is a -m value some kind of API accepts; UsageError otherwise.
 

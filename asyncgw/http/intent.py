@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
+from asyncgw.core.selection import check_deploy_flags
 from asyncgw.http import planner
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.plan import HttpPlan
@@ -50,8 +51,7 @@ def mode_change(
     if bool(patterns) == everything:
         raise UsageError("choose routes with -m 'VERB /path' or -m '$default' (repeatable) "
                          "or --all")
-    if stage is not None and no_deploy:
-        raise UsageError("--stage and --no-deploy contradict each other; pass only one")
+    check_deploy_flags(stage, no_deploy)
     return RouteModeChange(api=api, mode=mode, patterns=patterns, everything=everything,
                            stage=stage, no_deploy=no_deploy, refuse_managed=refuse_managed)
 

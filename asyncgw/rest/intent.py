@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
-from asyncgw.core.selection import MethodPattern
+from asyncgw.core.selection import MethodPattern, check_deploy_flags
 from asyncgw.rest import async_config, planner
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.plan import Plan
@@ -74,8 +74,7 @@ def mode_change(
     patterns = tuple(MethodPattern.parse(text) for text in methods)
     if bool(patterns) == everything:
         raise UsageError("choose methods with -m 'VERB /path' (repeatable) or --all")
-    if stage is not None and no_deploy:
-        raise UsageError("--stage and --no-deploy contradict each other; pass only one")
+    check_deploy_flags(stage, no_deploy)
     return ModeChange(api=api, mode=mode, patterns=patterns, everything=everything, stage=stage,
                       no_deploy=no_deploy, refuse_managed=refuse_managed, want=want,
                       convert_proxy=convert_proxy, respond_202=respond_202)

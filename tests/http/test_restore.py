@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,6 +14,7 @@ from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.modes import Mode
 from asyncgw.http import intent
 from asyncgw.http.executor import HttpWriter, apply
+from asyncgw.http.forwarder.package import handler_source
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.plan import HttpPlan
 from asyncgw.http.restore import restore
@@ -192,3 +195,55 @@ def test_the_restore_says_what_it_does(api: Callable[[Mode], Api]) -> None:
                for line in lines)
     assert not [line for line in lines if "${" in line]
 
+
+
+def test_a_restore_write_whose_answer_is_lost_is_made_good_by_a_second_pass(
+    api: Callable[[Mode], Api]
+) -> None:
+    a = api(Mode.SWITCHABLE)
+    writer = a.writer(Mode.SYNC)
+    before = without_ids(account_state(a.http, a.api_id))
+    stop_after(writer, write_count(writer.plan))  # the role deleted: the restore creates it
+    now = writer.read()
+    assert restore(writer.base, now).steps[0].kind == "create-role"
+    inject(a.http, FaultInjector({1}, "lost-answer", kind=HTTP_WRITES))
+    lines: list[str] = []
+    assert writer.repair(now, writer.left_over(now), lines.append) == [], lines
+    assert len([line for line in lines if "creating IAM role" in line]) == 1, lines
+    assert without_ids(account_state(a.http, a.api_id)) == before
+
+
+def test_what_the_restore_cannot_put_back_is_listed(api: Callable[[Mode], Api]) -> None:
+    a = api(Mode.SWITCHABLE)
+    writer = a.writer(Mode.SYNC)
+    stop_after(writer, write_count(writer.plan))
+    # A restore that fails at every write leaves the differences, and says why.
+    inject(a.http, FaultInjector(set(range(1, 100)), kind=HTTP_WRITES))
+    now = writer.read()
+    left = writer.repair(now, writer.left_over(now), lambda _: None)
+    assert left[-1].startswith("restoring from the snapshot failed too (CreateRole")
+    assert any(item.startswith("route ") for item in left)
+
+
+def test_a_deleted_forwarder_that_ran_other_code_is_re_created_and_listed(
+    api: Callable[[Mode], Api]
+) -> None:
+    a = api(Mode.ASYNC)
+    name = a.writer(Mode.SYNC).base.forwarders[0].function_name
+    a.http.lambda_.update_function_code(FunctionName=name, ZipFile=older_forwarder())
+    writer = a.writer(Mode.SYNC)
+    stop_after(writer, write_count(writer.plan))
+    now = writer.read()
+    left = writer.repair(now, writer.left_over(now), lambda _: None)
+    assert f"forwarder {name} differs from before" in left
+    assert any(item.startswith(f"forwarder {name} was re-created with this asyncgw's code")
+               for item in left), left
+    assert all(name in item for item in left), left  # routes, integrations, stage: as before
+
+
+def older_forwarder() -> bytes:
+    """A forwarder package of another version: the same handler with one more line."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("lambda_function.py", handler_source() + "\n# an older version\n")
+    return archive.getvalue()

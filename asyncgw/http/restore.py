@@ -54,7 +54,7 @@ def restore(base: HttpApiSnapshot, now: HttpApiSnapshot) -> Restoration:
                        left=tuple(left))
 
 
-def targets(snapshot: HttpApiSnapshot) -> set[str]:
+def _targets(snapshot: HttpApiSnapshot) -> set[str]:
     """The functions the API's Lambda routes end at, directly or through a forwarder."""
     found = {f.target for f in snapshot.forwarders}
     for integration in snapshot.integrations:
@@ -166,7 +166,7 @@ def _strays(base: HttpApiSnapshot, now: HttpApiSnapshot, removals: dict[str, lis
             left: list[str]) -> set[str]:
     """Forwarders of this API's targets that were not there before and nothing used."""
     known = {f.function_name for f in base.forwarders}
-    wanted = targets(base)
+    wanted = _targets(base)
     ours = statement_id(base.api.api_id)
     removed: set[str] = set()
     for forwarder in now.forwarders:
@@ -245,7 +245,7 @@ def _integrations_and_routes(base: HttpApiSnapshot, now: HttpApiSnapshot, put: l
                 FieldChange(field="target", before=route.target, after=was.target if was
                             else wanted)))
         served.add(wanted.removeprefix("integrations/") if wanted else None)
-    wanted_functions = targets(base)
+    wanted_functions = _targets(base)
     for integration in now.integrations:
         function = lambda_target(integration)
         if (integration.integration_id in matched.values()

@@ -39,10 +39,11 @@ class Api:
     http: HttpClients
     gateway: HttpGateway
     api_id: str
+    stage: str | None = "prod"
 
     def writer(self, mode: Mode) -> HttpWriter:
         """A writer for a plan to `mode` made from a fresh read."""
-        wanted = intent.mode_change(self.api_id, mode, everything=True, stage="prod")
+        wanted = intent.mode_change(self.api_id, mode, everything=True, stage=self.stage)
         snapshot = intent.read(self.gateway, self.api_id, for_change=True)
         return HttpWriter(wanted.plan(snapshot), snapshot, self.gateway, wanted.plan,
                           sleep=lambda _: None)
@@ -247,3 +248,20 @@ def older_forwarder() -> bytes:
     with zipfile.ZipFile(archive, "w") as bundle:
         bundle.writestr("lambda_function.py", handler_source() + "\n# an older version\n")
     return archive.getvalue()
+
+
+def test_a_restore_on_a_stage_that_deploys_automatically_says_it_is_live(
+    http: HttpClients, gateway: HttpGateway
+) -> None:
+    seeded = seed_http_api(http, "auto", ROUTES, stages=(("$default", True),))
+    a = Api(http, gateway, seeded.api_id, stage=None)
+    writer = a.writer(Mode.ASYNC)
+    assert writer.plan.deployment is None
+    before = account_state(http, a.api_id)
+    stop_after(writer, len(writer.plan.steps))
+    now = writer.read()
+    lines: list[str] = []
+    assert writer.repair(now, writer.left_over(now), lines.append) == []
+    assert ("restoring: stage(s) $default deploy automatically: the restored routes are live "
+            "there at once") in lines
+    assert account_state(http, a.api_id) == before

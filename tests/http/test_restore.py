@@ -265,3 +265,11 @@ def test_a_restore_on_a_stage_that_deploys_automatically_says_it_is_live(
     assert ("restoring: stage(s) $default deploy automatically: the restored routes are live "
             "there at once") in lines
     assert account_state(http, a.api_id) == before
+
+
+def test_the_gateway_reads_one_forwarder_by_name(api: Callable[[Mode], Api]) -> None:
+    a = api(Mode.ASYNC)
+    known = a.writer(Mode.SYNC).base.forwarders[0]
+    assert a.gateway.forwarder(known.function_name) == known
+    assert a.gateway.forwarder("asyncgw-async-nothing-0000") is None
+    assert a.gateway.forwarder("jobs") is None  # a function, but no forwarder

@@ -11,7 +11,7 @@ from asyncgw.core import apply as core
 from asyncgw.core.apply import Outcome
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import AwsCallFailed
-from asyncgw.core.writer import Progress
+from asyncgw.core.writer import Lane, Progress
 from asyncgw.http.forwarder.package import forwarder_zip
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.plan import ApiCall, HttpPlan, Step
@@ -94,6 +94,12 @@ class HttpWriter:
         """The progress line of a step: 'creating Lambda function ...'."""
         verb = {"+": "creating", "~": "updating", "-": "deleting"}[step.marker]
         return f"{verb} {step.subject}"
+
+    def lane(self, step: Step) -> Lane:
+        """One phase per kind of step, in the plan's order (role, policy, forwarders,
+        permissions, integrations, routes; the clean-up the reverse), so that whatever a write
+        uses exists and is settled before it is sent; one lane per subject."""
+        return Lane(step.kind, step.subject)
 
     def run(self, step: Step, bindings: Bindings) -> Mapping[str, str]:
         """Make the step's call; a created integration's id fills its placeholder."""

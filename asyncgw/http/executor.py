@@ -34,8 +34,10 @@ def apply(
     sleep: Sleep = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Outcome:
-    """Run the plan against AWS; on any failure or Ctrl-C undo everything and raise."""
-    return core.apply(HttpWriter(plan, base, gateway, replan, sleep), progress, clock)
+    """Run the plan against AWS, up to the gateway's `in_flight` writes at once; on any
+    failure or Ctrl-C undo everything and raise."""
+    return core.apply(HttpWriter(plan, base, gateway, replan, sleep), progress, clock,
+                      gateway.in_flight)
 
 
 def created_forwarders(plan: HttpPlan) -> tuple[str, ...]:

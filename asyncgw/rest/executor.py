@@ -38,9 +38,11 @@ def apply(
     progress: Progress = lambda _: None,
     clock: Callable[[], float] = time.monotonic,
 ) -> Outcome:
-    """Run the plan against AWS; on any failure undo everything and raise."""
+    """Run the plan against AWS, up to the gateway's `in_flight` writes at once; on any
+    failure undo everything and raise."""
     functions = gateway.functions() if base.functions else None
-    return core.apply(RestWriter(plan, base, gateway, replan, functions), progress, clock)
+    return core.apply(RestWriter(plan, base, gateway, replan, functions), progress, clock,
+                      gateway.in_flight)
 
 
 @dataclass(frozen=True)

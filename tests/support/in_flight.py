@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from tests.support.clients import HttpClients
 
 KEY = "asyncgw-test-write"
 """Where a watched call's label waits in botocore's per-call context, from parameters to answer."""
@@ -69,9 +72,20 @@ class Flight:
 
 def watch(client: Any, flight: Flight) -> Flight:
     """Attach the watcher to a client, after any handler already registered (faults first)."""
-    service = str(client.meta.service_model.service_id.hyphenize())
-    events = client.meta.events
-    events.register(f"before-parameter-build.{service}", flight.label)
-    events.register(f"before-call.{service}", flight.sent)
-    events.register(f"after-call.{service}", flight.answered)
+    _attach(client, flight, lambda c, event, handler: c.meta.events.register(event, handler))
     return flight
+
+
+def watch_http(http: HttpClients, flight: Flight) -> Flight:
+    """Attach the watcher to the apigatewayv2, Lambda and IAM clients, until the test ends."""
+    for client in (http.apigatewayv2, http.lambda_, http.iam):
+        _attach(client, flight, http.listen)
+    return flight
+
+
+def _attach(client: Any, flight: Flight, listen: Callable[[Any, str, Callable[..., Any]], None]
+            ) -> None:
+    service = str(client.meta.service_model.service_id.hyphenize())
+    listen(client, f"before-parameter-build.{service}", flight.label)
+    listen(client, f"before-call.{service}", flight.sent)
+    listen(client, f"after-call.{service}", flight.answered)

@@ -151,8 +151,8 @@ class Pipeline(Generic[StepT, SnapshotT]):
     def _send(self, lane: str, step: StepT, pool: ThreadPoolExecutor) -> None:
         self._progress(self._line(self._backend.describe(step)))
         self._journal.wrote = True
-        self._sent += 1
         pool.submit(self._work, lane, step)
+        self._sent += 1  # counted once it is out: a write that could not start is not awaited
 
     def _work(self, lane: str, step: StepT) -> None:
         """On a worker: make the write, hand its answer over, then settle it."""

@@ -53,7 +53,7 @@ def lane_order(log: list[str], lane: str) -> list[str]:
 @pytest.mark.parametrize("in_flight", WIDTHS)
 def test_lanes_keep_plan_order_and_at_most_n_are_in_flight(in_flight: int) -> None:
     fake = api()
-    fake.delay = 0.02
+    fake.delay = 0.05
     steps = tuple(Put(f"m{n % 5}-{n}", str(n), lane=f"m{n % 5}") for n in range(20))
     lines: list[str] = []
     apply(backend(fake, steps), lines.append, in_flight=in_flight)

@@ -53,7 +53,7 @@ def test_n_writes_in_flight_keep_each_methods_order_and_the_fences(
     gateway: Gateway, account: Clients, wide: SeededApi, in_flight: int
 ) -> None:
     gateway.in_flight = in_flight
-    watched = flight(account)
+    watched = flight(account, hold=0.05)  # long enough for N to be out at once
     change(gateway, wide.api_id, Mode.SWITCHABLE)
     assert watched.most == in_flight
     sent = watched.order("sent")

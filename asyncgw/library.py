@@ -5,10 +5,12 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import boto3
 
 from asyncgw.aws.pacing import Pacer
+from asyncgw.aws.session import DEFAULT_IN_FLIGHT, in_flight
 from asyncgw.core.backend import (
     ChangePlan,
     ChangeRequest,
@@ -44,6 +46,8 @@ class Account:
     endpoint_url: str | None = None
     max_rps: float | None = None
     """At most this many of the account's 10 API Gateway requests per second."""
+    max_in_flight: int = DEFAULT_IN_FLIGHT
+    """At most this many AWS calls at once; 1 sends one at a time."""
     session: boto3.Session | None = None
     """A boto3 session of the caller's own to make every client from, instead of profile and
     region; endpoint_url and max_rps still apply."""
@@ -55,16 +59,27 @@ class Account:
     def gateway(self) -> Gateway:
         """The REST API gateway for this account."""
         if self.connect is not None:
-            return self.connect(self.profile, self.region, self.endpoint_url)
+            return _limited(self.connect(self.profile, self.region, self.endpoint_url),
+                            self.max_in_flight)
         return rest_gateway.connect(self.profile, self.region, self.endpoint_url, self.max_rps,
-                                    self.session)
+                                    self.session, self.max_in_flight)
 
     def http_gateway(self, pacer: Pacer | None = None) -> HttpGateway:
         """The HTTP API gateway for this account, sharing `pacer` if one is given."""
         if self.connect_http is not None:
-            return self.connect_http(self.profile, self.region, self.endpoint_url)
+            return _limited(self.connect_http(self.profile, self.region, self.endpoint_url),
+                            self.max_in_flight)
         return http_gateway.connect(self.profile, self.region, self.endpoint_url, self.max_rps,
-                                    self.session, pacer=pacer)
+                                    self.session, pacer=pacer, max_in_flight=self.max_in_flight)
+
+
+GatewayT = TypeVar("GatewayT", Gateway, HttpGateway)
+
+
+def _limited(gateway: GatewayT, max_in_flight: int) -> GatewayT:
+    """An injected gateway, sending at most `max_in_flight` calls at once like a connected one."""
+    gateway.in_flight = in_flight(max_in_flight)
+    return gateway
 
 
 def find(api: str, account: Account | None = None) -> RestBackend | HttpBackend:

@@ -29,6 +29,9 @@ class Service:
     transiently failed; the client should then make one attempt per call
     (aws.session.CLIENT_CONFIG). Without one a call is sent once, as the client's own retry
     configuration says. Either way botocore's errors become asyncgw's.
+
+    Several threads may call one Service at once: boto3 clients are thread-safe (sessions are
+    not, and none is made here), each call keeps its attempts to itself, and the pacer is.
     """
 
     def __init__(self, client: Any, pacer: Pacer | None = None) -> None:

@@ -135,7 +135,12 @@ def lowered(max_rps: float) -> Quota:
 
 
 class Pacer:
-    """Paces calls to the quotas and retries throttled (and transiently failed) calls."""
+    """Paces calls to the quotas and retries throttled (and transiently failed) calls.
+
+    One pacer may be shared by several threads: its buckets are read and taken under one lock
+    and every sleep happens outside it, so calls in flight together never spend more than the
+    buckets allow, and a thread waiting for a token does not hold up one that has it.
+    """
 
     def __init__(
         self,
@@ -166,6 +171,8 @@ class Pacer:
 
     def acquire(self, service: str, operation: str) -> float:
         """Wait until `operation` may be sent, take its tokens; returns the seconds waited."""
+        # The tokens are taken under the lock in the same step that found them free: checked
+        # and taken apart, two threads could both see the last token and both send.
         waited = 0.0
         while True:
             with self._lock:

@@ -74,6 +74,19 @@ def client(session: boto3.Session, service: ServiceName, endpoint_url: str | Non
         raise AwsSetupError(f"cannot create the {what}: {error}") from None
 
 
+DEFAULT_IN_FLIGHT = 4
+"""AWS calls asyncgw keeps in flight at once unless told otherwise (--max-in-flight): enough to
+hide 100-300 ms of latency behind API Gateway's 10 requests per second."""
+
+
+def in_flight(max_in_flight: int) -> int:
+    """`max_in_flight` checked: at least 1 (one call at a time); UsageError otherwise."""
+    if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or max_in_flight < 1:
+        raise UsageError(f"--max-in-flight must be a whole number of at least 1 (1 sends one "
+                         f"call at a time), not {max_in_flight!r}")
+    return max_in_flight
+
+
 def pacer(max_rps: float | None) -> Pacer:
     """The pacer for one command; `max_rps` lowers asyncgw's share of API Gateway's quota."""
     try:

@@ -16,15 +16,16 @@ Command = Callable[..., Any]
 
 
 class AwsOptions:
-    """--profile, --region, --endpoint-url, --max-rps and --output, as one value."""
+    """--profile, --region, --endpoint-url, --max-rps, --max-in-flight and --output, as one."""
 
     def __init__(self, profile: str | None, region: str | None, endpoint_url: str | None,
-                 max_rps: float | None, output: str) -> None:
+                 max_rps: float | None, output: str, max_in_flight: int = 4) -> None:
         self.profile = profile
         self.region = region
         self.endpoint_url = endpoint_url
         self.max_rps = max_rps
         self.output = output
+        self.max_in_flight = max_in_flight
 
     @property
     def as_json(self) -> bool:
@@ -48,6 +49,9 @@ def aws_options(command: Command) -> Command:
                      show_default=True, help="Human-readable text or one JSON object."),
         click.option("--max-rps", type=float, metavar="N", help="Use at most N of the account's "
                      "10 API Gateway requests per second (default: all 10)."),
+        click.option("--max-in-flight", type=click.IntRange(min=1), default=4, metavar="N",
+                     help="Send at most N AWS calls at once (default: 4; 1 sends one at a "
+                     "time)."),
         click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors."),
         click.option("--trace", metavar="FILE", help="Write every AWS request and response "
                      "to FILE as JSON lines, to attach to a bug report: account ids and "
@@ -63,16 +67,16 @@ def _traced(command: Command) -> Command:
 
     @functools.wraps(command)
     def traced(*args: Any, trace: str | None, profile: str | None, region: str | None,
-               endpoint_url: str | None, max_rps: float | None, output: str, debug: bool,
-               **options: Any) -> Any:
-        aws = AwsOptions(profile, region, endpoint_url, max_rps, output)
+               endpoint_url: str | None, max_rps: float | None, max_in_flight: int,
+               output: str, debug: bool, **options: Any) -> Any:
+        aws = AwsOptions(profile, region, endpoint_url, max_rps, output, max_in_flight)
         if trace is None:
             return command(*args, aws=aws, **options)
         from asyncgw.aws import trace as tracing  # boto3 loads only when a command runs
 
         recorded = {**options, "region": region, "profile": profile,
                     "endpoint_url": endpoint_url, "output": output, "max_rps": max_rps,
-                    "debug": debug}
+                    "max_in_flight": max_in_flight, "debug": debug}
         with tracing.recording(trace, click.get_current_context().command_path, recorded,
                                lambda line: click.echo(line, err=True)):
             return command(*args, aws=aws, **options)

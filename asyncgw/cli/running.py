@@ -26,7 +26,8 @@ def runtime(ctx: click.Context) -> Runtime:
 def account(ctx: click.Context, aws: AwsOptions) -> Account:
     """The account the AWS options name, through the runtime's connect when one is injected."""
     return Account(profile=aws.profile, region=aws.region, endpoint_url=aws.endpoint_url,
-                   max_rps=aws.max_rps, connect=runtime(ctx).connect)
+                   max_rps=aws.max_rps, max_in_flight=aws.max_in_flight,
+                   connect=runtime(ctx).connect)
 
 
 def print_json(ctx: click.Context, data: object) -> None:

@@ -56,17 +56,21 @@ def connect(
     max_rps: float | None = None,
     session: boto3.Session | None = None,
     pacer: Pacer | None = None,
+    max_in_flight: int = aws_session.DEFAULT_IN_FLIGHT,
 ) -> HttpGateway:
     """A paced HttpGateway for the account and region the AWS CLI conventions point at.
 
     `max_rps` lowers asyncgw's share of the account's 10 API Gateway requests per second;
     a `session` of the caller's own takes the place of `profile` and `region`. A `pacer`
-    already pacing other calls to the account (the REST gateway's) is shared instead.
+    already pacing other calls to the account (the REST gateway's) is shared instead. At most
+    `max_in_flight` calls are sent at once.
     """
+    in_flight = aws_session.in_flight(max_in_flight)
     pacer = pacer or aws_session.pacer(max_rps)
     session = aws_session.open_session(profile, region, session)
     return HttpGateway(*(aws_session.client(session, service, endpoint_url, "AWS clients")
-                         for service in ("apigatewayv2", "lambda", "iam", "sts")), pacer=pacer)
+                         for service in ("apigatewayv2", "lambda", "iam", "sts")), pacer=pacer,
+                       in_flight=in_flight)
 
 
 class HttpGateway:
@@ -85,8 +89,11 @@ class HttpGateway:
         sts: STSClient | None = None,
         *,
         pacer: Pacer | None = None,
+        in_flight: int = aws_session.DEFAULT_IN_FLIGHT,
     ) -> None:
         self.apigatewayv2 = apigatewayv2
+        self.in_flight = in_flight
+        """At most this many of this gateway's calls are in flight at once (1: one at a time)."""
         self.lambda_ = lambda_
         self.iam = iam
         self.sts = sts

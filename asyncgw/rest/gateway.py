@@ -39,16 +39,20 @@ def connect(
     endpoint_url: str | None = None,
     max_rps: float | None = None,
     session: boto3.Session | None = None,
+    max_in_flight: int = aws_session.DEFAULT_IN_FLIGHT,
 ) -> Gateway:
     """A paced Gateway for the account and region the AWS CLI conventions point at.
 
     `max_rps` lowers asyncgw's share of the account's 10 requests per second; a `session` of
-    the caller's own takes the place of `profile` and `region`.
+    the caller's own takes the place of `profile` and `region`; at most `max_in_flight` calls
+    are sent at once.
     """
+    in_flight = aws_session.in_flight(max_in_flight)
     pacer = aws_session.pacer(max_rps)
     session = aws_session.open_session(profile, region, session)
     client = aws_session.client(session, "apigateway", endpoint_url, "API Gateway client")
-    return Gateway(client, session=session, endpoint_url=endpoint_url, pacer=pacer)
+    return Gateway(client, session=session, endpoint_url=endpoint_url, pacer=pacer,
+                   in_flight=in_flight)
 
 
 class Gateway:
@@ -66,9 +70,12 @@ class Gateway:
         session: boto3.Session | None = None,
         endpoint_url: str | None = None,
         pacer: Pacer | None = None,
+        in_flight: int = aws_session.DEFAULT_IN_FLIGHT,
     ) -> None:
         self.client = client
         self.region: str = client.meta.region_name
+        self.in_flight = in_flight
+        """At most this many of this gateway's calls are in flight at once (1: one at a time)."""
         self._apigateway = Service(client, pacer)
         self._session = session
         self._endpoint_url = endpoint_url

@@ -55,11 +55,13 @@ class Throttle:
                 bucket.take(now)
             return 0.0
 
-    def reset(self) -> None:
-        """Fill every bucket again and forget the refusals."""
+    def reset(self, clock: Clock | None = None) -> None:
+        """Fill every bucket again and forget the refusals; count time by `clock` if given."""
         with self._lock:
             self._buckets.clear()
             self.refused.clear()
+            if clock is not None:
+                self._clock = clock
 
     def _bucket(self, account: str, region: str, service: str, operation: str, quota: Quota
                 ) -> TokenBucket:
@@ -75,10 +77,10 @@ _lock = threading.Lock()
 _installed = False
 
 
-def switch_on() -> Throttle:
-    """Enforce the quotas from now on, starting from full buckets."""
+def switch_on(clock: Clock = time.monotonic) -> Throttle:
+    """Enforce the quotas from now on, starting from full buckets, in `clock`'s time."""
     _install()
-    THROTTLE.reset()
+    THROTTLE.reset(clock)
     THROTTLE.enabled = True
     return THROTTLE
 
@@ -86,14 +88,14 @@ def switch_on() -> Throttle:
 def switch_off() -> None:
     """Stop enforcing the quotas."""
     THROTTLE.enabled = False
-    THROTTLE.reset()
+    THROTTLE.reset(time.monotonic)
 
 
 @contextmanager
-def throttling() -> Iterator[Throttle]:
-    """Enforce the quotas for the duration of the block."""
+def throttling(clock: Clock = time.monotonic) -> Iterator[Throttle]:
+    """Enforce the quotas for the duration of the block, in `clock`'s time (a test's)."""
     try:
-        yield switch_on()
+        yield switch_on(clock)
     finally:
         switch_off()
 

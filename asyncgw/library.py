@@ -105,17 +105,19 @@ def plan_change(
     max_event_age: int | None = None,
     convert_proxy: bool = False,
     respond_202: bool | None = None,
+    optional_header: bool = False,
     account: Account | None = None,
 ) -> ChangePlan:
     """The plan taking the chosen methods to `mode` ('async', 'switchable' or 'sync').
 
     Nothing changes until the plan's `apply()`. The argument checks come before any AWS call.
+    `optional_header` (switchable, REST APIs) declares InvocationType optional.
     """
     change = ChangeRequest(
         mode=mode_named(mode), methods=patterns(methods), all=all, stage=stage,
         no_deploy=no_deploy, refuse_managed=refuse_managed, on_failure=on_failure,
         max_retries=max_retries, max_event_age=max_event_age, convert_proxy=convert_proxy,
-        respond_202=respond_202)
+        respond_202=respond_202, optional_header=optional_header)
     return plan_request(api, change, account=account)
 
 

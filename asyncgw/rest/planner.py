@@ -165,15 +165,18 @@ def _rejection_warning(snapshot: ApiSnapshot, taken: Sequence[Method], changed: 
     """
     if mode is not Mode.SWITCHABLE or optional_header:
         return ()
-    newly = [m.key for m in taken if m.key in changed and not rejects_missing_header(m, snapshot)]
+    newly = [m for m in taken if m.key in changed and not rejects_missing_header(m, snapshot)]
     if not newly:
         return ()
     when = (f"once stage {stage} is redeployed (this plan does it; other stages at their next "
             "deployment)" if stage else "from the next deployment of a stage (asyncgw redeploy)")
-    return (f"callers of {', '.join(newly)} that do not send the InvocationType header will get "
-            f"400 (\"Missing required request parameters: [InvocationType]\") {when}; to keep "
-            "them working, use --optional-header first, ask callers to send the header, then "
-            "require it (see Migrating callers in the docs)",)
+    optional_now = all(m.request_parameters.get(SELECTOR_PARAMETER) is False for m in newly)
+    remedy = ("make sure every caller sends it first" if optional_now else
+              "to keep them working, use --optional-header first, ask callers to send the "
+              "header, then require it")
+    return (f"callers of {', '.join(m.key for m in newly)} that do not send the InvocationType "
+            "header will get 400 (\"Missing required request parameters: [InvocationType]\") "
+            f"{when}; {remedy} (see Migrating callers in the docs)",)
 
 
 def _only_functions(steps: Sequence[Step]) -> bool:

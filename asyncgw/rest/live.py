@@ -10,7 +10,7 @@ from asyncgw.aws.responses import mapping, parse, required, sequence
 from asyncgw.core.errors import UnexpectedResponse
 from asyncgw.core.modes import Mode
 from asyncgw.rest.markers import default_response
-from asyncgw.rest.modes import SELECTOR_PARAMETER, assess
+from asyncgw.rest.modes import assess
 from asyncgw.rest.snapshot import ApiSnapshot, Integration, Method, Validator
 
 _VERBS = {"get", "put", "post", "delete", "options", "head", "patch"}
@@ -21,21 +21,19 @@ VALIDATORS = "x-amazon-apigateway-request-validators"
 _LOCATION = {"header": "header", "query": "querystring", "path": "path"}
 
 
-Wiring = tuple[str, str | None, tuple[tuple[str, str], ...], str, bool | None]
-"""What decides how a method invokes its function: type, URI, mappings, default template, and
-whether the InvocationType header is required (switchable's two forms)."""
+Wiring = tuple[str, str | None, tuple[tuple[str, str], ...], str]
+"""What decides how a method invokes its function: type, URI, mappings, default template."""
 
 
 def wiring(method: Method) -> Wiring:
     """The parts of a method that decide how it invokes and answers, for comparing."""
     integration = method.integration
-    header = method.request_parameters.get(SELECTOR_PARAMETER)
     if integration is None:
-        return ("", None, (), "", header)
+        return ("", None, (), "")
     default = default_response(method)
     template = (default.response_templates.get("application/json") if default else None) or ""
     return (integration.type, integration.uri, tuple(sorted(integration.request_parameters
-                                                            .items())), template, header)
+                                                            .items())), template)
 
 
 @dataclass(frozen=True)

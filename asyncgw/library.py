@@ -11,6 +11,7 @@ import boto3
 
 from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.session import DEFAULT_IN_FLIGHT, in_flight
+from asyncgw.core import listing
 from asyncgw.core.backend import (
     ChangePlan,
     ChangeRequest,
@@ -19,14 +20,17 @@ from asyncgw.core.backend import (
     VerifyPlan,
     VerifyRequest,
 )
-from asyncgw.core.errors import AwsSetupError, NotARestApi, UsageError
+from asyncgw.core.errors import AsyncgwError, AwsSetupError, NotARestApi, UsageError
+from asyncgw.core.listing import ApiSummary, RegionListing
 from asyncgw.core.modes import Mode, mode_named
 from asyncgw.export import export, export_data
 from asyncgw.http import gateway as http_gateway
+from asyncgw.http import listing as http_listing
 from asyncgw.http.backend import HttpBackend
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.rest import advise_render, advisor, intent
 from asyncgw.rest import gateway as rest_gateway
+from asyncgw.rest import listing as rest_listing
 from asyncgw.rest.backend import RestBackend
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.selection import select
@@ -116,17 +120,19 @@ def plan_change(
     max_event_age: int | None = None,
     convert_proxy: bool = False,
     respond_202: bool | None = None,
+    optional_header: bool = False,
     account: Account | None = None,
 ) -> ChangePlan:
     """The plan taking the chosen methods to `mode` ('async', 'switchable' or 'sync').
 
     Nothing changes until the plan's `apply()`. The argument checks come before any AWS call.
+    `optional_header` (switchable, REST APIs) declares InvocationType optional.
     """
     change = ChangeRequest(
         mode=mode_named(mode), methods=patterns(methods), all=all, stage=stage,
         no_deploy=no_deploy, refuse_managed=refuse_managed, on_failure=on_failure,
         max_retries=max_retries, max_event_age=max_event_age, convert_proxy=convert_proxy,
-        respond_202=respond_202)
+        respond_202=respond_202, optional_header=optional_header)
     return plan_request(api, change, account=account)
 
 
@@ -174,14 +180,18 @@ def verify(api: str, *, methods: Sequence[str] = (), all: bool = False,
 
 
 def export_code(api: str, mode: Mode | str, *, format: str, methods: Sequence[str] = (),
-           all: bool = False, account: Account | None = None) -> Report:
-    """The change as infrastructure code in `format` (see asyncgw.export.FORMAT_NAMES)."""
+           all: bool = False, optional_header: bool = False,
+           account: Account | None = None) -> Report:
+    """The change as infrastructure code in `format` (see asyncgw.export.FORMAT_NAMES).
+
+    `optional_header` writes switchable's optional-header form (enable-switchable
+    --optional-header)."""
     wanted = intent.mode_change(api, mode_named(mode), methods=patterns(methods), everything=all,
                                 no_deploy=True)
     snapshot = intent.read((account or Account()).gateway(), api)
     chosen = select(snapshot, wanted.patterns, wanted.everything).methods
-    return Report(export(snapshot, chosen, mode_named(mode), format),
-                  export_data(snapshot, chosen, mode_named(mode), format))
+    return Report(export(snapshot, chosen, mode_named(mode), format, optional_header),
+                  export_data(snapshot, chosen, mode_named(mode), format, optional_header))
 
 
 def advise(api: str, *, stage: str | None = None, days: int = 7,
@@ -208,3 +218,26 @@ def advise(api: str, *, stage: str | None = None, days: int = 7,
         ("--endpoint-url", given.endpoint_url)) if value)
     advised = advisor.advise(gateway, metrics, rest, stage, days, flags=flags)
     return Report(advise_render.text(advised), advise_render.data(advised))
+
+
+def list_apis(*, account: Account | None = None) -> Report:
+    """Every REST and HTTP API of the Region: its methods' (routes') modes and lagging stages.
+
+    An API that cannot be read is listed as unknown with the reason; so is a whole kind of API
+    whose list cannot be read. Reads only.
+    """
+    given = account or Account()
+    gateway = given.gateway()
+    apis: list[ApiSummary] = []
+    failures: list[str] = []
+    try:
+        apis.extend(rest_listing.summaries(gateway))
+    except AsyncgwError as error:  # GetRestApis itself refused: the HTTP APIs are still listed
+        failures.append(f"REST APIs: {error.message}")
+    try:
+        # One pacer: both kinds of call draw on the same account quota.
+        apis.extend(http_listing.summaries(given.http_gateway(pacer=gateway.pacer)))
+    except AsyncgwError as error:
+        failures.append(f"HTTP APIs: {error.message}")
+    listed = RegionListing(gateway.region, tuple(apis), tuple(failures))
+    return Report(listing.text(listed), listing.data(listed))

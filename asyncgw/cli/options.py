@@ -131,3 +131,13 @@ def function_options(command: Command) -> Command:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def switchable_options(command: Command) -> Command:
+    """enable-switchable's --optional-header (REST APIs): callers without the header stay sync."""
+    return click.option(
+        "--optional-header", is_flag=True,
+        help="Declare the InvocationType header optional (REST APIs): calls without it stay "
+        "synchronous instead of getting 400, no validator is needed for it. Run again "
+        "without the flag to require it once every caller sends it. HTTP APIs refuse it: "
+        "their forwarder always requires the header.")(command)

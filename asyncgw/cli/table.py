@@ -3,6 +3,7 @@
 COMMANDS: dict[str, tuple[str, str, str]] = {
     # name: (module under asyncgw.cli.commands, attribute, short help)
     "status": ("status", "status", "Show each method's mode and the stages."),
+    "list": ("list", "list_apis", "List the Region's APIs with their modes and lagging stages."),
     "advise": ("advise", "advise", "Rank which methods should be async, from their metrics."),
     "enable-async": ("change", "enable_async",
                      "Make methods always invoke their function asynchronously."),

@@ -61,6 +61,9 @@ class ChangeRequest:
     max_event_age: int | None = None
     convert_proxy: bool = False
     respond_202: bool | None = None
+    # --optional-header (enable-switchable only): declare InvocationType optional, so that
+    # callers without it stay synchronous instead of getting 400.
+    optional_header: bool = False
 
     def __post_init__(self) -> None:
         for text in self.methods:
@@ -69,6 +72,8 @@ class ChangeRequest:
             raise UsageError("choose methods with -m 'VERB /path' (repeatable; an HTTP API's "
                              "default route is '$default') or --all")
         check_deploy_flags(self.stage, self.no_deploy)
+        if self.optional_header and self.mode is not Mode.SWITCHABLE:
+            raise UsageError("--optional-header is for enable-switchable only")
 
     @property
     def sets_functions(self) -> bool:

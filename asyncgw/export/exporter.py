@@ -13,16 +13,18 @@ from asyncgw.rest.snapshot import ApiSnapshot, Method
 REDEPLOY = "callers see the change only after a new deployment of the stage"
 
 
-def export(snapshot: ApiSnapshot, methods: Sequence[Method], mode: Mode, fmt: str) -> str:
+def export(snapshot: ApiSnapshot, methods: Sequence[Method], mode: Mode, fmt: str,
+           optional_header: bool = False) -> str:
     """The methods in `mode`, written in format `fmt` (one of FORMAT_NAMES)."""
-    return find(fmt).render(build(snapshot, methods, mode))
+    return find(fmt).render(build(snapshot, methods, mode, optional_header))
 
 
 def export_data(
-    snapshot: ApiSnapshot, methods: Sequence[Method], mode: Mode, fmt: str | None = None
+    snapshot: ApiSnapshot, methods: Sequence[Method], mode: Mode, fmt: str | None = None,
+    optional_header: bool = False,
 ) -> dict[str, Any]:
     """The same export as one JSON-ready object; with `fmt`, the text is under "content"."""
-    spec = build(snapshot, methods, mode)
+    spec = build(snapshot, methods, mode, optional_header)
     data = spec_data(spec)
     if fmt is not None:
         data["format"] = find(fmt).name

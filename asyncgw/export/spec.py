@@ -93,12 +93,17 @@ class ExportSpec:
         return tuple(sorted(paths, key=lambda p: (p.count("/"), p)))
 
 
-def build(snapshot: ApiSnapshot, methods: Sequence[Method], mode: Mode) -> ExportSpec:
-    """Apply asyncgw's own plan for `mode` to the methods, on paper, and describe the result."""
-    _check(methods, mode)
+def build(snapshot: ApiSnapshot, methods: Sequence[Method], mode: Mode,
+          optional_header: bool = False) -> ExportSpec:
+    """Apply asyncgw's own plan for `mode` to the methods, on paper, and describe the result.
+
+    `optional_header`: switchable with InvocationType declared optional (and no validator
+    added for it), as enable-switchable --optional-header makes it.
+    """
+    _check(methods, mode, optional_header)
     # Every method counts as named: one the plan cannot take is an error, not a skip.
     planned = plan(snapshot, Selection(tuple(methods), (), frozenset(m.key for m in methods)),
-                   mode, None)
+                   mode, None, optional_header=optional_header)
     whole = sorted({f"{s.http_method} {s.path}" for s in planned.steps if isinstance(s, SetPart)})
     if whole:
         raise UsageError(f"{', '.join(whole)}: converted from a proxy integration or answering "
@@ -141,9 +146,11 @@ def build(snapshot: ApiSnapshot, methods: Sequence[Method], mode: Mode) -> Expor
     )
 
 
-def _check(methods: Sequence[Method], mode: Mode) -> None:
+def _check(methods: Sequence[Method], mode: Mode, optional_header: bool) -> None:
     if mode is Mode.NOT_ELIGIBLE:
         raise UsageError("export needs a mode: async, switchable or sync")
+    if optional_header and mode is not Mode.SWITCHABLE:
+        raise UsageError("--optional-header is for --mode switchable only")
     if not methods:
         raise UsageError("no method to export")
     for method in methods:

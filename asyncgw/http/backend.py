@@ -54,6 +54,11 @@ class HttpBackend(Commands[HttpApiSnapshot, HttpPlan]):
         if change.convert_proxy or change.respond_202 is not None:
             raise UsageError("--convert-proxy and --respond-202 are for REST APIs; an HTTP "
                              "API's forwarder already answers 202 with a request id")
+        if change.optional_header:
+            raise UsageError("--optional-header is for REST APIs: an HTTP API's switchable "
+                             "forwarder always answers a call without InvocationType with 400; "
+                             "to keep such callers working, leave the route sync until they "
+                             "send the header")
         wanted = intent.mode_change(
             self._api_id, change.mode, routes=change.methods, everything=change.all,
             stage=change.stage, no_deploy=change.no_deploy,

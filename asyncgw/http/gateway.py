@@ -149,6 +149,11 @@ class HttpGateway:
 
     # Reads
 
+    def apis(self) -> list[HttpApi]:
+        """Every HTTP and WebSocket API of the region (GetApis, 500 a page)."""
+        return [parse(HttpApi, item, "GetApis", f"Items[{index}]")
+                for index, item in enumerate(self._pages("GetApis", MaxResults="500"))]
+
     def read(self, api: HttpApi, for_change: bool = False) -> HttpApiSnapshot:
         """Routes, integrations, stages and forwarders; for a change also candidates and role."""
         api_id = api.api_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from asyncgw.core.modes import INTEGRATION_TYPES, Mode
@@ -104,3 +105,23 @@ def _forwarder_gaps(forwarder: Forwarder, snapshot: HttpApiSnapshot) -> tuple[st
 def ineligibility(route: Route, snapshot: HttpApiSnapshot) -> str | None:
     """Why a route cannot be changed, or None when it can."""
     return assess(route, snapshot).reason
+
+
+def missing_header_warning(routes: Sequence[str], automatic: Sequence[str],
+                           deploying: str | None, undeployed: Sequence[str]) -> str:
+    """Who gets 400 from when, once routes call the switchable forwarder, for the plan's owner.
+
+    The forwarder answers a call without InvocationType (or with a blank one) 400 itself
+    (forwarder/handler.py), so this holds on every stage that serves the change.
+    """
+    when = ([f"at once on stage(s) {', '.join(automatic)} (they deploy automatically)"]
+            if automatic else [])
+    if deploying:
+        when.append(f"once stage {deploying} is deployed (this plan does it)")
+    if undeployed:
+        when.append(f"on stage(s) {', '.join(undeployed)} at their next deployment")
+    return (f"callers of {', '.join(routes)} that do not send the InvocationType header will get "
+            "400 (\"Missing required request parameters: [InvocationType]\") from the "
+            f"forwarder {', '.join(when) or 'at the next deployment of a stage'}; an HTTP "
+            "API's switchable forwarder always requires the header (--optional-header is for "
+            "REST APIs)")

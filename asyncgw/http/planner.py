@@ -14,7 +14,7 @@ from asyncgw.core.plan import (
     stack_warning,
 )
 from asyncgw.http.builder import Builder, Removal
-from asyncgw.http.modes import assess
+from asyncgw.http.modes import assess, missing_header_warning
 from asyncgw.http.plan import HttpPlan, RouteNote
 from asyncgw.http.selection import RouteSelection
 from asyncgw.http.snapshot import HttpApiSnapshot
@@ -195,6 +195,10 @@ def _warnings(snapshot: HttpApiSnapshot, build: Builder, stage: str | None,
                    f"integration(s) {', '.join(sorted(build.credentials_dropped))}: API "
                    "Gateway calls the forwarder through its resource-based permission")
     undeployed = _undeployed(snapshot, build, deploying)
+    if build.mode is Mode.SWITCHABLE and build.moves:
+        out.append(missing_header_warning(
+            [route.route_key for route, _ in build.moves],
+            [s.stage_name for s in snapshot.stages if s.auto_deploy], deploying, undeployed))
     if undeployed:
         out.append(f"stage(s) {', '.join(undeployed)} do not deploy automatically and are not "
                    "deployed now: callers there see no change until a deployment "

@@ -70,7 +70,8 @@ class RestBackend(Commands[ApiSnapshot, Plan]):
             self.api.id, change.mode, methods=change.methods, everything=change.all,
             stage=change.stage, no_deploy=change.no_deploy,
             refuse_managed=change.refuse_managed, want=want,
-            convert_proxy=change.convert_proxy, respond_202=change.respond_202)
+            convert_proxy=change.convert_proxy, respond_202=change.respond_202,
+            optional_header=change.optional_header)
         snapshot = wanted.read(self.gateway, self.read())
         return Planned(snapshot, wanted.plan(snapshot), wanted.plan)
 

@@ -111,6 +111,10 @@ class Gateway:
         self._refuse_other_protocols(ref)
         raise ApiNotFound(ref, self.region)
 
+    def rest_apis(self) -> list[RestApi]:
+        """Every REST API of the region (GetRestApis, 500 a page)."""
+        return list(self._rest_apis())
+
     def read(self, api: RestApi) -> ApiSnapshot:
         """Methods, validators and stages of an API, in as few calls as AWS allows."""
         methods = sorted(self._methods(api.id), key=lambda m: (m.path, m.http_method))

@@ -30,6 +30,8 @@ class ModeChange:
     """Fields of the target functions' async configuration to set in the same change."""
     convert_proxy: bool = False
     respond_202: bool | None = None
+    optional_header: bool = False
+    """Switchable with InvocationType declared optional: callers without it stay synchronous."""
 
     def plan(self, snapshot: ApiSnapshot) -> Plan:
         """The plan for this intent against a snapshot (also used to verify an apply)."""
@@ -37,7 +39,8 @@ class ModeChange:
             planner.refuse_managed(snapshot)
         stage = planner.choose_stage(snapshot, self.stage, self.no_deploy)
         selection = select(snapshot, self.patterns, self.everything, self._converts)
-        return planner.plan(snapshot, selection, self.mode, stage, self.want, self.respond_202)
+        return planner.plan(snapshot, selection, self.mode, stage, self.want, self.respond_202,
+                            self.optional_header)
 
     @property
     def _converts(self) -> bool:
@@ -69,15 +72,19 @@ def mode_change(
     want: AsyncConfig | None = None,
     convert_proxy: bool = False,
     respond_202: bool | None = None,
+    optional_header: bool = False,
 ) -> ModeChange:
     """Validate the flags of enable-* and disable before any AWS call."""
     patterns = tuple(MethodPattern.parse(text) for text in methods)
     if bool(patterns) == everything:
         raise UsageError("choose methods with -m 'VERB /path' (repeatable) or --all")
     check_deploy_flags(stage, no_deploy)
+    if optional_header and mode is not Mode.SWITCHABLE:
+        raise UsageError("--optional-header is for enable-switchable only")
     return ModeChange(api=api, mode=mode, patterns=patterns, everything=everything, stage=stage,
                       no_deploy=no_deploy, refuse_managed=refuse_managed, want=want,
-                      convert_proxy=convert_proxy, respond_202=respond_202)
+                      convert_proxy=convert_proxy, respond_202=respond_202,
+                      optional_header=optional_header)
 
 
 def read(gateway: Gateway, api: str) -> ApiSnapshot:

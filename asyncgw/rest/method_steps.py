@@ -60,24 +60,33 @@ class ValidatorPool:
 
 
 def method_steps(
-    method: Method, mode: Mode, snapshot: ApiSnapshot, pool: ValidatorPool
+    method: Method, mode: Mode, snapshot: ApiSnapshot, pool: ValidatorPool,
+    header_required: bool = True,
 ) -> tuple[list[Step], list[str]]:
-    """The steps taking `method` to `mode` and the notes they need; conversion.Refused if not."""
+    """The steps taking `method` to `mode` and the notes they need; conversion.Refused if not.
+
+    For switchable mode, `header_required` False declares InvocationType optional and needs
+    no validator for it (enable-switchable --optional-header).
+    """
     assert method.integration is not None
     broken = markers.damaged(method)
     if broken is not None:
         raise conversion.Refused(method, broken)
     validator = snapshot.validator(method.request_validator_id)
     if proxy_lambda(method):
-        return _proxy_steps(method, mode, snapshot, pool, validator)
+        return _proxy_steps(method, mode, snapshot, pool, validator, header_required)
     mapping = method.integration.request_parameters.get(INVOCATION_TYPE_MAPPING)
     declared = method.request_parameters.get(SELECTOR_PARAMETER)
     binary = snapshot.api.binary_media_types
     notes: list[str] = []
     if mode is Mode.SWITCHABLE:
         responses = conversion.respond(method, mode, pool.respond_202, binary)  # may refuse
-        method_change = _switchable_method_patch(method, declared, validator, pool)
+        method_change = _switchable_method_patch(method, declared, validator, pool,
+                                                 header_required)
         integration_change = integration_patch(method, mapping, SELECTOR_PARAMETER)
+        if not header_required and declared and validator is not None:
+            notes.append(f"{method.key}: validator {validator_label(validator)} stays "
+                         "attached; it no longer rejects calls without InvocationType")
         return ordered(method_change, integration_change, method_first=True) + list(
             responses), notes
     converted = markers.converted(method)
@@ -108,7 +117,8 @@ def method_steps(
 
 
 def _proxy_steps(method: Method, mode: Mode, snapshot: ApiSnapshot, pool: ValidatorPool,
-                 validator: Validator | None) -> tuple[list[Step], list[str]]:
+                 validator: Validator | None, header_required: bool
+                 ) -> tuple[list[Step], list[str]]:
     """A Lambda proxy method: converted for async or switchable, left alone for sync."""
     if mode is Mode.SYNC:
         return [], []  # synchronous already, and none of its fields are asyncgw's
@@ -121,7 +131,8 @@ def _proxy_steps(method: Method, mode: Mode, snapshot: ApiSnapshot, pool: Valida
     converted = conversion.convert(method, mode, bool(pool.respond_202), SELECTOR_PARAMETER,
                                    binary)
     declared = method.request_parameters.get(SELECTOR_PARAMETER)
-    method_change = _switchable_method_patch(method, declared, validator, pool)
+    method_change = _switchable_method_patch(method, declared, validator, pool,
+                                             header_required)
     return ordered(method_change, None, method_first=True) + list(converted), notes
 
 
@@ -134,9 +145,10 @@ def _conversion_note(method: Method, binary: tuple[str, ...]) -> str:
 
 
 def _switchable_method_patch(method: Method, declared: bool | None, validator: Validator | None,
-                             pool: ValidatorPool) -> PatchMethod | None:
-    edits = [selector_parameter(declared, True)]
-    if not validates_parameters(validator):
+                             pool: ValidatorPool, header_required: bool) -> PatchMethod | None:
+    edits = [selector_parameter(declared, header_required)]
+    # An optional header needs no validator; one already attached is left as it is.
+    if header_required and not validates_parameters(validator):
         edits.append(attach_validator(validator, *pool.parameters_validator(validator)))
     return method_patch(method, edits)
 

@@ -29,6 +29,11 @@ _LAMBDA_URI = re.compile(
 """Lambda's Invoke, and InvokeWithResponseStream for a proxy that streams [DOC
 response-streaming]."""
 
+OPTIONAL_HEADER_INFO = (
+    "InvocationType header is optional: calls without it run synchronously (sync unless "
+    "InvocationType: Event)")
+"""What status says of the --optional-header form: information, not a half-done method."""
+
 STREAMING_REASON = (
     "Lambda proxy integration that streams its response (responseTransferMode STREAM): "
     "an asynchronous call has no response to stream")
@@ -41,6 +46,8 @@ class Assessment:
     mode: Mode
     reason: str | None = None
     warnings: tuple[str, ...] = ()
+    info: tuple[str, ...] = ()
+    """What callers get, when it is a deliberate choice rather than a gap (the optional header)."""
 
 
 def lambda_function(integration: Integration | None) -> str | None:
@@ -88,6 +95,12 @@ def ineligibility(method: Method, convert_proxy: bool = False) -> str | None:
     return None
 
 
+def rejects_missing_header(method: Method, snapshot: ApiSnapshot) -> bool:
+    """True when calls without InvocationType get 400: the header required and validated."""
+    return bool(method.request_parameters.get(SELECTOR_PARAMETER)) and validates_parameters(
+        snapshot.validator(method.request_validator_id))
+
+
 def validates_parameters(validator: Validator | None) -> bool:
     """True when the validator rejects calls that lack a required header."""
     return validator is not None and validator.validate_request_parameters
@@ -110,6 +123,8 @@ def assess(method: Method, snapshot: ApiSnapshot) -> Assessment:
             warnings = ("InvocationType header is required but not mapped: callers must send it "
                         "and it has no effect",)
         return Assessment(Mode.SYNC, warnings=warnings)
+    if mapping == SELECTOR_PARAMETER and declared is False:
+        return Assessment(Mode.SWITCHABLE, info=(OPTIONAL_HEADER_INFO,))
     if mapping.startswith("method.request."):
         return Assessment(Mode.SWITCHABLE, warnings=_switchable_gaps(mapping, declared, validator))
     return Assessment(
@@ -127,8 +142,6 @@ def _switchable_gaps(
     gaps = []
     if declared is None:
         gaps.append("InvocationType header is not declared: calls without it run synchronously")
-    elif not declared:
-        gaps.append("InvocationType header is optional: calls without it run synchronously")
     if not validates_parameters(validator):
         gaps.append("no validator checks headers: calls without InvocationType run synchronously")
     return tuple(gaps)

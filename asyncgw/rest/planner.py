@@ -15,7 +15,12 @@ from asyncgw.core.plan import (
 )
 from asyncgw.rest import async_config, conversion, cors, repairs
 from asyncgw.rest.method_steps import ValidatorPool, method_steps
-from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER, assess
+from asyncgw.rest.modes import (
+    INVOCATION_TYPE_MAPPING,
+    SELECTOR_PARAMETER,
+    assess,
+    rejects_missing_header,
+)
 from asyncgw.rest.patches import (
     attach_validator,
     integration_patch,
@@ -91,6 +96,7 @@ def plan(
     stage: str | None,
     want: AsyncConfig | None = None,
     respond_202: bool | None = None,
+    optional_header: bool = False,
 ) -> Plan:
     """Steps that take every selected method to `mode`, then a deployment of `stage`.
 
@@ -98,6 +104,7 @@ def plan(
     method goes async before its failed events have somewhere to go. `respond_202` turns
     202 Accepted for async calls on or off (None keeps what each method does). Lambda proxy
     methods in the selection are converted (the selection only holds them when asked to).
+    `optional_header` makes switchable methods declare InvocationType optional.
     """
     pool = ValidatorPool(snapshot, respond_202)
     steps: list[Step] = []
@@ -108,7 +115,8 @@ def plan(
     taken: list[Method] = []  # the selected methods minus those refused under --all
     for method in selection.methods:
         try:
-            steps_of_method, method_notes = method_steps(method, mode, snapshot, pool)
+            steps_of_method, method_notes = method_steps(method, mode, snapshot, pool,
+                                                         header_required=not optional_header)
         except conversion.Refused as refused:
             if method.key in selection.named:
                 raise  # named with -m: an error that says why, nothing is changed
@@ -120,7 +128,8 @@ def plan(
             steps.extend(steps_of_method)
             changed.append(method.key)
         else:
-            unchanged.append(MethodNote(method=method.key, reason=f"already {mode}"))
+            unchanged.append(MethodNote(method=method.key, reason=f"already {mode}" + (
+                " (InvocationType optional)" if optional_header else "")))
     preflights = cors.preflight_steps(snapshot, _switchable_after(snapshot, taken, mode))
     steps.extend(preflights)
     changed.extend(f"{step.http_method} {step.path}" for step in preflights)
@@ -140,10 +149,34 @@ def plan(
         changed_methods=tuple(changed),
         unchanged=tuple(unchanged),
         skipped=tuple(skipped),
-        warnings=_warnings(snapshot, deployment, not _only_functions(steps), stage),
+        warnings=_warnings(snapshot, deployment, not _only_functions(steps), stage)
+        + _rejection_warning(snapshot, taken, changed, mode, optional_header, stage),
         notes=tuple(notes),
         advice=_advice(snapshot, mode, bool(want and want.on_failure)) if changed else (),
     )
+
+
+def _rejection_warning(snapshot: ApiSnapshot, taken: Sequence[Method], changed: Sequence[str],
+                       mode: Mode, optional_header: bool, stage: str | None
+                       ) -> tuple[str, ...]:
+    """The callers' side of the required header: who gets 400 from when, for the plan's owner.
+
+    Only methods that accept calls without the header today and reject them afterwards count.
+    """
+    if mode is not Mode.SWITCHABLE or optional_header:
+        return ()
+    newly = [m for m in taken if m.key in changed and not rejects_missing_header(m, snapshot)]
+    if not newly:
+        return ()
+    when = (f"once stage {stage} is redeployed (this plan does it; other stages at their next "
+            "deployment)" if stage else "from the next deployment of a stage (asyncgw redeploy)")
+    optional_now = all(m.request_parameters.get(SELECTOR_PARAMETER) is False for m in newly)
+    remedy = ("make sure every caller sends it first" if optional_now else
+              "to keep them working, use --optional-header first, ask callers to send the "
+              "header, then require it")
+    return (f"callers of {', '.join(m.key for m in newly)} that do not send the InvocationType "
+            "header will get 400 (\"Missing required request parameters: [InvocationType]\") "
+            f"{when}; {remedy} (see Migrating callers in the docs)",)
 
 
 def _only_functions(steps: Sequence[Step]) -> bool:

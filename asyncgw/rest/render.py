@@ -81,6 +81,7 @@ def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableTy
         )
         warnings = _warnings(method, found, snapshot, served)
         notes += shared.row_notes(method.key, found.reason, warnings)
+        notes += [Text(f"  {method.key}: {info}") for info in found.info]
     functions = function_report.table(snapshot)
     return shared.status_report(_header(snapshot), table, "method", modes, notes,
                                 [functions] if functions is not None else [])
@@ -155,6 +156,7 @@ def _method_json(method: Method, snapshot: ApiSnapshot,
         "deployed": {stage.stage: (None if stage.error else stage.modes.get(method.key))
                      for stage in served},
         "warnings": _warnings(method, found, snapshot, served),
+        "info": list(found.info),
     }
 
 

@@ -55,13 +55,15 @@ def test_proxy_reason_explains_why() -> None:
     assert reason is not None and "proxy" in reason
 
 
-def test_switchable_with_optional_header_warns() -> None:
-    half = method(integration=lambda_integration(SELECTOR_PARAMETER),
-                  params={SELECTOR_PARAMETER: False}, validator="v-par")
-    found = assess(half, snapshot([half]))
+@pytest.mark.parametrize("validator", [None, "v-par"])
+def test_switchable_with_optional_header_is_information_not_a_warning(validator) -> None:
+    optional = method(integration=lambda_integration(SELECTOR_PARAMETER),
+                      params={SELECTOR_PARAMETER: False}, validator=validator)
+    found = assess(optional, snapshot([optional]))
     assert found.mode is Mode.SWITCHABLE
-    assert found.warnings == ("InvocationType header is optional: calls without it run "
-                              "synchronously",)
+    assert found.warnings == ()
+    assert found.info == ("InvocationType header is optional: calls without it run "
+                          "synchronously (sync unless InvocationType: Event)",)
 
 
 @pytest.mark.parametrize("validator", [None, "v-body"])

@@ -21,8 +21,8 @@ from asyncgw.cli import cli
 from tests.trace.replay import Trace, environment, replay
 
 BIN = Path(sys.executable).parent
-AWS_COMMANDS = {"status", "advise", "enable-async", "enable-switchable", "disable", "verify",
-                "redeploy", "export"}
+AWS_COMMANDS = {"status", "list", "advise", "enable-async", "enable-switchable", "disable",
+                "verify", "redeploy", "export"}
 
 
 def _asyncgw(*args: str, max_file_bytes: int | None = None

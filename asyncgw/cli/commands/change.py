@@ -6,19 +6,26 @@ from collections.abc import Callable
 
 import click
 
-from asyncgw.cli.options import CONTEXT, AwsOptions, change_options, function_options
+from asyncgw.cli.options import (
+    CONTEXT,
+    AwsOptions,
+    change_options,
+    function_options,
+    switchable_options,
+)
 from asyncgw.cli.table import short_help
 
 
 def _mode_command(name: str, mode: str, summary: str, example: str,
-                  functions: bool) -> click.Command:
+                  functions: bool, switchable: bool = False) -> click.Command:
     """One of the three commands; enable-* also take the target functions' options."""
 
     def command(ctx: click.Context, /, api: str, methods: tuple[str, ...], everything: bool,
                 stage: str | None, no_deploy: bool, dry_run: bool, yes: bool,
                 refuse_managed: bool, aws: AwsOptions, on_failure: str | None = None,
                 max_retries: int | None = None, max_event_age: int | None = None,
-                convert_proxy: bool = False, respond_202: bool | None = None) -> None:
+                convert_proxy: bool = False, respond_202: bool | None = None,
+                optional_header: bool = False) -> None:
         from asyncgw.core.backend import ChangeRequest
         from asyncgw.core.modes import Mode
 
@@ -27,7 +34,8 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
         change = ChangeRequest(
             mode=Mode(mode), methods=methods, all=everything, stage=stage, no_deploy=no_deploy,
             refuse_managed=refuse_managed, on_failure=on_failure, max_retries=max_retries,
-            max_event_age=max_event_age, convert_proxy=convert_proxy, respond_202=respond_202)
+            max_event_age=max_event_age, convert_proxy=convert_proxy, respond_202=respond_202,
+            optional_header=optional_header)
 
         from asyncgw import library
         from asyncgw.cli.running import account, show_and_apply
@@ -37,6 +45,8 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
 
     command.__doc__ = f"{summary}\n\n\b\nExamples:\n{example}"
     decorated: Callable[..., None] = click.pass_context(command)
+    if switchable:
+        decorated = switchable_options(decorated)
     if functions:
         decorated = function_options(decorated)
     decorated = change_options(decorated)
@@ -57,9 +67,10 @@ enable_switchable = _mode_command(
     "enable-switchable", "switchable",
     "Let callers choose per request with the InvocationType header (Event or "
     "RequestResponse).",
-    "  asyncgw enable-switchable orders -m 'POST /orders' --stage prod\n"
-    "  curl -H 'InvocationType: Event' https://.../prod/orders",
-    functions=True,
+    "  asyncgw enable-switchable orders -m 'POST /orders' --stage prod --optional-header\n"
+    "  curl -H 'InvocationType: Event' https://.../prod/orders\n"
+    "  asyncgw enable-switchable orders -m 'POST /orders' --stage prod  # then require it",
+    functions=True, switchable=True,
 )
 disable = _mode_command(
     "disable", "sync",

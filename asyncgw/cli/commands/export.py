@@ -22,10 +22,13 @@ EXPORT_FORMATS = ("cloudformation", "openapi", "terraform", "cdk-python", "cdk-t
 @click.option("--mode", type=MODE, required=True, help="The mode to express.")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="The infrastructure-as-code language.")
+@click.option("--optional-header", is_flag=True, help="With --mode switchable: the "
+              "InvocationType header declared optional, as enable-switchable --optional-header "
+              "makes it.")
 @aws_options
 @click.pass_context
 def export(ctx: click.Context, /, api: str, methods: tuple[str, ...], everything: bool,
-           mode: Mode, fmt: str, aws: AwsOptions) -> None:
+           mode: Mode, fmt: str, optional_header: bool, aws: AwsOptions) -> None:
     """Print the same change in your stack's language, so it survives the next deploy.
 
     A hand change to a CloudFormation, SAM, CDK, Serverless or Terraform API drifts
@@ -40,7 +43,7 @@ def export(ctx: click.Context, /, api: str, methods: tuple[str, ...], everything
     from asyncgw.cli.running import account, print_json, runtime
 
     code = library.export_code(api, mode, format=fmt, methods=methods, all=everything,
-                               account=account(ctx, aws))
+                               optional_header=optional_header, account=account(ctx, aws))
     if aws.as_json:
         print_json(ctx, code.data)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from asyncgw.core.backend import (
     VerifyRequest,
 )
 from asyncgw.core.errors import AwsSetupError, NotARestApi, UsageError
+from asyncgw.core.journal_file import Journals, journal_dir
 from asyncgw.core.modes import Mode, mode_named
 from asyncgw.export import export, export_data
 from asyncgw.http import gateway as http_gateway
@@ -51,6 +53,14 @@ class Account:
     """Makes the REST gateway instead of asyncgw.rest.gateway.connect (max_rps then unused)."""
     connect_http: ConnectHttp | None = None
     """Makes the HTTP gateway instead of asyncgw.http.gateway.connect (max_rps then unused)."""
+    journal_dir: str | None = None
+    """Where applies keep their durable journal (default: $ASYNCGW_JOURNAL_DIR, else
+    $XDG_STATE_HOME/asyncgw/journals, else ~/.local/state/asyncgw/journals)."""
+
+    def journals(self) -> Journals:
+        """The journal directory of this account's applies, with what reconnects to it."""
+        return Journals(journal_dir(self.journal_dir, os.environ), self.profile,
+                        self.endpoint_url)
 
     def gateway(self) -> Gateway:
         """The REST API gateway for this account."""
@@ -78,8 +88,9 @@ def find(api: str, account: Account | None = None) -> RestBackend | HttpBackend:
             raise
         # One pacer for the command: the REST lookup and the HTTP API's calls draw on the
         # same account quota in AWS.
-        return HttpBackend(account.http_gateway(pacer=gateway.pacer), refused.api_id)
-    return RestBackend(gateway, rest)
+        return HttpBackend(account.http_gateway(pacer=gateway.pacer), refused.api_id,
+                           account.journals())
+    return RestBackend(gateway, rest, account.journals())
 
 
 def status(api: str, *, stage: str | None = None, account: Account | None = None) -> Report:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import ApplyFailed, AsyncgwError, StaleSnapshot
 from asyncgw.core.journal import Journal, deploy, unwind
+from asyncgw.core.journal_file import Journals, held
 from asyncgw.core.writer import Progress, SnapshotT, StepT, Writer
 
 Clock = Callable[[], float]
@@ -32,13 +33,24 @@ def apply(
     backend: Writer[StepT, SnapshotT],
     progress: Progress = _quiet,
     clock: Clock = time.monotonic,
+    journals: Journals | None = None,
 ) -> Outcome:
-    """Run the backend's plan against AWS; on any failure or Ctrl-C undo everything and raise."""
+    """Run the backend's plan against AWS; on any failure or Ctrl-C undo everything and raise.
+
+    With `journals`, the API's lock is held and a durable journal kept while writing.
+    """
+    writes = (*backend.plan.steps, *backend.cleanup)
+    journaled = journals if writes or backend.plan.deployment else None
+    with held(journaled, lambda: backend.saved()) as file:
+        return _apply(backend, progress, clock, Journal(file))
+
+
+def _apply(backend: Writer[StepT, SnapshotT], progress: Progress, clock: Clock,
+           journal: Journal) -> Outcome:
     plan = backend.plan
     writes = (*plan.steps, *backend.cleanup)
     if writes:
         _check_fresh(backend)
-    journal = Journal()
     bindings = backend.bindings()
     counter = _Counter(len(writes), clock)
     deployment_id: str | None = None
@@ -94,7 +106,7 @@ def _write(
 ) -> None:
     """Make one write and journal its undo (a failed call may still have taken effect)."""
     progress(counter.line(backend.describe(step)))
-    journal.wrote = True
+    journal.sending(backend.describe(step))
     bindings.create(backend.run(step, bindings))
 
     def undo() -> None:

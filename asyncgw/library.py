@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import boto3
 
+from asyncgw import recovery
 from asyncgw.aws.pacing import Pacer
 from asyncgw.core.backend import (
     ChangePlan,
@@ -19,7 +20,7 @@ from asyncgw.core.backend import (
     VerifyRequest,
 )
 from asyncgw.core.errors import AwsSetupError, NotARestApi, UsageError
-from asyncgw.core.journal_file import Journals, journal_dir
+from asyncgw.core.journal_file import Journals, check_free, journal_dir
 from asyncgw.core.modes import Mode, mode_named
 from asyncgw.export import export, export_data
 from asyncgw.http import gateway as http_gateway
@@ -129,13 +130,21 @@ def plan_change(
 def plan_request(api: str, change: ChangeRequest, *, account: Account | None = None
                  ) -> ChangePlan:
     """The plan of a change already checked (the CLI checks its flags before boto3 loads)."""
-    return find(api, account).change_plan(change)
+    return _changing(api, account).change_plan(change)
 
 
 def plan_redeploy(api: str, *, stage: str | None = None, description: str | None = None,
                   account: Account | None = None) -> ChangePlan:
     """The plan that only deploys a stage, so callers get the API's current configuration."""
-    return find(api, account).redeploy_plan(stage, description)
+    return _changing(api, account).redeploy_plan(stage, description)
+
+
+def _changing(api: str, account: Account | None) -> RestBackend | HttpBackend:
+    """The API found, once no other asyncgw is changing it and no journal is unfinished."""
+    account = account or Account()
+    backend = find(api, account)
+    check_free(account.journals(), backend.api_id, backend.gateway.region, api)
+    return backend
 
 
 def plan_verify(api: str, *, methods: Sequence[str] = (), all: bool = False,
@@ -204,3 +213,28 @@ def advise(api: str, *, stage: str | None = None, days: int = 7,
         ("--endpoint-url", given.endpoint_url)) if value)
     advised = advisor.advise(gateway, metrics, rest, stage, days, flags=flags)
     return Report(advise_render.text(advised), advise_render.data(advised))
+
+
+def unfinished(*, account: Account | None = None) -> Report:
+    """The journals of applies that did not finish, and of those running now."""
+    return recovery.listing((account or Account()).journals())
+
+
+def plan_recover(api: str, *, account: Account | None = None) -> recovery.RecoverPlan | None:
+    """What differs on `api` (an id, or the name its journal recorded) from before its
+    unfinished apply, and the restore; None when `api` has no unfinished journal.
+
+    The account's profile, Region and endpoint default to those the journal recorded.
+    """
+    account = account or Account()
+    recorded = recovery.find(account.journals(), api, account.region)
+    if recorded is None:
+        return None
+    header = recorded.header
+    if account.session is None:
+        account = replace(account, profile=account.profile or header.get("profile"),
+                          region=account.region or header["region"],
+                          endpoint_url=account.endpoint_url or header.get("endpointUrl"))
+    if header["kind"] == "rest":
+        return recovery.plan(recorded, recovery.rest_writer(header, account.gateway()))
+    return recovery.plan(recorded, recovery.http_writer(header, account.http_gateway()))

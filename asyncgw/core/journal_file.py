@@ -227,6 +227,20 @@ def held(journals: Journals | None,
         lock.release()
 
 
+def check_free(journals: Journals, api_id: str, region: str, api: str) -> None:
+    """Refuse a change of an API another asyncgw is changing, or one with an unfinished journal.
+
+    Checked when planning too: a change whose writes landed before a kill plans to nothing,
+    so its apply would never get to refuse.
+    """
+    path = journals.directory / (journals.stem(api_id, region) + ".journal")
+    if not path.exists():
+        return
+    with Lock.taken(path.with_suffix(".lock")):
+        if path.exists():
+            raise _unfinished(read(path), api)
+
+
 def _keeps(failure: BaseException, sent: int) -> bool:
     """Keep the journal when the API may differ from before: undo failed, or nothing says.
 

@@ -32,6 +32,7 @@ from asyncgw_sandbox.seed import (
 )
 from asyncgw_sandbox.server import Server, start
 
+from asyncgw.core.journal_file import Journals, Lock
 from tests.support.kill_switch import KillSwitch, install
 
 BIN = Path(sys.executable).parent
@@ -183,11 +184,13 @@ def test_recover_restores_the_api_after_a_kill_at_every_write(
             killed = run(sandbox, env, journals, *command, api_id,
                          kill=lambda pid, at=at, after=after: switch.arm(pid, at, after))
             assert killed.returncode == -9, (case, killed.stderr)
-            listed = run(sandbox, env, journals, "recover", "--output", "json")
-            assert [j["apiId"] for j in json.loads(listed.stdout)["journals"]] == [api_id]
-            refused = run(sandbox, env, journals, *command, api_id)
-            assert refused.returncode == 2, (case, refused.stderr)
-            assert f"asyncgw recover {api_id}" in refused.stderr, case
+            if at == 1 and not after:
+                listed = run(sandbox, env, journals, "recover", "--output", "json")
+                assert [j["apiId"] for j in json.loads(listed.stdout)["journals"]] == [api_id]
+            if after:  # the write landed: the same command may plan nothing, and still refuses
+                refused = run(sandbox, env, journals, *command, api_id)
+                assert refused.returncode == 2, (case, refused.stderr)
+                assert f"asyncgw recover {api_id}" in refused.stderr, case
             recovered = run(sandbox, env, journals, "recover", api_id, "--yes")
             assert recovered.returncode == 0, (case, recovered.stdout, recovered.stderr)
             after_recover = state(c, api_id)
@@ -196,3 +199,34 @@ def test_recover_restores_the_api_after_a_kill_at_every_write(
     again = run(sandbox, env, journals, "recover", api_id, "--yes")
     assert again.returncode == 0 and "Nothing to recover" in again.stdout, again.stdout
     print(f"{transition.name}: {len(writes)} writes, {time.monotonic() - started:.0f} s")
+
+
+def test_a_second_apply_is_refused_and_a_dry_run_recover_changes_nothing(
+        sandbox: tuple[Server, KillSwitch], env: dict[str, str], tmp_path: Path) -> None:
+    server, switch = sandbox
+    transition = TRANSITIONS[0]
+    c, api_id, command = seed(server, transition)
+    before = state(c, api_id)
+    lock = tmp_path / (Journals(tmp_path, None, server.endpoint_url).stem(api_id, "us-east-1")
+                       + ".lock")
+    with Lock.taken(lock):  # another asyncgw applying to the same API now
+        refused = run(sandbox, env, tmp_path, *command, api_id)
+    assert refused.returncode == 2, refused.stderr
+    assert f"pid {os.getpid()}" in refused.stderr
+    assert state(c, api_id) == before
+
+    killed = run(sandbox, env, tmp_path, *command, api_id,
+                 kill=lambda pid: switch.arm(pid, 1, after=True))
+    assert killed.returncode == -9
+    changed = state(c, api_id)
+    shown = run(sandbox, env, tmp_path, "recover", api_id, "--dry-run")
+    assert shown.returncode == 0, shown.stderr
+    assert "POST /jobs differs from before" in shown.stdout
+    assert "Dry run: nothing was changed" in shown.stdout
+    assert state(c, api_id) == changed != before
+    assert list(tmp_path.glob("*.journal"))
+    unconfirmed = run(sandbox, env, tmp_path, "recover", api_id)
+    assert unconfirmed.returncode == 2 and "--yes" in unconfirmed.stderr
+    restored = run(sandbox, env, tmp_path, "recover", api_id, "--yes", "--output", "json")
+    assert json.loads(restored.stdout)["restored"] is True
+    assert state(c, api_id) == before

@@ -19,9 +19,11 @@ if TYPE_CHECKING:
         export_code,
         find,
         plan_change,
+        plan_recover,
         plan_redeploy,
         plan_verify,
         status,
+        unfinished,
         verify,
     )
 
@@ -38,9 +40,11 @@ __all__ = [
     "export_code",
     "find",
     "plan_change",
+    "plan_recover",
     "plan_redeploy",
     "plan_verify",
     "status",
+    "unfinished",
     "verify",
 ]
 

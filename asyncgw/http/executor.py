@@ -10,12 +10,13 @@ from typing import Any
 from asyncgw.core import apply as core
 from asyncgw.core.apply import Outcome
 from asyncgw.core.bindings import Bindings
-from asyncgw.core.errors import AwsCallFailed
+from asyncgw.core.errors import AsyncgwError, AwsCallFailed
 from asyncgw.core.journal_file import Journals
 from asyncgw.core.writer import Progress
 from asyncgw.http.forwarder.package import forwarder_zip
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.plan import ApiCall, HttpPlan, Step
+from asyncgw.http.restore import Restoration, restore
 from asyncgw.http.snapshot import HttpApiSnapshot
 from asyncgw.http.steps import INTEGRATION, ZIP_PLACEHOLDER
 
@@ -138,13 +139,13 @@ class HttpWriter:
 
     def repair(self, snapshot: HttpApiSnapshot, left: list[str],
                progress: Progress) -> list[str]:
-        """Only list what is left: no restore recipe exists for HTTP APIs.
+        """Restore from the snapshot: the journal cannot know of writes whose answer was lost.
 
-        What differs after the undo cannot be put back by id: a re-created integration or
-        forwarder has a new id or ARN, so it needs a plan from the read-back to the snapshot
-        (matching by content, as `left_over` does), which the HTTP planner does not make.
+        Depends only on the plan, the snapshot taken before, the gateway and the read-back,
+        so that a recovery after the process died can make the same restore.
         """
-        return left
+        progress("read-back differs from before: restoring from the snapshot")
+        return _restore(self, snapshot, progress)
 
 
 _UNDO_VERBS = {
@@ -267,3 +268,86 @@ def _differences(kind: str, before: dict[str, Any], after: dict[str, Any]) -> li
         elif before[key] != after[key]:
             out.append(f"{kind} {key} differs from before")
     return out
+
+
+# Restoring from the snapshot
+
+RESTORE_PASSES = 2
+"""A write of the first pass may fail or lose its answer: the second plans from a new read."""
+
+
+def _restore(writer: HttpWriter, snapshot: HttpApiSnapshot, progress: Progress) -> list[str]:
+    """Plan from the read-back to the snapshot, write, read back; what still differs."""
+    plan, base = writer.plan, writer.base
+    now = _read_back(writer, snapshot)
+    failure: str | None = None
+    notes: tuple[str, ...] = ()
+    for _ in range(RESTORE_PASSES):
+        restoration = restore(base, now)
+        notes = notes or restoration.left
+        if restoration.is_empty and _stage_back(plan, now) is None:
+            break
+        try:
+            _run_restoration(writer, restoration, now, progress)
+            failure = None
+        except AsyncgwError as error:
+            failure = f"restoring from the snapshot failed too ({error.message})"
+        try:
+            now = _read_back(writer, writer.read())
+        except AsyncgwError as error:
+            return [*_left_over(plan, base, now),
+                    f"could not read API {plan.api_id} back to check it ({error.message})"]
+    left = _left_over(plan, base, now)
+    if not left:
+        return []
+    return [*left, *notes, *([failure] if failure else [])]
+
+
+def _read_back(writer: HttpWriter, snapshot: HttpApiSnapshot) -> HttpApiSnapshot:
+    """The read-back, with every forwarder the snapshot or the plan names, found or not by it."""
+    named = {f.function_name for f in writer.base.forwarders} | set(
+        created_forwarders(writer.plan))
+    extra = [found for name in sorted(named - {f.function_name for f in snapshot.forwarders})
+             if (found := writer.gateway.forwarder(name)) is not None]
+    if not extra:
+        return snapshot
+    forwarders = sorted((*snapshot.forwarders, *extra), key=lambda f: f.function_name)
+    return snapshot.model_copy(update={"forwarders": tuple(forwarders)})
+
+
+def _run_restoration(writer: HttpWriter, restoration: Restoration, now: HttpApiSnapshot,
+                     progress: Progress) -> None:
+    """The writes, the stage pointed back, then the removals: nothing served loses its user."""
+    bindings = Bindings(INTEGRATION, {})
+    for step in restoration.steps:
+        _restore_step(writer, step, bindings, progress)
+    automatic = [s.stage_name for s in writer.base.stages if s.auto_deploy]
+    if automatic and any(s.kind == "retarget-route" for s in restoration.steps):
+        progress(f"restoring: stage(s) {', '.join(automatic)} deploy automatically: the "
+                 "restored routes are live there at once")
+    back = _stage_back(writer.plan, now)
+    if back is not None:
+        stage, deployment_id = back
+        progress(f"restoring: pointing stage {stage} back at deployment {deployment_id}")
+        writer.gateway.point_stage(writer.plan.api_id, stage, deployment_id)
+    for step in restoration.cleanup:
+        _restore_step(writer, step, bindings, progress)
+
+
+def _restore_step(writer: HttpWriter, step: Step, bindings: Bindings,
+                  progress: Progress) -> None:
+    progress(f"restoring: {writer.describe(step)}")
+    answer = _invoke(writer.gateway, step.call, bindings, writer.sleep)
+    if step.binds:
+        bindings.create({step.binds: str(answer["IntegrationId"])})
+
+
+def _stage_back(plan: HttpPlan, now: HttpApiSnapshot) -> tuple[str, str] | None:
+    """The stage the plan deploys and the deployment it served, if it now serves another."""
+    deployment = plan.deployment
+    if deployment is None or not deployment.previous_deployment_id:
+        return None
+    stage = now.stage(deployment.stage)
+    if stage is None or stage.deployment_id == deployment.previous_deployment_id:
+        return None
+    return deployment.stage, deployment.previous_deployment_id

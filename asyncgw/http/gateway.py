@@ -201,6 +201,12 @@ class HttpGateway:
         config = self._lambda.call("GetFunctionConfiguration", FunctionName=name)
         return str(config.get("State", "Active")), str(config.get("StateReason", ""))
 
+    def forwarder(self, name: str) -> Forwarder | None:
+        """One forwarder function by name, with its permissions; None if none is there."""
+        found = _Functions()
+        self._read_function(name, found, candidate=None)
+        return next(iter(found.forwarders.values()), None)
+
     # Writes
 
     def send(self, call: ApiCall, params: Mapping[str, Any] | None = None) -> dict[str, Any]:

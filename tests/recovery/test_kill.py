@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,13 +26,12 @@ from asyncgw_sandbox.seed import (
     ensure_function,
     seed_rest_api,
 )
-from asyncgw_sandbox.server import Server, start
+from asyncgw_sandbox.server import Server
 
 from asyncgw.core.journal_file import Journals, Lock
-from tests.support.kill_switch import KillSwitch, install
+from tests.recovery.installed import differences, run
+from tests.support.kill_switch import KillSwitch
 
-BIN = Path(sys.executable).parent
-ASYNCGW = shutil.which("asyncgw", path=str(BIN)) or "asyncgw"
 VOLATILE = {"ResponseMetadata", "lastUpdatedDate", "LastModified"}
 """Timestamps a restore rewrites (pointing a stage back, putting a configuration back)."""
 
@@ -72,19 +67,6 @@ TRANSITIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[tuple[Server, KillSwitch]]:
-    with start(port=0) as server:
-        yield server, install(server)
-
-
-@pytest.fixture
-def env() -> dict[str, str]:
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
-            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1", "NO_COLOR": "1"}
-
-
 def state(c: Clients, api_id: str) -> dict[str, Any]:
     """Everything a change may touch, as API Gateway and Lambda answer it."""
     gw = c.apigateway
@@ -114,14 +96,6 @@ def state(c: Clients, api_id: str) -> dict[str, Any]:
                     "asyncConfig": configs})
 
 
-def differences(before: Any, after: Any, where: str = "") -> list[str]:
-    """Where two states differ, as 'methods.POST /jobs.integration.requestParameters: a != b'."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        return [line for key in sorted(before.keys() | after.keys())
-                for line in differences(before.get(key), after.get(key), f"{where}.{key}")]
-    return [] if before == after else [f"{where}: {before!r} != {after!r}"]
-
-
 def _stable(value: Any) -> Any:
     # An empty map is the same as none: the seed puts `requestParameters={}`, and removing the
     # last entry by patch leaves the field out of the answer.
@@ -130,20 +104,6 @@ def _stable(value: Any) -> Any:
     if isinstance(value, list):
         return sorted((_stable(v) for v in value), key=lambda v: json.dumps(v, default=str))
     return value
-
-
-def run(sandbox: tuple[Server, KillSwitch], env: dict[str, str], journals: Path,
-        *args: str, kill: Callable[[int], None] = lambda _: None
-        ) -> subprocess.CompletedProcess[str]:
-    """The installed CLI against the sandbox; `kill(pid)` arms the switch once it runs."""
-    server, _ = sandbox
-    process = subprocess.Popen(
-        [ASYNCGW, *args, "--endpoint-url", server.endpoint_url, "--journal-dir", str(journals)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-        text=True)
-    kill(process.pid)
-    out, err = process.communicate(timeout=120)
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 def seed(server: Server, transition: Transition) -> tuple[Clients, str, list[str]]:

@@ -31,33 +31,38 @@ def recover(ctx: click.Context, /, api: str | None, dry_run: bool, yes: bool, aw
       asyncgw recover orders --dry-run
       asyncgw recover a1b2c3d4e5 --yes
     """
+    from rich.text import Text
+
     from asyncgw import library
     from asyncgw.cli.running import account, confirm, print_json, progress, runtime
+    from asyncgw.core.backend import Report
 
     out = runtime(ctx)
     given = account(ctx, aws, journal_dir)
+
+    def show(report: Report) -> None:
+        if aws.as_json:
+            print_json(ctx, report.data)
+        else:
+            out.out.print(report.text)
+
     if api is None:
-        listed = library.unfinished(account=given)
-        print_json(ctx, listed.data) if aws.as_json else out.out.print(listed.text)
+        show(library.unfinished(account=given))
         return
     plan = library.plan_recover(api, account=given)
     if plan is None:
-        if aws.as_json:
-            print_json(ctx, {"apiId": api, "journal": None, "restored": False})
-        else:
-            out.out.print(f"Nothing to recover: API {api} has no unfinished journal in "
-                          f"{given.journals().directory}.", markup=False, highlight=False)
+        show(Report(Text(f"Nothing to recover: API {api} has no unfinished journal in "
+                         f"{given.journals().directory}."),
+                    {"apiId": api, "journal": None, "restored": False}))
         return
     if not aws.as_json:
         out.out.print(plan.text)
     if dry_run:
-        if aws.as_json:
-            print_json(ctx, {**plan.data, "restored": False})
-        elif not plan.is_empty:
-            out.out.print("Dry run: nothing was changed. Run the same command without "
-                          "--dry-run to restore.")
+        if aws.as_json or not plan.is_empty:
+            show(Report(Text("Dry run: nothing was changed. Run the same command without "
+                             "--dry-run to restore."), {**plan.data, "restored": False}))
         return
     if not plan.is_empty:
         confirm(out, yes, f"Restore API {plan.api_id} to its state before that apply?")
     done = plan.apply(lambda line: progress(out, line))
-    print_json(ctx, {**plan.data, **done.data}) if aws.as_json else out.out.print(done.text)
+    show(Report(done.text, {**plan.data, **done.data}))

@@ -205,18 +205,23 @@ def held(journals: Journals | None,
         yield None
         return
     saved = saving()
-    journals.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = journals.directory / (journals.stem(str(saved["apiId"]), str(saved["region"]))
                                  + ".journal")
     api = saved["apiName"] or saved["apiId"]
     try:
+        journals.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         lock = Lock(path.with_suffix(".lock"))
     except ApiBusy as busy:
         raise ApiBusy(f"API {api}: {busy.message}", busy.holder) from None
+    except OSError as error:
+        raise _unwritable(journals, error) from None
     try:
         if path.exists():
             raise _unfinished(read(path), str(api))
-        file = JournalFile(path, _header(journals, saved))
+        try:
+            file = JournalFile(path, _header(journals, saved))
+        except OSError as error:
+            raise _unwritable(journals, error) from None
         try:
             yield file
         except BaseException as failure:
@@ -248,6 +253,12 @@ def _keeps(failure: BaseException, sent: int) -> bool:
     Interrupted once the read-back shows the API as it was.
     """
     return isinstance(failure, UndoFailed) or (sent > 0 and not isinstance(failure, AsyncgwError))
+
+
+def _unwritable(journals: Journals, error: OSError) -> UsageError:
+    return UsageError(f"cannot keep the journal of the apply in {journals.directory} "
+                      f"({error.strerror or error}); nothing was changed: pass --journal-dir "
+                      f"or set {ENV_VAR} to a directory you can write")
 
 
 def _unfinished(recorded: Recorded, api: str) -> UnfinishedChange:

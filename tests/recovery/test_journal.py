@@ -157,3 +157,14 @@ def test_a_torn_last_line_is_ignored_and_another_version_is_refused(tmp_path: Pa
     path.write_text(json.dumps({"format": "asyncgw-journal", "version": VERSION + 1}) + "\n")
     with pytest.raises(UsageError, match=f"version {VERSION + 1} journal"):
         read(path)
+
+
+def test_a_journal_directory_that_cannot_be_written_refuses_before_any_write(
+        gateway: Gateway, orders: SeededApi, account: Clients, tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    plan, snapshot, replan = _planned(gateway, orders.api_id, Mode.ASYNC, "GET /orders")
+    counted = inject(account.apigateway, FaultInjector(set()))
+    with pytest.raises(UsageError, match="cannot keep the journal of the apply in"):
+        apply(plan, snapshot, gateway, replan, journals=Journals(blocked / "journals"))
+    assert counted.writes == []

@@ -20,9 +20,11 @@ if TYPE_CHECKING:
         find,
         list_apis,
         plan_change,
+        plan_recover,
         plan_redeploy,
         plan_verify,
         status,
+        unfinished,
         verify,
     )
 
@@ -40,9 +42,11 @@ __all__ = [
     "find",
     "list_apis",
     "plan_change",
+    "plan_recover",
     "plan_redeploy",
     "plan_verify",
     "status",
+    "unfinished",
     "verify",
 ]
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import boto3
 
+from asyncgw import recovery
 from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.session import DEFAULT_IN_FLIGHT, in_flight
 from asyncgw.core import listing
@@ -21,6 +23,7 @@ from asyncgw.core.backend import (
     VerifyRequest,
 )
 from asyncgw.core.errors import AsyncgwError, AwsSetupError, NotARestApi, UsageError
+from asyncgw.core.journal_file import Journals, check_free, journal_dir
 from asyncgw.core.listing import ApiSummary, RegionListing
 from asyncgw.core.modes import Mode, mode_named
 from asyncgw.export import export, export_data
@@ -59,6 +62,14 @@ class Account:
     """Makes the REST gateway instead of asyncgw.rest.gateway.connect (max_rps then unused)."""
     connect_http: ConnectHttp | None = None
     """Makes the HTTP gateway instead of asyncgw.http.gateway.connect (max_rps then unused)."""
+    journal_dir: str | None = None
+    """Where applies keep their durable journal (default: $ASYNCGW_JOURNAL_DIR, else
+    $XDG_STATE_HOME/asyncgw/journals, else ~/.local/state/asyncgw/journals)."""
+
+    def journals(self) -> Journals:
+        """The journal directory of this account's applies, with what reconnects to it."""
+        return Journals(journal_dir(self.journal_dir, os.environ), self.profile,
+                        self.endpoint_url)
 
     def gateway(self) -> Gateway:
         """The REST API gateway for this account."""
@@ -97,8 +108,9 @@ def find(api: str, account: Account | None = None) -> RestBackend | HttpBackend:
             raise
         # One pacer for the command: the REST lookup and the HTTP API's calls draw on the
         # same account quota in AWS.
-        return HttpBackend(account.http_gateway(pacer=gateway.pacer), refused.api_id)
-    return RestBackend(gateway, rest)
+        return HttpBackend(account.http_gateway(pacer=gateway.pacer), refused.api_id,
+                           account.journals())
+    return RestBackend(gateway, rest, account.journals())
 
 
 def status(api: str, *, stage: str | None = None, account: Account | None = None) -> Report:
@@ -139,13 +151,21 @@ def plan_change(
 def plan_request(api: str, change: ChangeRequest, *, account: Account | None = None
                  ) -> ChangePlan:
     """The plan of a change already checked (the CLI checks its flags before boto3 loads)."""
-    return find(api, account).change_plan(change)
+    return _changing(api, account).change_plan(change)
 
 
 def plan_redeploy(api: str, *, stage: str | None = None, description: str | None = None,
                   account: Account | None = None) -> ChangePlan:
     """The plan that only deploys a stage, so callers get the API's current configuration."""
-    return find(api, account).redeploy_plan(stage, description)
+    return _changing(api, account).redeploy_plan(stage, description)
+
+
+def _changing(api: str, account: Account | None) -> RestBackend | HttpBackend:
+    """The API found, once no other asyncgw is changing it and no journal is unfinished."""
+    account = account or Account()
+    backend = find(api, account)
+    check_free(account.journals(), backend.api_id, backend.gateway.region, api)
+    return backend
 
 
 def plan_verify(api: str, *, methods: Sequence[str] = (), all: bool = False,
@@ -241,3 +261,28 @@ def list_apis(*, account: Account | None = None) -> Report:
         failures.append(f"HTTP APIs: {error.message}")
     listed = RegionListing(gateway.region, tuple(apis), tuple(failures))
     return Report(listing.text(listed), listing.data(listed))
+
+
+def unfinished(*, account: Account | None = None) -> Report:
+    """The journals of applies that did not finish, and of those running now."""
+    return recovery.listing((account or Account()).journals())
+
+
+def plan_recover(api: str, *, account: Account | None = None) -> recovery.RecoverPlan | None:
+    """What differs on `api` (an id, or the name its journal recorded) from before its
+    unfinished apply, and the restore; None when `api` has no unfinished journal.
+
+    The account's profile, Region and endpoint default to those the journal recorded.
+    """
+    account = account or Account()
+    recorded = recovery.find(account.journals(), api, account.region)
+    if recorded is None:
+        return None
+    header = recorded.header
+    if account.session is None:
+        account = replace(account, profile=account.profile or header.get("profile"),
+                          region=account.region or header["region"],
+                          endpoint_url=account.endpoint_url or header.get("endpointUrl"))
+    if header["kind"] == "rest":
+        return recovery.plan(recorded, recovery.rest_writer(header, account.gateway()))
+    return recovery.plan(recorded, recovery.http_writer(header, account.http_gateway()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import boto3
 import pytest
@@ -10,6 +11,15 @@ from asyncgw_sandbox import emulated_account
 from asyncgw_sandbox.seed import Clients, SeededApi, clients, seed_orders_api
 
 from asyncgw.rest.gateway import Gateway
+
+
+@pytest.fixture(autouse=True)
+def journal_dir(tmp_path_factory: pytest.TempPathFactory,
+                monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's applies journal in a directory of its own, never the user's state directory."""
+    directory = tmp_path_factory.mktemp("journals")
+    monkeypatch.setenv("ASYNCGW_JOURNAL_DIR", str(directory))
+    return directory
 
 
 @pytest.fixture
@@ -49,4 +59,4 @@ def c(reusable_clients: Clients) -> Iterator[Clients]:
 
 from tests.localstack.fixture import localstack  # noqa: E402  one LocalStack for every folder
 
-__all__ = ["account", "c", "gateway", "localstack", "orders", "reusable_clients"]
+__all__ = ["account", "c", "gateway", "journal_dir", "localstack", "orders", "reusable_clients"]

@@ -104,7 +104,7 @@ def change_options(command: Command) -> Command:
                      help="Refuse (exit 2) when a CloudFormation stack owns the API "
                      "(env: ASYNCGW_REFUSE_MANAGED=1)."),
     ]
-    command = aws_options(command)  # applied first, so listed after the selection options
+    command = journal_option(aws_options(command))  # listed after the selection options
     for option in reversed(options):
         command = option(command)
     return command
@@ -141,3 +141,11 @@ def switchable_options(command: Command) -> Command:
         "synchronous instead of getting 400, no validator is needed for it. Run again "
         "without the flag to require it once every caller sends it. HTTP APIs refuse it: "
         "their forwarder always requires the header.")(command)
+
+
+def journal_option(command: Command) -> Command:
+    """--journal-dir: where applies keep the durable journal `asyncgw recover` reads."""
+    return click.option(
+        "--journal-dir", metavar="DIR", help="Keep the journal of the apply, which asyncgw "
+        "recover reads after a crash, in DIR (default: $ASYNCGW_JOURNAL_DIR, else "
+        "$XDG_STATE_HOME/asyncgw/journals, else ~/.local/state/asyncgw/journals).")(command)

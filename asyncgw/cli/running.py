@@ -23,11 +23,11 @@ def runtime(ctx: click.Context) -> Runtime:
     return found
 
 
-def account(ctx: click.Context, aws: AwsOptions) -> Account:
+def account(ctx: click.Context, aws: AwsOptions, journal_dir: str | None = None) -> Account:
     """The account the AWS options name, through the runtime's connect when one is injected."""
     return Account(profile=aws.profile, region=aws.region, endpoint_url=aws.endpoint_url,
                    max_rps=aws.max_rps, max_in_flight=aws.max_in_flight,
-                   connect=runtime(ctx).connect)
+                   connect=runtime(ctx).connect, journal_dir=journal_dir)
 
 
 def print_json(ctx: click.Context, data: object) -> None:
@@ -49,25 +49,30 @@ def show_and_apply(ctx: click.Context, plan: ChangePlan, *, dry_run: bool, yes: 
             print_json(ctx, {**plan.data, "applied": False})
         return
     _confirm(out, plan, yes)
-    done = plan.apply(lambda line: _progress(out, line))
+    done = plan.apply(lambda line: progress(out, line))
     if as_json:
         print_json(ctx, {**plan.data, "applied": True, **done.data})
     else:
         out.out.print(done.text)
 
 
-def _progress(out: Runtime, line: str) -> None:
+def progress(out: Runtime, line: str) -> None:
     """One progress line on stderr; a closed stderr is no reason to undo the apply."""
     with contextlib.suppress(OSError):
         out.err.print(f"  {line}", style="dim", markup=False)
 
 
 def _confirm(out: Runtime, plan: ChangePlan, yes: bool) -> None:
+    target = f" and deploy stage {plan.deploys}" if plan.deploys else ""
+    confirm(out, yes, f"Apply these changes to {plan.api_id}{target}?")
+
+
+def confirm(out: Runtime, yes: bool, question: str) -> None:
+    """Ask `question` on the terminal unless --yes; no terminal and no --yes refuses."""
     if yes:
         return
     if not out.interactive():
         raise UsageError("no terminal to confirm on and no --yes: nothing was changed; "
                          "review with --dry-run, then re-run with --yes")
-    target = f" and deploy stage {plan.deploys}" if plan.deploys else ""
-    if not click.confirm(f"Apply these changes to {plan.api_id}{target}?", err=True):
+    if not click.confirm(question, err=True):
         raise click.Abort()

@@ -12,6 +12,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "disable": ("change", "disable", "Return methods to synchronous invocation."),
     "verify": ("verify", "verify", "Prove methods' wiring with TestInvokeMethod."),
     "redeploy": ("redeploy", "redeploy", "Deploy a stage so callers get the current API."),
+    "recover": ("recover", "recover", "Put back an API an interrupted apply left half-changed."),
     "export": ("export", "export", "Print the change as infrastructure code."),
     "iam-policy": ("iam_policy", "iam_policy",
                    "Print the least-privilege IAM policy asyncgw needs."),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from asyncgw.core.errors import ApplyFailed, AsyncgwError, StaleSnapshot
 from asyncgw.core.journal import Journal, deploy, unwind
+from asyncgw.core.journal_file import Journals, held
 from asyncgw.core.pipeline import Pipeline
 from asyncgw.core.writer import Progress, SnapshotT, StepT, Writer
 
@@ -33,15 +34,24 @@ def apply(
     progress: Progress = _quiet,
     clock: Clock = time.monotonic,
     in_flight: int = 1,
+    journals: Journals | None = None,
 ) -> Outcome:
     """Run the backend's plan against AWS; on any failure or Ctrl-C undo everything and raise.
 
     Up to `in_flight` writes are in flight at once, in the order the backend's lanes keep
-    (`Writer.lane`); every write is acknowledged before verifying or deploying.
+    (`Writer.lane`); every write is acknowledged before verifying or deploying. With
+    `journals`, the API's lock is held and a durable journal kept while writing.
     """
+    writes = (*backend.plan.steps, *backend.cleanup)
+    journaled = journals if writes or backend.plan.deployment else None
+    with held(journaled, lambda: backend.saved()) as file:
+        return _apply(backend, progress, clock, in_flight, Journal(file))
+
+
+def _apply(backend: Writer[StepT, SnapshotT], progress: Progress, clock: Clock,
+           in_flight: int, journal: Journal) -> Outcome:
     plan = backend.plan
     writes = (*plan.steps, *backend.cleanup)
-    journal = Journal()
     bindings = backend.bindings()
     counter = _Counter(len(writes), clock)
     pipeline = Pipeline(backend, journal, bindings, counter.line, progress, in_flight)

@@ -10,19 +10,30 @@ from dataclasses import dataclass, field
 from typing import NoReturn, Protocol
 
 from asyncgw.core.errors import ApplyFailed, AsyncgwError, Interrupted, UndoFailed
+from asyncgw.core.journal_file import JournalFile
 
 
 @dataclass
 class Journal:
-    """Undo actions of the writes done so far, newest last."""
+    """Undo actions of the writes done so far, newest last, kept on disk too when `file` is."""
 
+    file: JournalFile | None = None
+    """The durable journal `asyncgw recover` reads if this process dies before the end."""
     entries: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
     wrote: bool = False
     """True once any write was sent: a failed call may still have taken effect."""
 
+    def sending(self, what: str) -> None:
+        """Note a write about to be sent: from now on the API may differ from before."""
+        self.wrote = True
+        if self.file is not None:
+            self.file.sending(what)
+
     def record(self, what: str, undo: Callable[[], None]) -> None:
         """Remember how to undo a write that succeeded (or may have)."""
         self.entries.append((what, undo))
+        if self.file is not None:
+            self.file.done(what)
 
 
 class _Served(Protocol):
@@ -55,7 +66,7 @@ def deploy(
             journal.record(f"point stage {stage} back at deployment {previous}",
                            lambda: gateway.point_stage(api_id, stage, previous))
 
-    journal.wrote = True
+    journal.sending(f"deploy stage {stage}")
     try:
         new_id = gateway.create_deployment(api_id, stage, description)
     except BaseException as failure:

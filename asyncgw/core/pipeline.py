@@ -149,8 +149,9 @@ class Pipeline(Generic[StepT, SnapshotT]):
                 raise answer.failure
 
     def _send(self, lane: str, step: StepT, pool: ThreadPoolExecutor) -> None:
-        self._progress(self._line(self._backend.describe(step)))
-        self._journal.wrote = True
+        what = self._backend.describe(step)
+        self._progress(self._line(what))
+        self._journal.sending(what)
         pool.submit(self._work, lane, step)
         self._sent += 1  # counted once it is out: a write that could not start is not awaited
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.journal import Deployer
@@ -160,4 +160,9 @@ class Writer(Protocol[StepT, SnapshotT]):
 
     def repair(self, snapshot: SnapshotT, left: list[str], progress: Progress) -> list[str]:
         """After the undo left `left`: put back what can be, and list what still differs."""
+        ...
+
+    def saved(self) -> dict[str, Any]:
+        """What a durable journal records to rebuild this writer in `asyncgw recover`: 'kind',
+        'apiId', 'apiName', 'region', and the plan and snapshot as JSON."""
         ...

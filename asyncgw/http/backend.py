@@ -13,6 +13,7 @@ from asyncgw.core.backend import (
     one_stage,
 )
 from asyncgw.core.errors import UsageError
+from asyncgw.core.journal_file import Journals
 from asyncgw.http import executor, intent, render
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.plan import HttpPlan
@@ -24,9 +25,11 @@ HttpPlanned = Planned[HttpApiSnapshot, HttpPlan]
 class HttpBackend(Commands[HttpApiSnapshot, HttpPlan]):
     """An HTTP API: routes pointed at forwarder functions; auto-deploying stages need no deploy."""
 
-    def __init__(self, gateway: HttpGateway, api_id: str) -> None:
+    def __init__(self, gateway: HttpGateway, api_id: str,
+                 journals: Journals | None = None) -> None:
         self.gateway = gateway
         self._api_id = api_id
+        self.journals = journals
 
     @property
     def api_id(self) -> str:
@@ -79,7 +82,8 @@ class HttpBackend(Commands[HttpApiSnapshot, HttpPlan]):
     def apply(self, planned: HttpPlanned, progress: Progress) -> Report:
         """Apply the plan; on failure everything is undone and the error raised."""
         plan = planned.plan
-        done = executor.apply(plan, planned.snapshot, self.gateway, planned.replan, progress)
+        done = executor.apply(plan, planned.snapshot, self.gateway, planned.replan, progress,
+                              journals=self.journals)
         return Report(render.outcome(plan, done), {
             "deploymentId": done.deployment_id,
             "createdForwarders": list(executor.created_forwarders(plan)),

@@ -11,6 +11,7 @@ from asyncgw.core import apply as core
 from asyncgw.core.apply import Outcome
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import AsyncgwError, AwsCallFailed
+from asyncgw.core.journal_file import Journals
 from asyncgw.core.writer import Lane, Progress
 from asyncgw.http.forwarder.package import forwarder_zip
 from asyncgw.http.gateway import HttpGateway
@@ -34,11 +35,12 @@ def apply(
     progress: Progress = lambda _: None,
     sleep: Sleep = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    journals: Journals | None = None,
 ) -> Outcome:
     """Run the plan against AWS, up to the gateway's `in_flight` writes at once; on any
     failure or Ctrl-C undo everything and raise."""
     return core.apply(HttpWriter(plan, base, gateway, replan, sleep), progress, clock,
-                      gateway.in_flight)
+                      gateway.in_flight, journals)
 
 
 def created_forwarders(plan: HttpPlan) -> tuple[str, ...]:
@@ -134,6 +136,13 @@ class HttpWriter:
     def left_over(self, snapshot: HttpApiSnapshot) -> list[str]:
         """What still differs from the snapshot taken before (ids of re-created aside)."""
         return _left_over(self.plan, self.base, snapshot)
+
+    def saved(self) -> dict[str, Any]:
+        """The plan and the before-snapshot as JSON, for the durable journal."""
+        return {"kind": "http", "apiId": self.plan.api_id, "apiName": self.plan.api_name,
+                "region": self.plan.region,
+                "plan": self.plan.model_dump(mode="json", by_alias=True),
+                "snapshot": self.base.model_dump(mode="json", by_alias=True)}
 
     def repair(self, snapshot: HttpApiSnapshot, left: list[str],
                progress: Progress) -> list[str]:

@@ -16,6 +16,7 @@ from asyncgw.core.backend import (
     one_stage,
 )
 from asyncgw.core.errors import AsyncgwError
+from asyncgw.core.journal_file import Journals
 from asyncgw.core.selection import MethodPattern
 from asyncgw.rest import (
     async_config,
@@ -39,9 +40,10 @@ RestPlanned = Planned[ApiSnapshot, Plan]
 class RestBackend(Commands[ApiSnapshot, Plan]):
     """A REST API: methods edited in place, then a new deployment of one stage."""
 
-    def __init__(self, gateway: Gateway, api: RestApi) -> None:
+    def __init__(self, gateway: Gateway, api: RestApi, journals: Journals | None = None) -> None:
         self.gateway = gateway
         self.api = api
+        self.journals = journals
 
     @property
     def api_id(self) -> str:
@@ -90,7 +92,8 @@ class RestBackend(Commands[ApiSnapshot, Plan]):
     def apply(self, planned: RestPlanned, progress: Progress) -> Report:
         """Apply the plan; on failure everything is undone and the error raised."""
         plan = planned.plan
-        done = executor.apply(plan, planned.snapshot, self.gateway, planned.replan, progress)
+        done = executor.apply(plan, planned.snapshot, self.gateway, planned.replan, progress,
+                              journals=self.journals)
         return Report(render.outcome(plan, done), {"deploymentId": done.deployment_id,
                                                    "createdValidators": done.created})
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from asyncgw.core import apply as core
 from asyncgw.core.apply import Outcome
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import AsyncgwError
+from asyncgw.core.journal_file import Journals
 from asyncgw.core.modes import function_name
 from asyncgw.core.writer import Lane, Progress
 from asyncgw.rest.functions import Functions
@@ -37,12 +39,13 @@ def apply(
     replan: Callable[[ApiSnapshot], Plan],
     progress: Progress = lambda _: None,
     clock: Callable[[], float] = time.monotonic,
+    journals: Journals | None = None,
 ) -> Outcome:
     """Run the plan against AWS, up to the gateway's `in_flight` writes at once; on any
     failure undo everything and raise."""
     functions = gateway.functions() if base.functions else None
     return core.apply(RestWriter(plan, base, gateway, replan, functions), progress, clock,
-                      gateway.in_flight)
+                      gateway.in_flight, journals)
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,13 @@ class RestWriter:
     def left_over(self, snapshot: ApiSnapshot) -> list[str]:
         """What still differs from the snapshot taken before the apply."""
         return _left_over(self.plan, self.base, snapshot)
+
+    def saved(self) -> dict[str, Any]:
+        """The plan and the before-snapshot as JSON, for the durable journal."""
+        return {"kind": "rest", "apiId": self.plan.api_id, "apiName": self.plan.api_name,
+                "region": self.plan.region,
+                "plan": self.plan.model_dump(mode="json", by_alias=True),
+                "snapshot": self.base.model_dump(mode="json", by_alias=True)}
 
     def repair(self, snapshot: ApiSnapshot, left: list[str], progress: Progress) -> list[str]:
         """Restore from the snapshot: the journal cannot know of writes whose answer was lost."""

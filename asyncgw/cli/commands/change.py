@@ -22,7 +22,8 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
 
     def command(ctx: click.Context, /, api: str, methods: tuple[str, ...], everything: bool,
                 stage: str | None, no_deploy: bool, dry_run: bool, yes: bool,
-                refuse_managed: bool, aws: AwsOptions, on_failure: str | None = None,
+                refuse_managed: bool, aws: AwsOptions, journal_dir: str | None,
+                on_failure: str | None = None,
                 max_retries: int | None = None, max_event_age: int | None = None,
                 convert_proxy: bool = False, respond_202: bool | None = None,
                 optional_header: bool = False) -> None:
@@ -40,7 +41,7 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
         from asyncgw import library
         from asyncgw.cli.running import account, show_and_apply
 
-        plan = library.plan_request(api, change, account=account(ctx, aws))
+        plan = library.plan_request(api, change, account=account(ctx, aws, journal_dir))
         show_and_apply(ctx, plan, dry_run=dry_run, yes=yes, as_json=aws.as_json)
 
     command.__doc__ = f"{summary}\n\n\b\nExamples:\n{example}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from asyncgw.cli.options import CONTEXT, AwsOptions, aws_options
+from asyncgw.cli.options import CONTEXT, AwsOptions, aws_options, journal_option
 from asyncgw.cli.table import short_help
 
 
@@ -15,10 +15,11 @@ from asyncgw.cli.table import short_help
 @click.option("--description", metavar="TEXT", help="Description of the new deployment.")
 @click.option("--dry-run", is_flag=True, help="Show what would be deployed and change nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
+@journal_option
 @aws_options
 @click.pass_context
 def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: str | None,
-             dry_run: bool, yes: bool, aws: AwsOptions) -> None:
+             dry_run: bool, yes: bool, aws: AwsOptions, journal_dir: str | None) -> None:
     """Create a new deployment of a stage, so callers get the current configuration.
 
     \b
@@ -30,5 +31,5 @@ def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: st
     from asyncgw.cli.running import account, show_and_apply
 
     plan = library.plan_redeploy(api, stage=stage, description=description,
-                                 account=account(ctx, aws))
+                                 account=account(ctx, aws, journal_dir))
     show_and_apply(ctx, plan, dry_run=dry_run, yes=yes, as_json=aws.as_json)

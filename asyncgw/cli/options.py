@@ -127,3 +127,16 @@ def function_options(command: Command) -> Command:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+# Canary releases
+
+CANARY_HELP = ("Deploy as the stage's canary release: only PERCENT (0.0-100.0) of the stage's "
+               "traffic sees the change (REST APIs; an existing canary's deployment is "
+               "replaced, its other settings kept). Then: asyncgw promote or cancel-canary.")
+
+
+def canary_option(command: Command) -> Command:
+    """--canary PERCENT, on enable-*, disable and redeploy."""
+    return click.option("--canary", type=click.FloatRange(0.0, 100.0), metavar="PERCENT",
+                        help=CANARY_HELP)(command)

@@ -6,7 +6,13 @@ from collections.abc import Callable
 
 import click
 
-from asyncgw.cli.options import CONTEXT, AwsOptions, change_options, function_options
+from asyncgw.cli.options import (
+    CONTEXT,
+    AwsOptions,
+    canary_option,
+    change_options,
+    function_options,
+)
 from asyncgw.cli.table import short_help
 
 
@@ -18,7 +24,8 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
                 stage: str | None, no_deploy: bool, dry_run: bool, yes: bool,
                 refuse_managed: bool, aws: AwsOptions, on_failure: str | None = None,
                 max_retries: int | None = None, max_event_age: int | None = None,
-                convert_proxy: bool = False, respond_202: bool | None = None) -> None:
+                convert_proxy: bool = False, respond_202: bool | None = None,
+                canary: float | None = None) -> None:
         from asyncgw.core.backend import ChangeRequest
         from asyncgw.core.modes import Mode
 
@@ -27,7 +34,8 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
         change = ChangeRequest(
             mode=Mode(mode), methods=methods, all=everything, stage=stage, no_deploy=no_deploy,
             refuse_managed=refuse_managed, on_failure=on_failure, max_retries=max_retries,
-            max_event_age=max_event_age, convert_proxy=convert_proxy, respond_202=respond_202)
+            max_event_age=max_event_age, convert_proxy=convert_proxy, respond_202=respond_202,
+            canary=canary)
 
         from asyncgw import library
         from asyncgw.cli.running import account, show_and_apply
@@ -39,6 +47,7 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
     decorated: Callable[..., None] = click.pass_context(command)
     if functions:
         decorated = function_options(decorated)
+    decorated = canary_option(decorated)
     decorated = change_options(decorated)
     decorated = click.argument("api")(decorated)
     return click.command(name, context_settings=CONTEXT, short_help=short_help(name))(decorated)
@@ -50,7 +59,8 @@ enable_async = _mode_command(
     "  asyncgw enable-async orders -m 'POST /orders' --dry-run\n"
     "  asyncgw enable-async orders -m 'POST /webhooks/*' --stage prod --yes\n"
     "  asyncgw enable-async orders -m 'POST /orders' --max-retries 0 \\\n"
-    "      --on-failure arn:aws:sqs:us-east-1:123456789012:orders-failed",
+    "      --on-failure arn:aws:sqs:us-east-1:123456789012:orders-failed\n"
+    "  asyncgw enable-async orders -m 'POST /orders' --stage prod --canary 10",
     functions=True,
 )
 enable_switchable = _mode_command(

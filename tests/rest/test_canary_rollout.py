@@ -89,6 +89,13 @@ def test_a_canary_on_the_stage_s_own_deployment_has_known_methods(
                    if s["name"] == "prod")["canaryRelease"]
     assert release["deployment"]["id"] == release["stageDeployment"]["id"]
     assert release["methods"]["GET /orders"] == "sync"
+    library.plan_change(orders.api_id, "async", methods=["GET /orders"], no_deploy=True,
+                        account=on).apply()
+    methods = {f"{m['httpMethod']} {m['path']}": m
+               for m in library.status(orders.api_id, account=on).data["methods"]}
+    # The canary serves the stage's own deployment, so it cannot carry the change.
+    assert any(w.endswith(f"asyncgw redeploy {orders.api_id} --stage prod --canary PERCENT (it "
+                          "has a canary release)") for w in methods["GET /orders"]["warnings"])
 
 
 def test_promote_serves_the_canary_to_all_and_removes_it(

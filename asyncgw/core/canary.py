@@ -33,13 +33,6 @@ class CanaryRelease(Model):
         return settings
 
 
-def canary_release(settings: object) -> CanaryRelease | None:
-    """A stage's canarySettings as GetStage returns them [REC E5], or None without a canary."""
-    if not isinstance(settings, dict):
-        return None
-    return CanaryRelease.model_validate(settings)
-
-
 @runtime_checkable
 class CanaryDeployer(Deployer, Protocol):
     """What deploying into a canary needs of a gateway (REST gateways have it)."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from asyncgw.core.canary import CanaryRelease, canary_release
+from asyncgw.core.canary import CanaryRelease
 from asyncgw.core.errors import UsageError
 from asyncgw.core.model import FieldChange
 from asyncgw.core.plan import requested_stage, stack_warning
-from asyncgw.rest.canary_ops import canary_ops, promote_ops, unpromote_ops
+from asyncgw.rest.canary_ops import canary_ops, canary_release, promote_ops, unpromote_ops
 from asyncgw.rest.plan import Plan, UpdateStage
 from asyncgw.rest.snapshot import ApiSnapshot, Stage
 

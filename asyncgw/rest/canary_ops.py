@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from asyncgw.aws.responses import parse
 from asyncgw.core.canary import CanaryRelease
 from asyncgw.core.model import Model
 from asyncgw.rest.plan import StageOp
@@ -18,6 +19,16 @@ class DeploymentInfo(Model):
     id: str
     description: str | None = None
     created_date: datetime | None = None
+
+
+def canary_release(settings: object, operation: str = "GetStages") -> CanaryRelease | None:
+    """A stage's canarySettings as GetStage(s) returns them [REC E5]; None without a canary.
+
+    An answer asyncgw cannot read is an UnexpectedResponse naming the field, not a crash.
+    """
+    if settings is None:
+        return None
+    return parse(CanaryRelease, settings, operation, "canarySettings")
 
 
 def canary_ops(canary: CanaryRelease | None) -> list[StageOp]:

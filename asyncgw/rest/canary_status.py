@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from asyncgw.core.canary import CanaryRelease, canary_release
+from asyncgw.core.canary import CanaryRelease
 from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.modes import Mode
-from asyncgw.rest.canary_ops import DeploymentInfo
+from asyncgw.rest.canary_ops import DeploymentInfo, canary_release
 from asyncgw.rest.live import Served
 from asyncgw.rest.snapshot import ApiSnapshot
 

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from asyncgw.core import apply as core
 from asyncgw.core.apply import Outcome
 from asyncgw.core.bindings import Bindings
-from asyncgw.core.canary import canary_release
 from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.modes import function_name
 from asyncgw.core.writer import Progress
+from asyncgw.rest.canary_ops import canary_release
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.plan import (

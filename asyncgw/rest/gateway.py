@@ -15,9 +15,9 @@ from asyncgw.aws.calls import Service
 from asyncgw.aws.errors import NotFound
 from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.responses import mapping, parse, reading, required, sequence
-from asyncgw.core.canary import CanaryRelease, canary_release
+from asyncgw.core.canary import CanaryRelease
 from asyncgw.core.errors import AmbiguousApiName, ApiNotFound, AsyncgwError, NotARestApi
-from asyncgw.rest.canary_ops import DeploymentInfo, canary_ops
+from asyncgw.rest.canary_ops import DeploymentInfo, canary_ops, canary_release
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.metrics import Metrics
 from asyncgw.rest.plan import PatchOp, StageOp
@@ -250,7 +250,7 @@ class Gateway:
 
     def canary_of(self, api_id: str, stage: str) -> CanaryRelease | None:
         """The stage's canary release, read fresh; None when it has none."""
-        return canary_release(self.stage(api_id, stage).canary_settings)
+        return canary_release(self.stage(api_id, stage).canary_settings, "GetStage")
 
     def deployment(self, api_id: str, deployment_id: str) -> DeploymentInfo:
         """GetDeployment: a deployment's description and creation date."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from asyncgw.core import plan as shared
-from asyncgw.core.canary import canary_release
 from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
 from asyncgw.core.plan import (
@@ -15,6 +14,7 @@ from asyncgw.core.plan import (
     stack_warning,
 )
 from asyncgw.rest import async_config, conversion, cors, repairs
+from asyncgw.rest.canary_ops import canary_release
 from asyncgw.rest.method_steps import ValidatorPool, method_steps
 from asyncgw.rest.modes import INVOCATION_TYPE_MAPPING, SELECTOR_PARAMETER, assess
 from asyncgw.rest.patches import (

@@ -149,3 +149,16 @@ def journal_option(command: Command) -> Command:
         "--journal-dir", metavar="DIR", help="Keep the journal of the apply, which asyncgw "
         "recover reads after a crash, in DIR (default: $ASYNCGW_JOURNAL_DIR, else "
         "$XDG_STATE_HOME/asyncgw/journals, else ~/.local/state/asyncgw/journals).")(command)
+
+
+# Canary releases
+
+CANARY_HELP = ("Deploy as the stage's canary release: only PERCENT (0.0-100.0) of the stage's "
+               "traffic sees the change (REST APIs; an existing canary's deployment is "
+               "replaced, its other settings kept). Then: asyncgw promote or cancel-canary.")
+
+
+def canary_option(command: Command) -> Command:
+    """--canary PERCENT, on enable-*, disable and redeploy."""
+    return click.option("--canary", type=click.FloatRange(0.0, 100.0), metavar="PERCENT",
+                        help=CANARY_HELP)(command)

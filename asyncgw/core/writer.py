@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from asyncgw.core.bindings import Bindings
+from asyncgw.core.canary import CanaryRelease
 from asyncgw.core.journal import Deployer
 
 Progress = Callable[[str], None]
@@ -23,6 +24,12 @@ class PlannedDeployment(Protocol):
 
     @property
     def description(self) -> str: ...
+
+    @property
+    def canary_percent(self) -> float | None: ...
+
+    @property
+    def previous_canary(self) -> CanaryRelease | None: ...
 
 
 StepCo = TypeVar("StepCo", covariant=True)

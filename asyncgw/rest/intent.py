@@ -32,6 +32,7 @@ class ModeChange:
     respond_202: bool | None = None
     optional_header: bool = False
     """Switchable with InvocationType declared optional: callers without it stay synchronous."""
+    canary: float | None = None
 
     def plan(self, snapshot: ApiSnapshot) -> Plan:
         """The plan for this intent against a snapshot (also used to verify an apply)."""
@@ -40,7 +41,7 @@ class ModeChange:
         stage = planner.choose_stage(snapshot, self.stage, self.no_deploy)
         selection = select(snapshot, self.patterns, self.everything, self._converts)
         return planner.plan(snapshot, selection, self.mode, stage, self.want, self.respond_202,
-                            self.optional_header)
+                            self.optional_header, self.canary)
 
     @property
     def _converts(self) -> bool:
@@ -73,6 +74,7 @@ def mode_change(
     convert_proxy: bool = False,
     respond_202: bool | None = None,
     optional_header: bool = False,
+    canary: float | None = None,
 ) -> ModeChange:
     """Validate the flags of enable-* and disable before any AWS call."""
     patterns = tuple(MethodPattern.parse(text) for text in methods)
@@ -84,7 +86,7 @@ def mode_change(
     return ModeChange(api=api, mode=mode, patterns=patterns, everything=everything, stage=stage,
                       no_deploy=no_deploy, refuse_managed=refuse_managed, want=want,
                       convert_proxy=convert_proxy, respond_202=respond_202,
-                      optional_header=optional_header)
+                      optional_header=optional_header, canary=canary)
 
 
 def read(gateway: Gateway, api: str) -> ApiSnapshot:

@@ -46,6 +46,7 @@ READ_OPERATIONS = frozenset({
     ("apigateway", "GetRequestValidators"),
     ("apigateway", "GetStages"),
     ("apigateway", "GetStage"),
+    ("apigateway", "GetDeployment"),
     ("apigateway", "GetExport"),
     ("apigateway", "TestInvokeMethod"),
     ("apigatewayv2", "GetApis"),
@@ -145,8 +146,16 @@ def read_snapshot(operation: str) -> Callable[[dict[str, Any]], None]:
 
 
 def read_stage(answer: dict[str, Any]) -> None:
-    stage = _rest("GetStage", answer).stage(API_ID, "prod")
+    gateway = _rest("GetStage", answer)
+    stage = gateway.stage(API_ID, "prod")
     assert stage.stage_name == answer.get("stageName", "prod")
+    canary = gateway.canary_of(API_ID, "prod")
+    assert (canary is None) == (stage.canary_settings is None)
+
+
+def read_deployment(answer: dict[str, Any]) -> None:
+    found = _rest("GetDeployment", answer).deployment(API_ID, "d1")
+    assert found.id == answer.get("id", "d1")
 
 
 def read_export(answer: dict[str, Any]) -> None:
@@ -277,6 +286,7 @@ READERS: dict[tuple[str, str], Callable[[dict[str, Any]], None]] = {
     ("apigateway", "GetRequestValidators"): read_snapshot("GetRequestValidators"),
     ("apigateway", "GetStages"): read_snapshot("GetStages"),
     ("apigateway", "GetStage"): read_stage,
+    ("apigateway", "GetDeployment"): read_deployment,
     ("apigateway", "GetExport"): read_export,
     ("apigateway", "TestInvokeMethod"): read_test_invoke,
     ("apigatewayv2", "GetApis"): read_apis,

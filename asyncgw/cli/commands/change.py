@@ -9,6 +9,7 @@ import click
 from asyncgw.cli.options import (
     CONTEXT,
     AwsOptions,
+    canary_option,
     change_options,
     function_options,
     switchable_options,
@@ -26,7 +27,7 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
                 on_failure: str | None = None,
                 max_retries: int | None = None, max_event_age: int | None = None,
                 convert_proxy: bool = False, respond_202: bool | None = None,
-                optional_header: bool = False) -> None:
+                optional_header: bool = False, canary: float | None = None) -> None:
         from asyncgw.core.backend import ChangeRequest
         from asyncgw.core.modes import Mode
 
@@ -36,7 +37,7 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
             mode=Mode(mode), methods=methods, all=everything, stage=stage, no_deploy=no_deploy,
             refuse_managed=refuse_managed, on_failure=on_failure, max_retries=max_retries,
             max_event_age=max_event_age, convert_proxy=convert_proxy, respond_202=respond_202,
-            optional_header=optional_header)
+            optional_header=optional_header, canary=canary)
 
         from asyncgw import library
         from asyncgw.cli.running import account, show_and_apply
@@ -50,6 +51,7 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
         decorated = switchable_options(decorated)
     if functions:
         decorated = function_options(decorated)
+    decorated = canary_option(decorated)
     decorated = change_options(decorated)
     decorated = click.argument("api")(decorated)
     return click.command(name, context_settings=CONTEXT, short_help=short_help(name))(decorated)
@@ -61,7 +63,8 @@ enable_async = _mode_command(
     "  asyncgw enable-async orders -m 'POST /orders' --dry-run\n"
     "  asyncgw enable-async orders -m 'POST /webhooks/*' --stage prod --yes\n"
     "  asyncgw enable-async orders -m 'POST /orders' --max-retries 0 \\\n"
-    "      --on-failure arn:aws:sqs:us-east-1:123456789012:orders-failed",
+    "      --on-failure arn:aws:sqs:us-east-1:123456789012:orders-failed\n"
+    "  asyncgw enable-async orders -m 'POST /orders' --stage prod --canary 10",
     functions=True,
 )
 enable_switchable = _mode_command(

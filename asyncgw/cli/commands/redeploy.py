@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from asyncgw.cli.options import CONTEXT, AwsOptions, aws_options, journal_option
+from asyncgw.cli.options import (
+    CONTEXT,
+    AwsOptions,
+    aws_options,
+    canary_option,
+    journal_option,
+)
 from asyncgw.cli.table import short_help
 
 
@@ -15,21 +21,24 @@ from asyncgw.cli.table import short_help
 @click.option("--description", metavar="TEXT", help="Description of the new deployment.")
 @click.option("--dry-run", is_flag=True, help="Show what would be deployed and change nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
+@canary_option
 @journal_option
 @aws_options
 @click.pass_context
 def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: str | None,
-             dry_run: bool, yes: bool, aws: AwsOptions, journal_dir: str | None) -> None:
+             dry_run: bool, yes: bool, canary: float | None, aws: AwsOptions,
+             journal_dir: str | None) -> None:
     """Create a new deployment of a stage, so callers get the current configuration.
 
     \b
     Examples:
       asyncgw redeploy orders --stage prod
       asyncgw redeploy orders --stage prod --description 'after manual fix' --yes
+      asyncgw redeploy orders --stage prod --canary 10
     """
     from asyncgw import library
     from asyncgw.cli.running import account, show_and_apply
 
-    plan = library.plan_redeploy(api, stage=stage, description=description,
+    plan = library.plan_redeploy(api, stage=stage, description=description, canary=canary,
                                  account=account(ctx, aws, journal_dir))
     show_and_apply(ctx, plan, dry_run=dry_run, yes=yes, as_json=aws.as_json)

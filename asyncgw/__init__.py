@@ -11,16 +11,19 @@ import importlib
 # typing costs start-up 5 ms; mypy treats any name TYPE_CHECKING as typing's.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from asyncgw.core.backend import ChangePlan, Report, Verified, VerifyPlan
+    from asyncgw.core.backend import ChangePlan, ChangeRequest, Report, Verified, VerifyPlan
     from asyncgw.core.modes import Mode
+    from asyncgw.core.saved_plan import RedeployRequest
     from asyncgw.library import (
         Account,
         advise,
         export_code,
         find,
         plan_change,
+        plan_from_file,
         plan_redeploy,
         plan_verify,
+        save_plan,
         status,
         verify,
     )
@@ -30,7 +33,9 @@ __version__ = "0.1.0"
 __all__ = [
     "Account",
     "ChangePlan",
+    "ChangeRequest",
     "Mode",
+    "RedeployRequest",
     "Report",
     "Verified",
     "VerifyPlan",
@@ -38,8 +43,10 @@ __all__ = [
     "export_code",
     "find",
     "plan_change",
+    "plan_from_file",
     "plan_redeploy",
     "plan_verify",
+    "save_plan",
     "status",
     "verify",
 ]
@@ -50,6 +57,8 @@ _HOMES = {
     "Verified": "asyncgw.core.backend",
     "VerifyPlan": "asyncgw.core.backend",
     "Mode": "asyncgw.core.modes",
+    "ChangeRequest": "asyncgw.core.backend",
+    "RedeployRequest": "asyncgw.core.saved_plan",
 }
 """Where each public name lives; every other one is in asyncgw.library."""
 

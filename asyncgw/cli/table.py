@@ -11,6 +11,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "disable": ("change", "disable", "Return methods to synchronous invocation."),
     "verify": ("verify", "verify", "Prove methods' wiring with TestInvokeMethod."),
     "redeploy": ("redeploy", "redeploy", "Deploy a stage so callers get the current API."),
+    "apply": ("apply", "apply", "Apply a plan saved with --out, unless the API moved since."),
     "export": ("export", "export", "Print the change as infrastructure code."),
     "iam-policy": ("iam_policy", "iam_policy",
                    "Print the least-privilege IAM policy asyncgw needs."),

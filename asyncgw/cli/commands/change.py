@@ -6,7 +6,14 @@ from collections.abc import Callable
 
 import click
 
-from asyncgw.cli.options import CONTEXT, AwsOptions, change_options, function_options
+from asyncgw.cli.options import (
+    CONTEXT,
+    AwsOptions,
+    change_options,
+    check_plan_flags,
+    function_options,
+    saved_plan_options,
+)
 from asyncgw.cli.table import short_help
 
 
@@ -16,7 +23,8 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
 
     def command(ctx: click.Context, /, api: str, methods: tuple[str, ...], everything: bool,
                 stage: str | None, no_deploy: bool, dry_run: bool, yes: bool,
-                refuse_managed: bool, aws: AwsOptions, on_failure: str | None = None,
+                refuse_managed: bool, out: str | None, exit_code: bool, aws: AwsOptions,
+                on_failure: str | None = None,
                 max_retries: int | None = None, max_event_age: int | None = None,
                 convert_proxy: bool = False, respond_202: bool | None = None) -> None:
         from asyncgw.core.backend import ChangeRequest
@@ -28,17 +36,23 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
             mode=Mode(mode), methods=methods, all=everything, stage=stage, no_deploy=no_deploy,
             refuse_managed=refuse_managed, on_failure=on_failure, max_retries=max_retries,
             max_event_age=max_event_age, convert_proxy=convert_proxy, respond_202=respond_202)
+        check_plan_flags(out, exit_code, dry_run, yes)
 
         from asyncgw import library
         from asyncgw.cli.running import account, show_and_apply
 
-        plan = library.plan_request(api, change, account=account(ctx, aws))
-        show_and_apply(ctx, plan, dry_run=dry_run, yes=yes, as_json=aws.as_json)
+        if out is not None:
+            plan = library.save_plan(out, api, change, account=account(ctx, aws))
+        else:
+            plan = library.plan_request(api, change, account=account(ctx, aws))
+        show_and_apply(ctx, plan, dry_run=dry_run, yes=yes, as_json=aws.as_json, saved_to=out,
+                       exit_code=exit_code)
 
     command.__doc__ = f"{summary}\n\n\b\nExamples:\n{example}"
     decorated: Callable[..., None] = click.pass_context(command)
     if functions:
         decorated = function_options(decorated)
+    decorated = saved_plan_options(decorated)
     decorated = change_options(decorated)
     decorated = click.argument("api")(decorated)
     return click.command(name, context_settings=CONTEXT, short_help=short_help(name))(decorated)
@@ -48,6 +62,7 @@ enable_async = _mode_command(
     "enable-async", "async",
     "Invoke the selected methods' functions asynchronously (X-Amz-Invocation-Type 'Event').",
     "  asyncgw enable-async orders -m 'POST /orders' --dry-run\n"
+    "  asyncgw enable-async orders -m 'POST /orders' --stage prod --out plan.json --exit-code\n"
     "  asyncgw enable-async orders -m 'POST /webhooks/*' --stage prod --yes\n"
     "  asyncgw enable-async orders -m 'POST /orders' --max-retries 0 \\\n"
     "      --on-failure arn:aws:sqs:us-east-1:123456789012:orders-failed",

@@ -110,9 +110,12 @@ def load(path: str | os.PathLike[str], version: str) -> SavedPlan:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        if error.pos >= len(text.rstrip()):
+        # A plan's first lines name its format: broken JSON after them is a plan cut off
+        # (an unterminated string is reported where it starts, not at the end).
+        if error.pos >= len(text.rstrip()) or f'"{FORMAT}"' in text[:200]:
             raise PlanFileError(f"{name} is not a whole plan file: its JSON ends early "
-                                "(cut off?); save the plan again") from None
+                                f"or breaks at line {error.lineno} (cut off?); save the plan "
+                                "again") from None
         raise PlanFileError(f"{name} is not an asyncgw plan file: not JSON (line "
                             f"{error.lineno}, column {error.colno})") from None
     return _parse(name, document, version)

@@ -6,8 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from asyncgw_sandbox.seed import Clients, SeededApi, seed_orders_api
 
+import asyncgw as asyncgw_library
+from asyncgw.core.errors import PlanFileError, PlanOutdated, UsageError
+from asyncgw.rest.gateway import Gateway
 from tests.cli.runner import Result, asyncgw
 from tests.support.state import full_state
 
@@ -262,3 +266,37 @@ def test_a_plan_file_that_cannot_be_written_is_exit_2(orders: SeededApi,
                       str(tmp_path / "missing" / "plan.json"))
     assert refused.code == 2
     assert refused.last_error_line.startswith("Error: cannot write the plan to ")
+
+
+def test_the_library_saves_and_applies_a_plan(orders: SeededApi, account: Clients,
+                                              tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    before = full_state(account.apigateway, orders.api_id)
+    request = asyncgw_library.ChangeRequest(mode=asyncgw_library.Mode.SWITCHABLE,
+                                            methods=("POST /orders",), stage="prod")
+    plan = asyncgw_library.save_plan(path, orders.api_id, request)
+    assert not plan.is_empty and plan.deploys == "prod"
+    assert json.loads(path.read_text())["plan"] == json.loads(json.dumps(plan.data))
+    assert full_state(account.apigateway, orders.api_id) == before
+
+    again = asyncgw_library.plan_from_file(path)
+    assert again.data == plan.data
+    again.apply()
+    modes = {key: mode for key, mode, _, _ in _modes(orders.api_id)}
+    assert modes["POST /orders"] == "switchable"
+    with pytest.raises(PlanOutdated, match="method POST /orders changed"):
+        asyncgw_library.plan_from_file(path)
+
+
+def test_the_library_refuses_before_connecting(tmp_path: Path, orders: SeededApi) -> None:
+    def never(profile: str | None, region: str | None, endpoint: str | None) -> Gateway:
+        raise AssertionError("connected to AWS")
+
+    path = tmp_path / "plan.json"
+    with pytest.raises(PlanFileError, match="no plan file"):
+        asyncgw_library.plan_from_file(path, account=asyncgw_library.Account(connect=never))
+    asyncgw_library.save_plan(path, orders.api_id,
+                              asyncgw_library.RedeployRequest(stage="dev"))
+    elsewhere = asyncgw_library.Account(region="eu-west-1", connect=never)
+    with pytest.raises(UsageError, match="the plan is for Region us-east-1, not eu-west-1"):
+        asyncgw_library.plan_from_file(path, account=elsewhere)

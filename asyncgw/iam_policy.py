@@ -40,6 +40,9 @@ PERMISSIONS: tuple[Permission, ...] = (
                f"/restapis/{API}/requestvalidators", "ReadApi"),
     Permission("GetStages", "apigateway", "GET", f"/restapis/{API}/stages", "ReadApi"),
     Permission("GetStage", "apigateway", "GET", f"/restapis/{API}/stages/*", "ReadApi"),
+    # status: the deployments a stage with a canary release serves, described.
+    Permission("GetDeployment", "apigateway", "GET", f"/restapis/{API}/deployments/*",
+               "ReadApi"),
     # status and verify: the mode each stage serves, from its OpenAPI export.
     Permission("GetExport", "apigateway", "GET", f"/restapis/{API}/stages/*/exports/*",
                "ReadDeployed"),
@@ -57,7 +60,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     # redeploy, and the deployment after a change.
     Permission("CreateDeployment", "apigateway", "POST",
                f"/restapis/{API}/deployments", "Deploy"),
-    # Undo after a failed apply: delete the validator it created, re-point the stage.
+    # Undo after a failed apply: delete the validator it created, re-point the stage; and
+    # promote and cancel-canary, which only update the stage.
     Permission("DeleteRequestValidator", "apigateway", "DELETE",
                f"/restapis/{API}/requestvalidators/*", "UndoValidator"),
     Permission("UpdateStage", "apigateway", "PATCH", f"/restapis/{API}/stages/*", "UndoDeploy"),

@@ -19,6 +19,7 @@ from asyncgw.core.backend import (
     Verified,
     VerifyPlan,
     VerifyRequest,
+    prepare,
 )
 from asyncgw.core.errors import AwsSetupError, NotARestApi, PlanOutdated, UsageError
 from asyncgw.core.modes import Mode, mode_named
@@ -30,6 +31,7 @@ from asyncgw.http.gateway import HttpGateway
 from asyncgw.rest import advise_render, advisor, intent
 from asyncgw.rest import gateway as rest_gateway
 from asyncgw.rest.backend import RestBackend
+from asyncgw.rest.canary import Ending
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.selection import select
 
@@ -105,17 +107,19 @@ def plan_change(
     max_event_age: int | None = None,
     convert_proxy: bool = False,
     respond_202: bool | None = None,
+    canary: float | None = None,
     account: Account | None = None,
 ) -> ChangePlan:
     """The plan taking the chosen methods to `mode` ('async', 'switchable' or 'sync').
 
     Nothing changes until the plan's `apply()`. The argument checks come before any AWS call.
+    With `canary` (0.0-100.0, REST APIs), the change is deployed as the stage's canary.
     """
     change = ChangeRequest(
         mode=mode_named(mode), methods=patterns(methods), all=all, stage=stage,
         no_deploy=no_deploy, refuse_managed=refuse_managed, on_failure=on_failure,
         max_retries=max_retries, max_event_age=max_event_age, convert_proxy=convert_proxy,
-        respond_202=respond_202)
+        respond_202=respond_202, canary=canary)
     return plan_request(api, change, account=account)
 
 
@@ -126,9 +130,33 @@ def plan_request(api: str, change: ChangeRequest, *, account: Account | None = N
 
 
 def plan_redeploy(api: str, *, stage: str | None = None, description: str | None = None,
-                  account: Account | None = None) -> ChangePlan:
-    """The plan that only deploys a stage, so callers get the API's current configuration."""
-    return find(api, account).redeploy_plan(stage, description)
+                  canary: float | None = None, account: Account | None = None) -> ChangePlan:
+    """The plan that only deploys a stage, so callers get the API's current configuration.
+
+    With `canary` (0.0-100.0, REST APIs), the deployment is the stage's canary.
+    """
+    return find(api, account).redeploy_plan(stage, description, canary)
+
+
+# Canary releases (REST APIs)
+
+def plan_promote(api: str, *, stage: str, account: Account | None = None) -> ChangePlan:
+    """The plan that gives all of a stage's traffic to its canary and removes the canary."""
+    return _canary_ending(api, stage, "promote", account)
+
+
+def plan_cancel_canary(api: str, *, stage: str, account: Account | None = None) -> ChangePlan:
+    """The plan that removes a stage's canary, so all traffic stays on its own deployment."""
+    return _canary_ending(api, stage, "cancel-canary", account)
+
+
+def _canary_ending(api: str, stage: str | None, ending: Ending,
+                   account: Account | None) -> ChangePlan:
+    backend = find(api, account)
+    if isinstance(backend, HttpBackend):
+        raise UsageError(f"{backend.api_id} is an HTTP API: HTTP API stages have no canary "
+                         f"releases, so there is nothing for {ending} to do")
+    return prepare(backend, backend.plan_ending(stage, ending))
 
 
 def save_plan(path: str | os.PathLike[str], api: str, request: Request, *,
@@ -161,7 +189,7 @@ def plan_from_file(path: str | os.PathLike[str], *, account: Account | None = No
 
 def _planned(backend: RestBackend | HttpBackend, request: Request) -> ChangePlan:
     if isinstance(request, RedeployRequest):
-        return backend.redeploy_plan(request.stage, request.description)
+        return backend.redeploy_plan(request.stage, request.description, request.canary)
     return backend.change_plan(request)
 
 

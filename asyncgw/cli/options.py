@@ -158,3 +158,16 @@ def check_plan_flags(out: str | None, exit_code: bool, dry_run: bool, yes: bool)
     if out == "-" or (out is not None and not out.strip()):
         raise UsageError("--out takes a file name: the plan is printed anyway; save it to "
                          "a file for asyncgw apply")
+
+
+# Canary releases
+
+CANARY_HELP = ("Deploy as the stage's canary release: only PERCENT (0.0-100.0) of the stage's "
+               "traffic sees the change (REST APIs; an existing canary's deployment is "
+               "replaced, its other settings kept). Then: asyncgw promote or cancel-canary.")
+
+
+def canary_option(command: Command) -> Command:
+    """--canary PERCENT, on enable-*, disable and redeploy."""
+    return click.option("--canary", type=click.FloatRange(0.0, 100.0), metavar="PERCENT",
+                        help=CANARY_HELP)(command)

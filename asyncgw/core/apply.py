@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from asyncgw.core.bindings import Bindings
+from asyncgw.core.canary import deploy_canary
 from asyncgw.core.errors import ApplyFailed, AsyncgwError, StaleSnapshot
 from asyncgw.core.journal import Journal, deploy, unwind
 from asyncgw.core.writer import Progress, SnapshotT, StepT, Writer
@@ -117,6 +118,12 @@ def _deploy(backend: Writer[StepT, SnapshotT], journal: Journal,
     deployment = backend.plan.deployment
     if deployment is None:
         return None
+    if deployment.canary_percent is not None:
+        progress(f"deploying stage {deployment.stage}'s canary "
+                 f"({deployment.canary_percent:g}% of traffic)")
+        return deploy_canary(journal, backend.gateway, backend.plan.api_id, deployment.stage,
+                             deployment.previous_deployment_id, deployment.previous_canary,
+                             deployment.canary_percent, deployment.description)
     progress(f"deploying stage {deployment.stage}")
     return deploy(journal, backend.gateway, backend.plan.api_id, deployment.stage,
                   deployment.previous_deployment_id, deployment.description)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from asyncgw.core.canary import check_percent
 from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
 from asyncgw.core.selection import MethodPattern, check_deploy_flags, check_pattern
@@ -69,6 +70,8 @@ class ChangeRequest:
     max_event_age: int | None = None
     convert_proxy: bool = False
     respond_202: bool | None = None
+    canary: float | None = None
+    """Deploy as the stage's canary at this share of traffic (REST APIs)."""
 
     def __post_init__(self) -> None:
         for text in self.methods:
@@ -77,6 +80,7 @@ class ChangeRequest:
             raise UsageError("choose methods with -m 'VERB /path' (repeatable; an HTTP API's "
                              "default route is '$default') or --all")
         check_deploy_flags(self.stage, self.no_deploy)
+        check_percent(self.canary, self.no_deploy)
 
     @property
     def sets_functions(self) -> bool:
@@ -142,9 +146,9 @@ class Backend(Protocol[SnapshotT, PlanT]):
     def plan_change(self, change: ChangeRequest) -> Planned[SnapshotT, PlanT]:
         """The plan of enable-* or disable; refuses what this kind of API cannot do."""
 
-    def plan_redeploy(self, stage: str | None,
-                      description: str | None) -> Planned[SnapshotT, PlanT]:
-        """The plan that only deploys a stage."""
+    def plan_redeploy(self, stage: str | None, description: str | None,
+                      canary: float | None = None) -> Planned[SnapshotT, PlanT]:
+        """The plan that only deploys a stage (as its canary at `canary` % of traffic)."""
 
     def show(self, plan: PlanT) -> Report:
         """The plan as the dry run shows it: the diff, and the plan as JSON."""
@@ -201,9 +205,10 @@ class Commands(Generic[SnapshotT, PlanT]):
         return prepare(self, self.plan_change(change))
 
     def redeploy_plan(self: Backend[SnapshotT, PlanT], stage: str | None,
-                      description: str | None) -> ChangePlan:
+                      description: str | None, canary: float | None = None) -> ChangePlan:
         """The plan of redeploy, ready to show and to apply."""
-        return prepare(self, self.plan_redeploy(stage, description))
+        check_percent(canary)
+        return prepare(self, self.plan_redeploy(stage, description, canary))
 
 
 def prepare(backend: Backend[SnapshotT, PlanT], planned: Planned[SnapshotT, PlanT]) -> ChangePlan:

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 
+from asyncgw.core.canary import CanaryRelease
 from asyncgw.core.errors import UsageError
 from asyncgw.core.model import Model
 from asyncgw.core.selection import check_deploy_flags
@@ -32,6 +33,10 @@ class Deployment(Model):
     stage: str
     previous_deployment_id: str | None
     description: str
+    canary_percent: float | None = None
+    """Deploy as the stage's canary at this share of traffic; None deploys the stage itself."""
+    previous_canary: CanaryRelease | None = None
+    """The stage's canary that a canary deployment replaces (its other settings are kept)."""
 
 
 REDEPLOY_DESCRIPTION = "asyncgw: redeploy"

@@ -43,9 +43,23 @@ class Legend:
 
 def deployment_line(deployment: Deployment) -> Text:
     """'+ deployment of stage prod, replacing d1: 'asyncgw: POST /jobs -> async''."""
+    if deployment.canary_percent is not None:
+        return canary_deployment_line(deployment)
     was = (f", replacing {deployment.previous_deployment_id}"
            if deployment.previous_deployment_id else "")
     return marked("+", f"deployment of stage {deployment.stage}{was}: "
+                       f"{deployment.description!r}")
+
+
+def canary_deployment_line(deployment: Deployment) -> Text:
+    """'+ deployment of stage prod as its canary at 10% of traffic, replacing the canary's d2
+    (overrides and stage cache kept); the stage keeps serving d1: '...''."""
+    canary = deployment.previous_canary
+    was = (f", replacing the canary's {canary.deployment_id} at {canary.percent_traffic:g}% "
+           "(its stage variable overrides and stage cache setting kept)" if canary else "")
+    return marked("+", f"deployment of stage {deployment.stage} as its canary at "
+                       f"{deployment.canary_percent:g}% of traffic{was}; the stage keeps "
+                       f"serving {deployment.previous_deployment_id} to the rest: "
                        f"{deployment.description!r}")
 
 
@@ -81,13 +95,20 @@ def summary_line(changed: tuple[int, str], counts: Sequence[tuple[int, str, str]
     count, noun = changed
     parts = [f"{counted(count, noun)} to change"] if count else []
     parts += [counted(n, one, many) for n, one, many in counts if n]
-    parts.append(f"1 deployment to stage {deployment.stage}" if deployment is not None
-                 else "no deployment")
+    parts.append("no deployment" if deployment is None else
+                 f"1 deployment to stage {deployment.stage}" + (
+                     f"'s canary ({deployment.canary_percent:g}% of traffic)"
+                     if deployment.canary_percent is not None else ""))
     return ", ".join(parts) + "."
 
 
 def live_outcome(changed: str, mode: str, deployment: Deployment, deployment_id: str) -> Text:
     """'Done: 2 methods now async, live on stage prod (deployment d1).'"""
+    if deployment.canary_percent is not None:
+        return Text(f"Done: {changed} now {mode}, live on {deployment.canary_percent:g}% of "
+                    f"stage {deployment.stage}'s traffic (canary deployment {deployment_id}); "
+                    f"asyncgw promote or cancel-canary when you have watched it.",
+                    style="green")
     return Text(f"Done: {changed} now {mode}, live on stage {deployment.stage} "
                 f"(deployment {deployment_id}).", style="green")
 

@@ -29,10 +29,12 @@ _SHOWN_CHANGES = 3
 
 @dataclass(frozen=True, kw_only=True)
 class RedeployRequest:
-    """What `asyncgw redeploy` asks for: a stage (None: the API's only one) and a description."""
+    """What `asyncgw redeploy` asks for: a stage (None: the API's only one), a description,
+    and the share of traffic to deploy to as the stage's canary (None: all of it)."""
 
     stage: str | None = None
     description: str | None = None
+    canary: float | None = None
 
 
 Request = ChangeRequest | RedeployRequest

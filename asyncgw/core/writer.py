@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
 from asyncgw.core.bindings import Bindings
+from asyncgw.core.canary import CanaryRelease
 from asyncgw.core.journal import Deployer
 
 Progress = Callable[[str], None]
@@ -22,6 +23,12 @@ class PlannedDeployment(Protocol):
 
     @property
     def description(self) -> str: ...
+
+    @property
+    def canary_percent(self) -> float | None: ...
+
+    @property
+    def previous_canary(self) -> CanaryRelease | None: ...
 
 
 StepCo = TypeVar("StepCo", covariant=True)

@@ -12,6 +12,7 @@ from asyncgw.core.backend import (
     VerifyRequest,
     one_stage,
 )
+from asyncgw.core.canary import refuse_http
 from asyncgw.core.errors import UsageError
 from asyncgw.http import executor, intent, render
 from asyncgw.http.gateway import HttpGateway
@@ -47,6 +48,7 @@ class HttpBackend(Commands[HttpApiSnapshot, HttpPlan]):
 
     def plan_change(self, change: ChangeRequest) -> HttpPlanned:
         """The plan of enable-* or disable; the REST-only options are refused."""
+        refuse_http(change.canary)
         if change.sets_functions:
             raise UsageError("--on-failure, --max-retries and --max-event-age work on REST "
                              "APIs only; for an HTTP API set them with: aws lambda "
@@ -61,8 +63,10 @@ class HttpBackend(Commands[HttpApiSnapshot, HttpPlan]):
         snapshot = self.read()
         return Planned(snapshot, wanted.plan(snapshot), wanted.plan)
 
-    def plan_redeploy(self, stage: str | None, description: str | None) -> HttpPlanned:
+    def plan_redeploy(self, stage: str | None, description: str | None,
+                      canary: float | None = None) -> HttpPlanned:
         """A deployment of a stage that does not deploy automatically."""
+        refuse_http(canary)
         snapshot = self.read()
         plan = intent.redeploy(snapshot, stage=stage, description=description)
         return Planned(snapshot, plan, lambda _: plan)

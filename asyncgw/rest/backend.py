@@ -19,6 +19,8 @@ from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.selection import MethodPattern
 from asyncgw.rest import (
     async_config,
+    canary,
+    canary_status,
     executor,
     function_report,
     intent,
@@ -60,7 +62,9 @@ class RestBackend(Commands[ApiSnapshot, Plan]):
                 stage, snapshot.api.id, {s.stage_name: s for s in snapshot.stages}),)})
         snapshot = self._with_functions(snapshot)
         served = self._served(snapshot)
-        return Report(render.status(snapshot, served), render.status_json(snapshot, served))
+        canaries = canary_status.read(self.gateway, snapshot)
+        return Report(render.status(snapshot, served, canaries),
+                      render.status_json(snapshot, served, canaries))
 
     def plan_change(self, change: ChangeRequest) -> RestPlanned:
         """The plan of enable-* or disable, with the functions' async configuration if asked."""
@@ -70,17 +74,25 @@ class RestBackend(Commands[ApiSnapshot, Plan]):
             self.api.id, change.mode, methods=change.methods, everything=change.all,
             stage=change.stage, no_deploy=change.no_deploy,
             refuse_managed=change.refuse_managed, want=want,
-            convert_proxy=change.convert_proxy, respond_202=change.respond_202)
+            convert_proxy=change.convert_proxy, respond_202=change.respond_202,
+            canary=change.canary)
         snapshot = wanted.read(self.gateway, self.read())
         return Planned(snapshot, wanted.plan(snapshot), wanted.plan)
 
-    def plan_redeploy(self, stage: str | None, description: str | None) -> RestPlanned:
-        """A new deployment of the chosen stage and nothing else."""
+    def plan_redeploy(self, stage: str | None, description: str | None,
+                      canary: float | None = None) -> RestPlanned:
+        """A new deployment of the chosen stage (or of its canary) and nothing else."""
         snapshot = self.read()
         chosen = planner.choose_stage(snapshot, stage, no_deploy=False, offer_no_deploy=False)
         assert chosen is not None  # no_deploy=False always chooses a stage or raises
-        plan = planner.plan_redeploy(snapshot, chosen, description)
+        plan = planner.plan_redeploy(snapshot, chosen, description, canary)
         return Planned(snapshot, plan, lambda _: plan)
+
+    def plan_ending(self, stage: str | None, ending: canary.Ending) -> RestPlanned:
+        """The plan of promote or cancel-canary on one stage's canary release."""
+        snapshot = self.read()
+        plan = canary.plan_ending(snapshot, stage, ending)
+        return Planned(snapshot, plan, lambda fresh: canary.remaining(plan, fresh))
 
     def show(self, plan: Plan) -> Report:
         """The diff and the plan as JSON, patch operations exactly as they would be sent."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from asyncgw.core import apply as core
 from asyncgw.core.apply import Outcome
 from asyncgw.core.bindings import Bindings
+from asyncgw.core.canary import canary_release
 from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.modes import function_name
 from asyncgw.core.writer import Progress
@@ -24,7 +25,9 @@ from asyncgw.rest.plan import (
     PatchOp,
     Plan,
     SetPart,
+    StageOp,
     Step,
+    UpdateStage,
 )
 from asyncgw.rest.planner import restore
 from asyncgw.rest.snapshot import ApiSnapshot
@@ -102,6 +105,8 @@ class RestWriter:
                 assert self.functions is not None
                 self.functions.update(step.function, step.update,
                                       exists=step.before is not None)
+            case UpdateStage():
+                self.gateway.update_stage(api_id, step.stage, step.ops)
             case _:
                 _send(step, api_id, self.gateway, _resolved(step.ops, bindings))
         return {}
@@ -120,6 +125,8 @@ class RestWriter:
             case ConfigureFunction():
                 assert self.functions is not None
                 self.functions.put_back(step.function, step.before)
+            case UpdateStage():
+                self.gateway.update_stage(api_id, step.stage, step.undo)
             case _:
                 _send(step, api_id, self.gateway, _resolved(step.undo, bindings))
         return {}
@@ -133,6 +140,8 @@ class RestWriter:
                 return f"{step.http_method} {step.path} {_part_name(step)}: put back"
             case ConfigureFunction():
                 return f"put back the async configuration of {function_name(step.function)}"
+            case UpdateStage():
+                return f"stage {step.stage}: {_ops_text(step.undo)}"
             case _:
                 return (f"{step.http_method} {step.path} {_PARTS[step.kind]}: "
                         f"{_ops_text(step.undo)}")
@@ -146,7 +155,9 @@ class RestWriter:
                    ] if again.changed_methods else []
         functions = [f"the async configuration of {function_name(step.function)} not as asked"
                      for step in again.steps if isinstance(step, ConfigureFunction)]
-        return "; ".join(methods + functions)
+        stages = [f"stage {step.stage} not as planned ({step.what} still to do)"
+                  for step in again.steps if isinstance(step, UpdateStage)]
+        return "; ".join(methods + functions + stages)
 
     def left_over(self, snapshot: ApiSnapshot) -> list[str]:
         """What still differs from the snapshot taken before the apply."""
@@ -160,12 +171,13 @@ class RestWriter:
             for step in restore(base, now):
                 if isinstance(step, SetPart):
                     _set(step, plan.api_id, gateway, step.after)
-                elif not isinstance(step, CreateValidator | ConfigureFunction):
+                elif not isinstance(step, CreateValidator | ConfigureFunction | UpdateStage):
                     _send(step, plan.api_id, gateway, step.ops)
             _put_functions_back(base, now, self.functions)
             now = self.read()
             _drop_stray_validators(plan, base, now, gateway)
             _point_stage_back(plan, now, gateway)
+            _put_canary_back(plan, base, now, gateway)
             now = self.read()
         except AsyncgwError as error:
             return [*_left_over(plan, base, now),
@@ -188,6 +200,8 @@ def _describe(step: Step) -> str:
         case SetPart():
             verb = "removing" if step.after is None else "putting"
             return f"{verb} {_part_name(step)} of {step.http_method} {step.path}"
+        case UpdateStage():
+            return step.what
 
 
 def _part_name(step: SetPart) -> str:
@@ -226,7 +240,7 @@ def _resolved(ops: Sequence[PatchOp], bindings: Bindings) -> list[PatchOp]:
             if op.value is not None else op for op in ops]
 
 
-def _ops_text(ops: tuple[PatchOp, ...]) -> str:
+def _ops_text(ops: Sequence[PatchOp | StageOp]) -> str:
     return "; ".join(f"{op.op} {op.path}" + (f" = {op.value}" if op.value else "") for op in ops)
 
 
@@ -256,6 +270,30 @@ def _point_stage_back(plan: Plan, now: ApiSnapshot, gateway: Gateway) -> None:
         gateway.point_stage(plan.api_id, deployment.stage, deployment.previous_deployment_id)
 
 
+def _put_canary_back(plan: Plan, base: ApiSnapshot, now: ApiSnapshot, gateway: Gateway) -> None:
+    deployment = plan.deployment
+    if deployment is None or deployment.canary_percent is None:
+        return
+    was, stage = base.stage(deployment.stage), now.stage(deployment.stage)
+    if was is not None and stage is not None and stage.canary_settings != was.canary_settings:
+        gateway.point_canary(plan.api_id, deployment.stage, canary_release(was.canary_settings))
+
+
+def _stages_left_over(plan: Plan, base: ApiSnapshot, now: ApiSnapshot) -> list[str]:
+    """The stages a canary deployment or an UpdateStage step touched that differ from before."""
+    touched = {step.stage for step in plan.steps if isinstance(step, UpdateStage)}
+    if plan.deployment is not None and plan.deployment.canary_percent is not None:
+        touched.add(plan.deployment.stage)
+    left = []
+    for name in sorted(touched):
+        was, stage = base.stage(name), now.stage(name)
+        if was is not None and stage is not None and (
+                stage.deployment_id, stage.canary_settings, stage.variables) != (
+                was.deployment_id, was.canary_settings, was.variables):
+            left.append(f"stage {name} (its deployment, canary or variables) differs from before")
+    return left
+
+
 def _left_over(plan: Plan, base: ApiSnapshot, now: ApiSnapshot) -> list[str]:
     """What still differs from the snapshot taken before the apply."""
     before = {m.key: m for m in base.methods}
@@ -272,4 +310,4 @@ def _left_over(plan: Plan, base: ApiSnapshot, now: ApiSnapshot) -> list[str]:
         if stage and stage.deployment_id != plan.deployment.previous_deployment_id:
             left.append(f"stage {plan.deployment.stage} serves {stage.deployment_id}, "
                         f"was {plan.deployment.previous_deployment_id}")
-    return left
+    return left + _stages_left_over(plan, base, now)

@@ -15,10 +15,12 @@ from asyncgw.aws.calls import Service
 from asyncgw.aws.errors import NotFound
 from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.responses import mapping, parse, reading, required, sequence
+from asyncgw.core.canary import CanaryRelease, canary_release
 from asyncgw.core.errors import AmbiguousApiName, ApiNotFound, AsyncgwError, NotARestApi
+from asyncgw.rest.canary_ops import DeploymentInfo, canary_ops
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.metrics import Metrics
-from asyncgw.rest.plan import PatchOp
+from asyncgw.rest.plan import PatchOp, StageOp
 from asyncgw.rest.snapshot import ApiSnapshot, Method, RestApi, Stage, Validator
 
 if TYPE_CHECKING:
@@ -227,6 +229,34 @@ class Gateway:
         self._apigateway.call("UpdateStage", restApiId=api_id, stageName=stage,
                               patchOperations=[{"op": "replace", "path": "/deploymentId",
                                                 "value": deployment_id}])
+
+    # Canary releases
+
+    def create_canary_deployment(self, api_id: str, stage: str, description: str,
+                                 settings: dict[str, object]) -> str:
+        """CreateDeployment as the stage's canary; the stage's deploymentId stays [REC E5]."""
+        created = self._apigateway.call("CreateDeployment", restApiId=api_id, stageName=stage,
+                                        description=description, canarySettings=settings)
+        return str(required(created, "id", "CreateDeployment"))
+
+    def update_stage(self, api_id: str, stage: str, ops: Sequence[StageOp]) -> None:
+        """UpdateStage with these patch operations, applied in order [MODEL]."""
+        self._apigateway.call("UpdateStage", restApiId=api_id, stageName=stage,
+                              patchOperations=[op.wire() for op in ops])
+
+    def point_canary(self, api_id: str, stage: str, canary: CanaryRelease | None) -> None:
+        """Make the stage's canary be `canary` again, or remove the canary with None."""
+        self.update_stage(api_id, stage, canary_ops(canary))
+
+    def canary_of(self, api_id: str, stage: str) -> CanaryRelease | None:
+        """The stage's canary release, read fresh; None when it has none."""
+        return canary_release(self.stage(api_id, stage).canary_settings)
+
+    def deployment(self, api_id: str, deployment_id: str) -> DeploymentInfo:
+        """GetDeployment: a deployment's description and creation date."""
+        found = self._apigateway.call("GetDeployment", restApiId=api_id,
+                                      deploymentId=deployment_id)
+        return parse(DeploymentInfo, {"id": deployment_id, **found}, "GetDeployment")
 
     # Plumbing
 

@@ -30,6 +30,7 @@ class ModeChange:
     """Fields of the target functions' async configuration to set in the same change."""
     convert_proxy: bool = False
     respond_202: bool | None = None
+    canary: float | None = None
 
     def plan(self, snapshot: ApiSnapshot) -> Plan:
         """The plan for this intent against a snapshot (also used to verify an apply)."""
@@ -37,7 +38,8 @@ class ModeChange:
             planner.refuse_managed(snapshot)
         stage = planner.choose_stage(snapshot, self.stage, self.no_deploy)
         selection = select(snapshot, self.patterns, self.everything, self._converts)
-        return planner.plan(snapshot, selection, self.mode, stage, self.want, self.respond_202)
+        return planner.plan(snapshot, selection, self.mode, stage, self.want, self.respond_202,
+                            self.canary)
 
     @property
     def _converts(self) -> bool:
@@ -69,6 +71,7 @@ def mode_change(
     want: AsyncConfig | None = None,
     convert_proxy: bool = False,
     respond_202: bool | None = None,
+    canary: float | None = None,
 ) -> ModeChange:
     """Validate the flags of enable-* and disable before any AWS call."""
     patterns = tuple(MethodPattern.parse(text) for text in methods)
@@ -77,7 +80,7 @@ def mode_change(
     check_deploy_flags(stage, no_deploy)
     return ModeChange(api=api, mode=mode, patterns=patterns, everything=everything, stage=stage,
                       no_deploy=no_deploy, refuse_managed=refuse_managed, want=want,
-                      convert_proxy=convert_proxy, respond_202=respond_202)
+                      convert_proxy=convert_proxy, respond_202=respond_202, canary=canary)
 
 
 def read(gateway: Gateway, api: str) -> ApiSnapshot:

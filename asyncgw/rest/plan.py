@@ -78,6 +78,36 @@ class ConfigureFunction(Model):
     """The whole configuration before, or None when the function had none."""
 
 
+class StageOp(Model):
+    """One JSON-patch operation exactly as sent to UpdateStage (which also takes copy)."""
+
+    op: Literal["replace", "remove", "copy"]
+    path: str
+    value: str | None = None
+    from_: str | None = Field(default=None, alias="from")
+
+    def wire(self) -> dict[str, str]:
+        """The operation in the shape botocore sends (values are always strings)."""
+        out = {"op": self.op, "path": self.path}
+        if self.value is not None:
+            out["value"] = self.value
+        if self.from_ is not None:
+            out["from"] = self.from_
+        return out
+
+
+class UpdateStage(Model):
+    """UpdateStage on one stage (promoting or removing its canary), with the ops undoing it."""
+
+    kind: Literal["update-stage"] = "update-stage"
+    stage: str
+    what: str
+    """What the call does, as progress lines say it: 'promoting the canary of stage prod'."""
+    changes: tuple[FieldChange, ...]
+    ops: tuple[StageOp, ...]
+    undo: tuple[StageOp, ...]
+
+
 Part = Literal["integration", "method-response", "integration-response"]
 
 
@@ -102,7 +132,7 @@ class SetPart(Model):
 
 Step = Annotated[
     CreateValidator | PatchMethod | PatchIntegration | PatchIntegrationResponse
-    | ConfigureFunction | SetPart,
+    | ConfigureFunction | SetPart | UpdateStage,
     Field(discriminator="kind"),
 ]
 

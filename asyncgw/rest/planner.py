@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from asyncgw.core import plan as shared
+from asyncgw.core.canary import canary_release
 from asyncgw.core.errors import UsageError
 from asyncgw.core.modes import Mode
 from asyncgw.core.plan import (
@@ -67,15 +68,31 @@ def refuse_canary(snapshot: ApiSnapshot, stage: str, offer_no_deploy: bool) -> N
     percent = canary.get("percentTraffic")
     serving = f"deployment {canary.get('deploymentId', '?')}" + (
         f", {percent:g}% of traffic" if isinstance(percent, int | float) else "")
-    remove = (f"aws apigateway update-stage --rest-api-id {snapshot.api.id} --stage-name "
-              f"{stage} --patch-operations '{REMOVE_CANARY}'")
+    api = snapshot.api.id
     raise UsageError(
         f"stage {stage} has a canary release ({serving}) and AWS refuses a deployment "
-        "without canary settings onto it; asyncgw does not deploy into a canary yet: promote "
-        f"the canary if its deployment should stay, then remove it ({remove})"
+        "without canary settings onto it: pass --canary PERCENT to deploy into the canary, "
+        f"or end the canary first with 'asyncgw promote {api} --stage {stage}' (its deployment "
+        f"then serves all traffic) or 'asyncgw cancel-canary {api} --stage {stage}' (the stage "
+        "keeps its own)"
         + (", or pass --no-deploy and redeploy once the canary is gone" if offer_no_deploy
            else "")
         + "; nothing was changed"
+    )
+
+
+def new_deployment(snapshot: ApiSnapshot, stage: str, description: str,
+                   canary: float | None, offer_no_deploy: bool) -> Deployment:
+    """The deployment of `stage` a plan ends with: of the stage itself, or of its canary."""
+    if canary is None:
+        refuse_canary(snapshot, stage, offer_no_deploy)
+    current = snapshot.stage(stage)
+    return Deployment(
+        stage=stage,
+        previous_deployment_id=current.deployment_id if current else None,
+        description=description,
+        canary_percent=canary,
+        previous_canary=canary_release(current.canary_settings) if current else None,
     )
 
 
@@ -91,6 +108,7 @@ def plan(
     stage: str | None,
     want: AsyncConfig | None = None,
     respond_202: bool | None = None,
+    canary: float | None = None,
 ) -> Plan:
     """Steps that take every selected method to `mode`, then a deployment of `stage`.
 
@@ -98,6 +116,7 @@ def plan(
     method goes async before its failed events have somewhere to go. `respond_202` turns
     202 Accepted for async calls on or off (None keeps what each method does). Lambda proxy
     methods in the selection are converted (the selection only holds them when asked to).
+    With `canary`, the deployment is the stage's canary at that share of traffic.
     """
     pool = ValidatorPool(snapshot, respond_202)
     steps: list[Step] = []
@@ -125,7 +144,8 @@ def plan(
     steps.extend(preflights)
     changed.extend(f"{step.http_method} {step.path}" for step in preflights)
     steps[:0] = pool.created
-    deployment = _deployment(snapshot, stage, changed, mode) if steps else None
+    deployment = new_deployment(snapshot, stage, deployment_description(changed, mode), canary,
+                                offer_no_deploy=True) if steps and stage else None
     if want is not None and mode is not Mode.SYNC:
         functions = async_config.steps(snapshot, async_config.targets(taken), want)
         steps[:0] = functions
@@ -162,15 +182,11 @@ def _switchable_after(snapshot: ApiSnapshot, taken: Sequence[Method], mode: Mode
     return after
 
 
-def plan_redeploy(snapshot: ApiSnapshot, stage: str, description: str | None) -> Plan:
-    """A plan that only creates a new deployment of `stage`."""
-    refuse_canary(snapshot, stage, offer_no_deploy=False)
-    current = snapshot.stage(stage)
-    deployment = Deployment(
-        stage=stage,
-        previous_deployment_id=current.deployment_id if current else None,
-        description=description or REDEPLOY_DESCRIPTION,
-    )
+def plan_redeploy(snapshot: ApiSnapshot, stage: str, description: str | None,
+                  canary: float | None = None) -> Plan:
+    """A plan that only creates a new deployment of `stage` (of its canary, with `canary`)."""
+    deployment = new_deployment(snapshot, stage, description or REDEPLOY_DESCRIPTION, canary,
+                                offer_no_deploy=False)
     return Plan(
         api_id=snapshot.api.id,
         api_name=snapshot.api.name,
@@ -181,20 +197,6 @@ def plan_redeploy(snapshot: ApiSnapshot, stage: str, description: str | None) ->
         deployment=deployment,
         changed_methods=(),
         warnings=_warnings(snapshot, deployment, False, stage),
-    )
-
-
-def _deployment(
-    snapshot: ApiSnapshot, stage: str | None, changed: Sequence[str], mode: Mode
-) -> Deployment | None:
-    if stage is None:
-        return None
-    refuse_canary(snapshot, stage, offer_no_deploy=True)
-    current = snapshot.stage(stage)
-    return Deployment(
-        stage=stage,
-        previous_deployment_id=current.deployment_id if current else None,
-        description=deployment_description(changed, mode),
     )
 
 

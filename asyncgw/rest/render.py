@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
@@ -11,7 +11,8 @@ from rich.text import Text
 from asyncgw.core import plan_render
 from asyncgw.core import render as shared
 from asyncgw.core.modes import Mode, function_name
-from asyncgw.rest import function_report, markers
+from asyncgw.rest import canary, canary_status, function_report, markers
+from asyncgw.rest.canary_status import StageCanary
 from asyncgw.rest.modes import SELECTOR_PARAMETER, Assessment, assess, lambda_function
 from asyncgw.rest.plan import (
     ConfigureFunction,
@@ -22,6 +23,7 @@ from asyncgw.rest.plan import (
     Plan,
     SetPart,
     Step,
+    UpdateStage,
 )
 from asyncgw.rest.snapshot import ApiSnapshot, Method, Stage
 
@@ -41,10 +43,14 @@ def _stage_line(stage: Stage) -> str:
     return f"stage {stage.stage_name}: deployment {stage.deployment_id}{shown}"
 
 
-def _header(snapshot: ApiSnapshot) -> Text:
+def _header(snapshot: ApiSnapshot, canaries: Mapping[str, StageCanary]) -> Text:
     api = snapshot.api
-    return shared.api_header(api.name, api.id, f" in {snapshot.region}", api.stack,
-                             [_stage_line(stage) for stage in snapshot.stages])
+    lines = []
+    for stage in snapshot.stages:
+        lines.append(_stage_line(stage))
+        found = canaries.get(stage.stage_name)
+        lines += canary_status.lines(found) if found else []
+    return shared.api_header(api.name, api.id, f" in {snapshot.region}", api.stack, lines)
 
 
 def _validator_cell(method: Method, snapshot: ApiSnapshot) -> str:
@@ -56,10 +62,12 @@ def _validator_cell(method: Method, snapshot: ApiSnapshot) -> str:
     return "+".join(checks) or "nothing"
 
 
-def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableType:
+def status(snapshot: ApiSnapshot, served: Sequence[Served] = (),
+           canaries: Mapping[str, StageCanary] | None = None) -> RenderableType:
     """The status report: header, one row per method, then reasons and warnings.
 
-    With `served`, one more column per stage shows the mode that stage serves.
+    With `served`, one more column per stage shows the mode that stage serves; `canaries`
+    are the stages' canary releases, shown under their stages.
     """
     table = shared.status_table(["METHOD", "TYPE", "FUNCTION", "MODE", "CHECKS",
                                  *(f"ON {stage.stage}" for stage in served)])
@@ -82,7 +90,7 @@ def status(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> RenderableTy
         warnings = _warnings(method, found, snapshot, served)
         notes += shared.row_notes(method.key, found.reason, warnings)
     functions = function_report.table(snapshot)
-    return shared.status_report(_header(snapshot), table, "method", modes, notes,
+    return shared.status_report(_header(snapshot, canaries or {}), table, "method", modes, notes,
                                 [functions] if functions is not None else [])
 
 
@@ -123,7 +131,8 @@ def _not_live(snapshot: ApiSnapshot, served: Sequence[Served], method: Method,
         settings = snapshot.stage(stage.stage)
         if settings is not None and settings.canary_settings is not None:
             # AWS refuses a full deployment onto a stage with a canary [DOC canary-release].
-            fix = f"remove the canary release of {stage.stage} first, then {fix}"
+            fix = (f"{fix} --canary PERCENT (its canary release), or asyncgw promote or "
+                   "cancel-canary first, then redeploy")
         if stage.differs(key, current) and (current in invoking or deployed in invoking):
             notes.append(f"{current}, not yet deployed to {stage.stage} (it serves "
                          f"{deployed or 'no such method'}): {fix}")
@@ -158,10 +167,13 @@ def _method_json(method: Method, snapshot: ApiSnapshot,
     }
 
 
-def status_json(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> dict[str, Any]:
+def status_json(snapshot: ApiSnapshot, served: Sequence[Served] = (),
+                canaries: Mapping[str, StageCanary] | None = None) -> dict[str, Any]:
     """The status report as one JSON object."""
     api = snapshot.api
     errors = {stage.stage: stage.error for stage in served}
+    by_stage = {stage.stage: stage for stage in served}
+    found = canaries or {}
     return {
         "api": {"id": api.id, "name": api.name, "region": snapshot.region, "tags": api.tags,
                 "stack": api.stack},
@@ -171,6 +183,9 @@ def status_json(snapshot: ApiSnapshot, served: Sequence[Served] = ()) -> dict[st
                 "deploymentId": s.deployment_id,
                 **shared.stage_dates(s.created_date, s.last_updated_date),
                 "canary": s.canary_settings is not None,
+                "canaryRelease": canary_status.data(found[s.stage_name],
+                                                    by_stage.get(s.stage_name))
+                if s.stage_name in found else None,
                 "exportError": errors.get(s.stage_name),
             }
             for s in snapshot.stages
@@ -204,6 +219,9 @@ def _step_lines(step: Step) -> list[Text]:
             return [shared.marked("~", f"function {function_name(step.function)}  "
                                        "asynchronous invocation configuration"),
                     *shared.change_lines(step.changes)]
+        case UpdateStage():
+            return [shared.marked("~", f"stage {step.stage}  {step.what}"),
+                    *shared.change_lines(step.changes)]
 
 
 def plan(plan: Plan) -> RenderableType:
@@ -217,6 +235,9 @@ def plan(plan: Plan) -> RenderableType:
 
 def summary(plan: Plan) -> str:
     """'2 methods to change, 1 validator to create, 1 deployment to stage prod.'"""
+    ending = canary.summary(plan)
+    if ending is not None:
+        return ending
     counts = [
         (sum(isinstance(s, ConfigureFunction) for s in plan.steps), "function to configure",
          "functions to configure"),
@@ -240,6 +261,9 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 def outcome(plan: Plan, done: Outcome) -> Text:
     """One line saying what was applied and what is live."""
+    ended = canary.outcome(plan, done.deployment_id)
+    if ended is not None:
+        return Text(ended, style="green")
     changed = shared.counted(len(plan.changed_methods), "method")
     if plan.steps and not plan.changed_methods:
         return Text("Done: async configuration set; the API itself needed no change.",

@@ -181,7 +181,8 @@ def test_a_saved_redeploy_applies_and_is_refused_once_done(
                     "--out", str(path), "--exit-code")
     assert saved.code == 3, saved.err
     request = json.loads(path.read_text())["request"]
-    assert request == {"action": "redeploy", "stage": "dev", "description": "reviewed"}
+    assert request == {"action": "redeploy", "stage": "dev", "description": "reviewed",
+                       "canary": None}
     applied = asyncgw("apply", str(path), "--yes", "--output", "json")
     assert applied.code == 0, applied.err
     deployment = json.loads(applied.out)["deploymentId"]

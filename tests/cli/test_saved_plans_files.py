@@ -83,8 +83,8 @@ def _set_digest(document: dict[str, Any]) -> None:
      "'websocket'"),
     (lambda d: d["request"].update(action="delete"), "{path} is not a valid asyncgw plan "
      "file: its request is neither a change nor a redeploy"),
-    (lambda d: d["request"].update(canary=10.0, traffic="all"), "{path} is not a valid asyncgw "
-     "plan file: its request has options this asyncgw does not know: canary, traffic"),
+    (lambda d: d["request"].update(shadow=True, traffic="all"), "{path} is not a valid asyncgw "
+     "plan file: its request has options this asyncgw does not know: shadow, traffic"),
     (lambda d: d["request"].update(max_retries="many"), "{path} is not a valid asyncgw plan "
      "file: its request's max_retries is invalid"),
     (lambda d: d["request"].update(methods=[], all=False), "{path} is not a valid asyncgw plan "

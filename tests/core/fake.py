@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from asyncgw.core.bindings import Bindings
+from asyncgw.core.canary import CanaryRelease
 from asyncgw.core.errors import AwsCallFailed
 from asyncgw.core.writer import Progress
 
@@ -113,6 +114,8 @@ class FakeDeployment:
     stage: str = "prod"
     previous_deployment_id: str | None = "d0"
     description: str = "asyncgw"
+    canary_percent: float | None = None
+    previous_canary: CanaryRelease | None = None
 
 
 @dataclass(frozen=True)

@@ -84,13 +84,13 @@ def test_status_marks_a_method_whose_stage_serves_another_mode() -> None:
     assert by_key["GET /orders"]["warnings"] == []  # sync on both sides is not asyncgw's news
 
 
-def test_the_fix_for_a_lagging_canary_stage_removes_the_canary_first() -> None:
+def test_the_fix_for_a_lagging_canary_stage_deploys_into_the_canary_or_ends_it() -> None:
     current = snapshot([asynchronous("POST /orders")], stages=[
         Stage(stage_name="dev", deployment_id="d1", canary_settings={"percentTraffic": 10.0})])
     data = render.status_json(current, [live.served("dev", {"paths": {}}, current)])
     warnings = data["methods"][0]["warnings"]
-    assert any("remove the canary release of dev first, then asyncgw redeploy abcde12345 "
-               "--stage dev" in w for w in warnings), warnings
+    assert any("asyncgw redeploy abcde12345 --stage dev --canary PERCENT" in w
+               and "promote or cancel-canary first" in w for w in warnings), warnings
 
 
 def test_a_stage_that_cannot_be_exported_is_unknown_not_different() -> None:

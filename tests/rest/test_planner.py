@@ -207,8 +207,9 @@ def test_a_stage_with_a_canary_is_refused_before_any_step() -> None:
         plan_for(method(), Mode.ASYNC, stages=[CANARY])
     message = refused.value.message
     assert "stage prod has a canary release (deployment d2, 5% of traffic)" in message
-    assert ("aws apigateway update-stage --rest-api-id abcde12345 --stage-name prod "
-            """--patch-operations '[{"op":"remove","path":"/canarySettings"}]'""") in message
+    assert "pass --canary PERCENT to deploy into the canary" in message
+    assert "'asyncgw promote abcde12345 --stage prod'" in message
+    assert "'asyncgw cancel-canary abcde12345 --stage prod'" in message
     assert "--no-deploy" in message
     assert message.endswith("nothing was changed")
     assert "\n" not in message

@@ -9,6 +9,7 @@ import click
 from asyncgw.cli.options import (
     CONTEXT,
     AwsOptions,
+    canary_option,
     change_options,
     check_plan_flags,
     function_options,
@@ -26,7 +27,8 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
                 refuse_managed: bool, out: str | None, exit_code: bool, aws: AwsOptions,
                 on_failure: str | None = None,
                 max_retries: int | None = None, max_event_age: int | None = None,
-                convert_proxy: bool = False, respond_202: bool | None = None) -> None:
+                convert_proxy: bool = False, respond_202: bool | None = None,
+                canary: float | None = None) -> None:
         from asyncgw.core.backend import ChangeRequest
         from asyncgw.core.modes import Mode
 
@@ -35,7 +37,8 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
         change = ChangeRequest(
             mode=Mode(mode), methods=methods, all=everything, stage=stage, no_deploy=no_deploy,
             refuse_managed=refuse_managed, on_failure=on_failure, max_retries=max_retries,
-            max_event_age=max_event_age, convert_proxy=convert_proxy, respond_202=respond_202)
+            max_event_age=max_event_age, convert_proxy=convert_proxy, respond_202=respond_202,
+            canary=canary)
         check_plan_flags(out, exit_code, dry_run, yes)
 
         from asyncgw import library
@@ -52,6 +55,7 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
     decorated: Callable[..., None] = click.pass_context(command)
     if functions:
         decorated = function_options(decorated)
+    decorated = canary_option(decorated)
     decorated = saved_plan_options(decorated)
     decorated = change_options(decorated)
     decorated = click.argument("api")(decorated)
@@ -65,7 +69,8 @@ enable_async = _mode_command(
     "  asyncgw enable-async orders -m 'POST /orders' --stage prod --out plan.json --exit-code\n"
     "  asyncgw enable-async orders -m 'POST /webhooks/*' --stage prod --yes\n"
     "  asyncgw enable-async orders -m 'POST /orders' --max-retries 0 \\\n"
-    "      --on-failure arn:aws:sqs:us-east-1:123456789012:orders-failed",
+    "      --on-failure arn:aws:sqs:us-east-1:123456789012:orders-failed\n"
+    "  asyncgw enable-async orders -m 'POST /orders' --stage prod --canary 10",
     functions=True,
 )
 enable_switchable = _mode_command(

@@ -8,6 +8,7 @@ from asyncgw.cli.options import (
     CONTEXT,
     AwsOptions,
     aws_options,
+    canary_option,
     check_plan_flags,
     saved_plan_options,
 )
@@ -21,11 +22,12 @@ from asyncgw.cli.table import short_help
 @click.option("--description", metavar="TEXT", help="Description of the new deployment.")
 @click.option("--dry-run", is_flag=True, help="Show what would be deployed and change nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
+@canary_option
 @saved_plan_options
 @aws_options
 @click.pass_context
 def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: str | None,
-             dry_run: bool, yes: bool, out: str | None, exit_code: bool,
+             dry_run: bool, yes: bool, canary: float | None, out: str | None, exit_code: bool,
              aws: AwsOptions) -> None:
     """Create a new deployment of a stage, so callers get the current configuration.
 
@@ -33,6 +35,7 @@ def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: st
     Examples:
       asyncgw redeploy orders --stage prod
       asyncgw redeploy orders --stage prod --description 'after manual fix' --yes
+      asyncgw redeploy orders --stage prod --canary 10
       asyncgw redeploy orders --stage prod --out redeploy.json
     """
     check_plan_flags(out, exit_code, dry_run, yes)
@@ -41,10 +44,10 @@ def redeploy(ctx: click.Context, /, api: str, stage: str | None, description: st
     from asyncgw.core.saved_plan import RedeployRequest
 
     if out is not None:
-        request = RedeployRequest(stage=stage, description=description)
+        request = RedeployRequest(stage=stage, description=description, canary=canary)
         plan = library.save_plan(out, api, request, account=account(ctx, aws))
     else:
         plan = library.plan_redeploy(api, stage=stage, description=description,
-                                     account=account(ctx, aws))
+                                     canary=canary, account=account(ctx, aws))
     show_and_apply(ctx, plan, dry_run=dry_run, yes=yes, as_json=aws.as_json, saved_to=out,
                    exit_code=exit_code)

@@ -169,21 +169,24 @@ def save_plan(path: str | os.PathLike[str], api: str, request: Request, *,
     return plan
 
 
-def plan_from_file(path: str | os.PathLike[str], *, account: Account | None = None
-                   ) -> ChangePlan:
+def plan_from_file(path: str | os.PathLike[str], *, canary: float | None = None,
+                   account: Account | None = None) -> ChangePlan:
     """The plan saved in `path`, planned again against the API as it is now.
 
     Raises PlanFileError for a file that is not a plan, and PlanOutdated, before any write,
     when the API changed since (naming what) or planning again gives another plan. The
-    Region is the file's; an account naming another one is refused.
+    Region is the file's; an account naming another one is refused. `canary` deploys the
+    same steps as the stage's canary at that share of traffic instead of as saved.
     """
     saved = load(path, __version__)
     backend = find(saved.api_id, _in_region(account or Account(), saved.region))
     if _kind(backend) != saved.kind:
         raise PlanOutdated(f"the plan is for a {saved.kind.upper()} API but {saved.api_id} "
                            f"is now a {_kind(backend).upper()} API; nothing was changed")
-    plan = _planned(backend, saved.request)
-    check(saved, plan, __version__)
+    request = saved.request if canary is None else dataclasses.replace(saved.request,
+                                                                       canary=canary)
+    plan = _planned(backend, request)
+    check(saved, plan, __version__, share_differs=canary is not None)
     return plan
 
 

@@ -203,25 +203,37 @@ def _check_whole(name: str, saved: SavedPlan) -> None:
                             "another API than its fingerprint says; save the plan again")
 
 
-def check(saved: SavedPlan, fresh: ChangePlan, version: str) -> None:
+def check(saved: SavedPlan, fresh: ChangePlan, version: str, *,
+          share_differs: bool = False) -> None:
     """Refuse (PlanOutdated) unless `fresh`, planned again now, is exactly the saved plan.
 
     `fresh` comes from the saved request against a new read of the API; `version` is this
-    asyncgw's.
+    asyncgw's. With `share_differs` (apply --canary) the deployment's canary share and the
+    summary saying it may differ; every step and the rest of the deployment may not.
     """
     digest = fingerprint(fresh.fingerprint_parts)
     if digest != saved.digest:
         changed = changes(saved.parts, _plain(fresh.fingerprint_parts))
         raise PlanOutdated(f"API {saved.api_id} changed since the plan was saved: "
                            f"{_listed(changed)}; nothing was changed: plan again")
-    now = _plain(fresh.data)
-    if now != saved.plan:
-        differing = [key for key in {**saved.plan, **now} if saved.plan.get(key) != now.get(key)]
+    was, now = saved.plan, _plain(fresh.data)
+    if share_differs:
+        was, now = _without_share(was), _without_share(now)
+    if now != was:
+        differing = [key for key in {**was, **now} if was.get(key) != now.get(key)]
         made_by = (f"it was saved by asyncgw {saved.asyncgw}, this is {version}"
                    if saved.asyncgw != version else "with the same asyncgw version")
         raise PlanOutdated(f"planning again gives another plan than the saved one although "
                            f"the API did not change ({made_by}; it differs in "
                            f"{', '.join(differing)}); nothing was changed: plan again")
+
+
+def _without_share(plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan without what a canary share changes: the deployment's share, the summary."""
+    out = {key: value for key, value in plan.items() if key != "summary"}
+    if isinstance(out.get("deployment"), dict):
+        out["deployment"] = {k: v for k, v in out["deployment"].items() if k != "canaryPercent"}
+    return out
 
 
 def changes(before: Mapping[str, Mapping[str, object]],

@@ -301,3 +301,38 @@ def test_the_library_refuses_before_connecting(tmp_path: Path, orders: SeededApi
     elsewhere = asyncgw_library.Account(region="eu-west-1", connect=never)
     with pytest.raises(UsageError, match="the plan is for Region us-east-1, not eu-west-1"):
         asyncgw_library.plan_from_file(path, account=elsewhere)
+
+
+def test_apply_canary_deploys_the_saved_steps_as_the_stages_canary(
+        orders: SeededApi, account: Clients, tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    _save(orders, path)
+    saved = json.loads(path.read_text())["plan"]
+    before = account.apigateway.get_stage(restApiId=orders.api_id, stageName="prod")
+    shown = asyncgw("apply", str(path), "--canary", "10", "--dry-run")
+    assert shown.code == 0, shown.err
+    assert "as its canary at 10% of traffic" in shown.out
+    assert f"Run asyncgw apply {path} --canary 10 to apply." in " ".join(shown.out.split())
+
+    applied = asyncgw("apply", str(path), "--canary", "10", "--yes", "--output", "json")
+    assert applied.code == 0, applied.err
+    report = json.loads(applied.out)
+    assert report["steps"] == saved["steps"]
+    assert report["deployment"] == {**saved["deployment"], "canaryPercent": 10.0}
+    after = account.apigateway.get_stage(restApiId=orders.api_id, stageName="prod")
+    assert after["deploymentId"] == before["deploymentId"]
+    assert after["canarySettings"]["deploymentId"] == report["deploymentId"]
+    assert after["canarySettings"]["percentTraffic"] == 10.0
+
+
+def test_apply_canary_of_a_plan_that_deploys_nothing_is_refused(
+        orders: SeededApi, tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    saved = asyncgw("enable-async", orders.api_id, "-m", "GET /orders", "--no-deploy",
+                    "--out", str(path))
+    assert saved.code == 0, saved.err
+    calls: list[str] = []
+    refused = asyncgw("apply", str(path), "--canary", "10", "--yes", calls=calls)
+    assert refused.code == 2
+    assert "--canary" in refused.last_error_line
+    assert _writes(calls) == []

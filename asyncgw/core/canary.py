@@ -22,8 +22,9 @@ class CanaryRelease(Model):
     def deployment_settings(self, percent: float) -> dict[str, object]:
         """canarySettings of a CreateDeployment that replaces this canary's deployment.
 
-        The overrides and the stage cache are kept, as the issue asks and the console does
-        when it deploys into an existing canary [DOC create-canary-deployment].
+        The overrides and the stage cache setting are sent again, so that they are kept:
+        whether AWS keeps what a canary deployment leaves out is [UNVERIFIED]; a canary
+        deployment with settings replaces the canary's [REC canary get-stage-1].
         """
         settings: dict[str, object] = {"percentTraffic": percent,
                                        "useStageCache": self.use_stage_cache}

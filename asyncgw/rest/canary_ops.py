@@ -31,11 +31,12 @@ def canary_ops(canary: CanaryRelease | None) -> list[StageOp]:
         return [StageOp(op="remove", path=CANARY)]
     ops = [StageOp(op="replace", path=f"{CANARY}/deploymentId", value=canary.deployment_id),
            StageOp(op="replace", path=f"{CANARY}/percentTraffic",
-                   value=f"{canary.percent_traffic:g}"),
+                   value=str(canary.percent_traffic)),
            StageOp(op="replace", path=f"{CANARY}/useStageCache",
                    value=str(canary.use_stage_cache).lower())]
-    ops += [StageOp(op="replace", path=f"{CANARY}/stageVariableOverrides/{_key(name)}",
-                    value=value)
+    # Stage variable names are letters, digits and underscores [DOC stage-variables]: no key
+    # here needs JSON Pointer escaping.
+    ops += [StageOp(op="replace", path=f"{CANARY}/stageVariableOverrides/{name}", value=value)
             for name, value in sorted(canary.stage_variable_overrides.items())]
     return ops
 
@@ -67,15 +68,11 @@ def unpromote_ops(deployment_id: str | None, variables: Mapping[str, str],
     """
     overrides = canary.stage_variable_overrides
     ops = [StageOp(op="replace", path=f"{CANARY}/percentTraffic",
-                   value=f"{canary.percent_traffic:g}"),
+                   value=str(canary.percent_traffic)),
            StageOp(op="replace", path="/deploymentId", value=deployment_id)]
     for name in sorted(overrides):
-        path = f"/variables/{_key(name)}"
+        path = f"/variables/{name}"
         ops.append(StageOp(op="replace", path=path, value=variables[name]) if name in variables
                    else StageOp(op="remove", path=path))
     return ops
 
-
-def _key(name: str) -> str:
-    """A map key in a JSON Pointer: '~' and '/' escaped [REC path escaping, section 1.1]."""
-    return name.replace("~", "~0").replace("/", "~1")

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from asyncgw.rest.gateway import Gateway
 
 UNKNOWABLE = ("the canary's methods cannot be read: GetExport exports only the stage's own "
-              "deployment, and no AWS call shows a deployment's methods")
+              "deployment, and GetDeployment's API summary has no integrations")
+"""Why status cannot tell a canary's modes [MODEL GetExport takes a stage; GetDeployment
+embed=apisummary holds only authorizationType and apiKeyRequired per method, 3.3]."""
 
 
 @dataclass(frozen=True)

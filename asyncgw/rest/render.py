@@ -130,9 +130,12 @@ def _not_live(snapshot: ApiSnapshot, served: Sequence[Served], method: Method,
         fix = f"asyncgw redeploy {snapshot.api.id} --stage {stage.stage}"
         settings = snapshot.stage(stage.stage)
         if settings is not None and settings.canary_settings is not None:
-            # AWS refuses a full deployment onto a stage with a canary [DOC canary-release].
-            fix = (f"{fix} --canary PERCENT (its canary release), or asyncgw promote or "
-                   "cancel-canary first, then redeploy")
+            # AWS refuses a full deployment onto a stage with a canary [DOC canary-release];
+            # a canary on another deployment may carry the change, which status cannot read.
+            fix = f"{fix} --canary PERCENT (it has a canary release)"
+            if settings.canary_settings.get("deploymentId") != settings.deployment_id:
+                fix = (f"asyncgw promote {snapshot.api.id} --stage {stage.stage} if its canary "
+                       f"carries the change, else {fix}")
         if stage.differs(key, current) and (current in invoking or deployed in invoking):
             notes.append(f"{current}, not yet deployed to {stage.stage} (it serves "
                          f"{deployed or 'no such method'}): {fix}")

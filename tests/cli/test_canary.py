@@ -8,7 +8,9 @@ from asyncgw_sandbox import emulated_account
 from asyncgw_sandbox.seed import Clients, SeededApi, clients
 from asyncgw_sandbox.seed_http import RouteSpec, seed_http_api
 
+from asyncgw.cli import cli
 from tests.cli.runner import asyncgw
+from tests.docs.markdown import DOCS, blocks
 from tests.support.clients import http_clients
 from tests.support.state import full_state
 
@@ -71,3 +73,15 @@ def test_canary_commands_on_an_http_api_are_refused_saying_why() -> None:
                 assert "HTTP API stages have no canary releases" in result.last_error_line
         finally:
             http.detach_all()
+
+
+def test_the_canary_page_runs_real_commands_and_options() -> None:
+    page = (DOCS / "canary.md").read_text(encoding="utf-8")
+    commands = [c for b in blocks(page) if b.info.strip() == "bash" for c in b.commands]
+    assert {c.split()[1] for c in commands} == {"enable-async", "status", "promote",
+                                                "cancel-canary"}
+    for command in commands:
+        words = command.split()
+        sub = cli.commands[words[1]]
+        options = {o for param in sub.params for o in param.opts}
+        assert {w for w in words if w.startswith("--")} <= options, command

@@ -10,7 +10,7 @@ from asyncgw_sandbox.seed import Clients, SeededApi
 from rich.console import Console
 
 from asyncgw import library
-from asyncgw.core.errors import ApplyFailed, UsageError
+from asyncgw.core.errors import ApplyFailed, Interrupted, UsageError
 from asyncgw.rest.canary_status import UNKNOWABLE
 from asyncgw.rest.gateway import Gateway
 from tests.support.faults import FaultInjector, call_log, inject
@@ -89,6 +89,13 @@ def test_a_canary_on_the_stage_s_own_deployment_has_known_methods(
                    if s["name"] == "prod")["canaryRelease"]
     assert release["deployment"]["id"] == release["stageDeployment"]["id"]
     assert release["methods"]["GET /orders"] == "sync"
+    library.plan_change(orders.api_id, "async", methods=["GET /orders"], no_deploy=True,
+                        account=on).apply()
+    methods = {f"{m['httpMethod']} {m['path']}": m
+               for m in library.status(orders.api_id, account=on).data["methods"]}
+    # The canary serves the stage's own deployment, so it cannot carry the change.
+    assert any(w.endswith(f"asyncgw redeploy {orders.api_id} --stage prod --canary PERCENT (it "
+                          "has a canary release)") for w in methods["GET /orders"]["warnings"])
 
 
 def test_promote_serves_the_canary_to_all_and_removes_it(
@@ -163,17 +170,22 @@ def test_redeploy_into_a_canary(orders: SeededApi, account: Clients,
     assert "canary serves deployment" in str(done.text)
 
 
-@pytest.mark.parametrize("fault", ["server-error", "lost-answer"])
+@pytest.mark.parametrize("had_canary", [True, False])
+@pytest.mark.parametrize("fault", ["server-error", "lost-answer", "interrupt"])
 def test_a_failed_canary_deployment_points_the_canary_back(
-        orders: SeededApi, account: Clients, on: library.Account, fault: str) -> None:
-    account.apigateway.create_deployment(restApiId=orders.api_id, stageName="prod",
-                                         canarySettings={"percentTraffic": 5})
+        orders: SeededApi, account: Clients, on: library.Account, fault: str,
+        had_canary: bool) -> None:
+    # Without a canary before, pointing it back is removing the one a lost answer made.
+    if had_canary:
+        account.apigateway.create_deployment(restApiId=orders.api_id, stageName="prod",
+                                             canarySettings={"percentTraffic": 5})
     before = full_state(account.apigateway, orders.api_id)
     injector = inject(account.apigateway, FaultInjector(
         {1}, fault, watched=frozenset({"CreateDeployment"})))
     plan = library.plan_change(orders.api_id, "async", methods=["GET /orders"], stage="prod",
                                canary=10, account=on)
-    with pytest.raises(ApplyFailed, match="is as it was"):
+    with pytest.raises(ApplyFailed if fault != "interrupt" else Interrupted,
+                       match="is as it was"):
         plan.apply()
     assert injector.writes == ["CreateDeployment"]
     assert full_state(account.apigateway, orders.api_id) == before

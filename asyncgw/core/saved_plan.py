@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -82,18 +83,28 @@ class SavedPlan:
         }
 
     def write(self, path: str | os.PathLike[str]) -> None:
-        """Write the file atomically: a reader sees the old file or the whole new one."""
+        """Write the file atomically (a reader sees the old file or the whole new one),
+        readable by its owner only, as mkstemp makes it."""
         target = Path(path)
-        text = json.dumps(self.document, indent=2, sort_keys=False) + "\n"
+        text = json.dumps(self.document, indent=2) + "\n"
         try:
-            handle, temporary = tempfile.mkstemp(dir=target.parent,
-                                                 prefix=f".{target.name}.", suffix=".tmp")
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                                 suffix=".tmp")
+        except OSError as error:
+            raise _unwritable(target, error) from None
+        try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
             os.replace(temporary, target)
         except OSError as error:
-            raise UsageError(f"cannot write the plan to {target}: {error.strerror or error}; "
-                             "nothing was changed") from None
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise _unwritable(target, error) from None
+
+
+def _unwritable(target: Path, error: OSError) -> UsageError:
+    return UsageError(f"cannot write the plan to {target}: {error.strerror or error}; "
+                      "nothing was changed")
 
 
 def load(path: str | os.PathLike[str], version: str) -> SavedPlan:

@@ -62,6 +62,7 @@ def test_out_shows_the_plan_changes_nothing_and_writes_the_file(
         "previousDeploymentId"]
     assert document["fingerprint"]["digest"] == shown["baseFingerprint"]
     assert not list(tmp_path.glob(".plan.json.*")), "no temporary file is left"
+    assert path.stat().st_mode & 0o777 == 0o600
 
 
 def test_a_saved_plan_applies_exactly_what_the_direct_command_does(
@@ -267,6 +268,12 @@ def test_a_plan_file_that_cannot_be_written_is_exit_2(orders: SeededApi,
                       str(tmp_path / "missing" / "plan.json"))
     assert refused.code == 2
     assert refused.last_error_line.startswith("Error: cannot write the plan to ")
+    (tmp_path / "plan.json").mkdir()
+    onto_a_directory = asyncgw(*SWITCH[:1], orders.api_id, *SWITCH[1:], "--out",
+                               str(tmp_path / "plan.json"))
+    assert onto_a_directory.code == 2
+    assert onto_a_directory.last_error_line.startswith("Error: cannot write the plan to ")
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"], "no temporary file is left"
 
 
 def test_the_library_saves_and_applies_a_plan(orders: SeededApi, account: Clients,

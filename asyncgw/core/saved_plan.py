@@ -30,12 +30,13 @@ _SHOWN_CHANGES = 3
 
 @dataclass(frozen=True, kw_only=True)
 class RedeployRequest:
-    """What `asyncgw redeploy` asks for: a stage (None: the API's only one), a description,
-    and the share of traffic to deploy to as the stage's canary (None: all of it)."""
+    """What `asyncgw redeploy` asks for, saved with its plan as a ChangeRequest is."""
 
     stage: str | None = None
+    """None: the API's only stage."""
     description: str | None = None
     canary: float | None = None
+    """Deploy as the stage's canary at this share of traffic; None: to all of it."""
 
 
 Request = ChangeRequest | RedeployRequest
@@ -83,8 +84,10 @@ class SavedPlan:
         }
 
     def write(self, path: str | os.PathLike[str]) -> None:
-        """Write the file atomically (a reader sees the old file or the whole new one),
-        readable by its owner only, as mkstemp makes it."""
+        """Write the file atomically, readable by its owner only (as mkstemp makes it).
+
+        A reader sees the old file or the whole new one, never a part.
+        """
         target = Path(path)
         text = json.dumps(self.document, indent=2) + "\n"
         try:

@@ -11,8 +11,9 @@ import importlib
 # typing costs start-up 5 ms; mypy treats any name TYPE_CHECKING as typing's.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from asyncgw.core.backend import ChangePlan, Report, Verified, VerifyPlan
+    from asyncgw.core.backend import ChangePlan, ChangeRequest, Report, Verified, VerifyPlan
     from asyncgw.core.modes import Mode
+    from asyncgw.core.saved_plan import RedeployRequest
     from asyncgw.library import (
         Account,
         advise,
@@ -21,10 +22,12 @@ if TYPE_CHECKING:
         list_apis,
         plan_cancel_canary,
         plan_change,
+        plan_from_file,
         plan_promote,
         plan_recover,
         plan_redeploy,
         plan_verify,
+        save_plan,
         status,
         unfinished,
         verify,
@@ -35,7 +38,9 @@ __version__ = "0.1.0"
 __all__ = [
     "Account",
     "ChangePlan",
+    "ChangeRequest",
     "Mode",
+    "RedeployRequest",
     "Report",
     "Verified",
     "VerifyPlan",
@@ -45,10 +50,12 @@ __all__ = [
     "list_apis",
     "plan_cancel_canary",
     "plan_change",
+    "plan_from_file",
     "plan_promote",
     "plan_recover",
     "plan_redeploy",
     "plan_verify",
+    "save_plan",
     "status",
     "unfinished",
     "verify",
@@ -60,6 +67,8 @@ _HOMES = {
     "Verified": "asyncgw.core.backend",
     "VerifyPlan": "asyncgw.core.backend",
     "Mode": "asyncgw.core.modes",
+    "ChangeRequest": "asyncgw.core.backend",
+    "RedeployRequest": "asyncgw.core.saved_plan",
 }
 """Where each public name lives; every other one is in asyncgw.library."""
 

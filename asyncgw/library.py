@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shlex
 from collections.abc import Callable, Sequence
@@ -10,7 +11,7 @@ from typing import TypeVar
 
 import boto3
 
-from asyncgw import recovery
+from asyncgw import __version__, recovery
 from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.session import DEFAULT_IN_FLIGHT, in_flight
 from asyncgw.core import listing
@@ -23,10 +24,17 @@ from asyncgw.core.backend import (
     VerifyRequest,
     prepare,
 )
-from asyncgw.core.errors import AsyncgwError, AwsSetupError, NotARestApi, UsageError
+from asyncgw.core.errors import (
+    AsyncgwError,
+    AwsSetupError,
+    NotARestApi,
+    PlanOutdated,
+    UsageError,
+)
 from asyncgw.core.journal_file import Journals, check_free, journal_dir
 from asyncgw.core.listing import ApiSummary, RegionListing
 from asyncgw.core.modes import Mode, mode_named
+from asyncgw.core.saved_plan import RedeployRequest, Request, SavedPlan, check, load
 from asyncgw.export import export, export_data
 from asyncgw.http import gateway as http_gateway
 from asyncgw.http import listing as http_listing
@@ -194,6 +202,57 @@ def _changing(api: str, account: Account | None) -> RestBackend | HttpBackend:
     backend = find(api, account)
     check_free(account.journals(), backend.api_id, backend.gateway.region, api)
     return backend
+
+
+def save_plan(path: str | os.PathLike[str], api: str, request: Request, *,
+              account: Account | None = None) -> ChangePlan:
+    """Plan `request` (a ChangeRequest or RedeployRequest), write it to `path` for
+    `plan_from_file`, and return it to show; nothing changes (`apply()` it or not)."""
+    backend = _changing(api, account)
+    plan = _planned(backend, request)
+    SavedPlan.of(plan, request, kind=_kind(backend), version=__version__).write(path)
+    return plan
+
+
+def plan_from_file(path: str | os.PathLike[str], *, canary: float | None = None,
+                   account: Account | None = None) -> ChangePlan:
+    """The plan saved in `path`, planned again against the API as it is now.
+
+    Raises PlanFileError for a file that is not a plan, and PlanOutdated, before any write,
+    when the API changed since (naming what) or planning again gives another plan. The
+    Region is the file's; an account naming another one is refused. `canary` deploys the
+    same steps as the stage's canary at that share of traffic instead of as saved.
+    """
+    saved = load(path, __version__)
+    backend = _changing(saved.api_id, _in_region(account or Account(), saved.region))
+    if _kind(backend) != saved.kind:
+        raise PlanOutdated(f"the plan is for a {saved.kind.upper()} API but {saved.api_id} "
+                           f"is now a {_kind(backend).upper()} API; nothing was changed")
+    request = saved.request if canary is None else dataclasses.replace(saved.request,
+                                                                       canary=canary)
+    plan = _planned(backend, request)
+    check(saved, plan, __version__, share_differs=canary is not None)
+    return plan
+
+
+def _planned(backend: RestBackend | HttpBackend, request: Request) -> ChangePlan:
+    if isinstance(request, RedeployRequest):
+        return backend.redeploy_plan(request.stage, request.description, request.canary)
+    return backend.change_plan(request)
+
+
+def _kind(backend: RestBackend | HttpBackend) -> str:
+    return "http" if isinstance(backend, HttpBackend) else "rest"
+
+
+def _in_region(account: Account, region: str) -> Account:
+    """The account in the plan's Region; refused when it names another Region."""
+    named = account.session.region_name if account.session is not None else account.region
+    if named is not None and named != region:
+        raise UsageError(f"the plan is for Region {region}, not {named}: apply it without "
+                         "another Region (the plan file names its own), or plan again there")
+    return account if account.session is not None else dataclasses.replace(account,
+                                                                            region=region)
 
 
 def plan_verify(api: str, *, methods: Sequence[str] = (), all: bool = False,

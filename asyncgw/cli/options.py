@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from asyncgw.cli.params import METHOD
+from asyncgw.core.errors import UsageError
 
 CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -149,6 +150,36 @@ def journal_option(command: Command) -> Command:
         "--journal-dir", metavar="DIR", help="Keep the journal of the apply, which asyncgw "
         "recover reads after a crash, in DIR (default: $ASYNCGW_JOURNAL_DIR, else "
         "$XDG_STATE_HOME/asyncgw/journals, else ~/.local/state/asyncgw/journals).")(command)
+
+
+def saved_plan_options(command: Command) -> Command:
+    """--out FILE (save the plan for `asyncgw apply`) and --exit-code (3 when there is work)."""
+    options = [
+        click.option("--out", metavar="FILE", help="Show the plan, change nothing, and save "
+                     "it to FILE; apply exactly that plan later with: asyncgw apply FILE."),
+        exit_code_option,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+exit_code_option = click.option(
+    "--exit-code", is_flag=True, help="With --dry-run or --out: exit 0 when the plan is empty, "
+    "3 when it has changes (for CI).")
+
+
+def check_plan_flags(out: str | None, exit_code: bool, dry_run: bool, yes: bool) -> None:
+    """Refuse --exit-code without --dry-run or --out, and --out with --yes or '-'."""
+    if exit_code and not (dry_run or out):
+        raise UsageError("--exit-code says whether a plan has changes: use it with --dry-run "
+                         "or --out FILE")
+    if out is not None and yes:
+        raise UsageError("--out saves the plan and changes nothing: apply it later with "
+                         "asyncgw apply FILE --yes")
+    if out == "-" or (out is not None and not out.strip()):
+        raise UsageError("--out takes a file name: the plan is printed anyway; save it to "
+                         "a file for asyncgw apply")
 
 
 # Canary releases

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 
 import click
 
 from asyncgw.cli.options import AwsOptions
 from asyncgw.cli.runtime import Runtime, default_runtime
 from asyncgw.core.backend import ChangePlan
-from asyncgw.core.errors import UsageError
+from asyncgw.core.errors import ExitCode, UsageError
 from asyncgw.library import Account
 
 
@@ -36,17 +37,25 @@ def print_json(ctx: click.Context, data: object) -> None:
 
 
 def show_and_apply(ctx: click.Context, plan: ChangePlan, *, dry_run: bool, yes: bool,
-                   as_json: bool) -> None:
-    """Show the plan; unless a dry run or empty, confirm, apply, and say what is live."""
+                   as_json: bool, saved_to: str | None = None, exit_code: bool = False,
+                   again: str = "the same command without --dry-run") -> None:
+    """Show the plan; unless a dry run, saved or empty, confirm, apply, and say what is live.
+
+    `saved_to` is the file --out wrote the plan to; with `exit_code` a plan that is only
+    shown ends the command with exit 3 when it has changes. `again` is what applies it.
+    """
     out = runtime(ctx)
     if not as_json:
         out.out.print(plan.text)
-    if dry_run and not plan.is_empty and not as_json:
-        out.out.print("Dry run: nothing was changed. Run the same command without "
-                      "--dry-run to apply.")
-    if dry_run or plan.is_empty:
-        if as_json:
+    if saved_to is not None:
+        _saved(ctx, plan, saved_to, as_json)
+    elif dry_run and not plan.is_empty and not as_json:
+        out.out.print(f"Dry run: nothing was changed. Run {again} to apply.")
+    if dry_run or saved_to is not None or plan.is_empty:
+        if as_json and saved_to is None:
             print_json(ctx, {**plan.data, "applied": False})
+        if exit_code and not plan.is_empty:
+            ctx.exit(ExitCode.PENDING)
         return
     _confirm(out, plan, yes)
     done = plan.apply(lambda line: progress(out, line))
@@ -54,6 +63,18 @@ def show_and_apply(ctx: click.Context, plan: ChangePlan, *, dry_run: bool, yes: 
         print_json(ctx, {**plan.data, "applied": True, **done.data})
     else:
         out.out.print(done.text)
+
+
+def _saved(ctx: click.Context, plan: ChangePlan, path: str, as_json: bool) -> None:
+    """Say where the plan was saved and how to apply it (applying an empty one only checks)."""
+    if as_json:
+        print_json(ctx, {**plan.data, "applied": False, "savedTo": path})
+        return
+    then = ("checks that the API is still as read" if plan.is_empty
+            else "applies exactly this plan, or refuses if the API changed meanwhile")
+    runtime(ctx).out.print(f"Saved the plan to {path}: nothing was changed. "
+                           f"asyncgw apply {shlex.quote(path)} {then}.", markup=False,
+                           highlight=False)
 
 
 def progress(out: Runtime, line: str) -> None:

@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "promote": ("canary", "promote", "Give a stage's canary all of its traffic."),
     "cancel-canary": ("canary", "cancel_canary",
                       "Remove a stage's canary; its own deployment serves all."),
+    "apply": ("apply", "apply", "Apply a plan saved with --out, unless the API moved since."),
     "export": ("export", "export", "Print the change as infrastructure code."),
     "iam-policy": ("iam_policy", "iam_policy",
                    "Print the least-privilege IAM policy asyncgw needs."),

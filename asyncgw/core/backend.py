@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from asyncgw.core.canary import check_percent
@@ -42,7 +42,15 @@ class PlanShape(Protocol):
         """The deployment the plan ends with, if any."""
 
 
-SnapshotT = TypeVar("SnapshotT")
+class Fingerprinted(Protocol):
+    """A snapshot that says, readably, what a plan made from it depends on."""
+
+    @property
+    def fingerprint_parts(self) -> Mapping[str, Mapping[str, object]]:
+        """Each part ('methods', 'stages', ...) by the names a user knows, as read."""
+
+
+SnapshotT = TypeVar("SnapshotT", bound=Fingerprinted)
 PlanT = TypeVar("PlanT", bound=PlanShape)
 StageT = TypeVar("StageT")
 
@@ -168,6 +176,8 @@ class ChangePlan:
     text: RenderableType
     data: dict[str, Any]
     _run: Callable[[Progress], Report]
+    fingerprint_parts: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    """What the plan read and depends on (its digest is the plan's baseFingerprint)."""
 
     def apply(self, progress: Progress | None = None) -> Report:
         """Make the changes; the report's data has the ids of what was created.
@@ -212,7 +222,8 @@ def prepare(backend: Backend[SnapshotT, PlanT], planned: Planned[SnapshotT, Plan
     shown = backend.show(plan)
     return ChangePlan(plan.api_id, plan.is_empty,
                       plan.deployment.stage if plan.deployment else None, shown.text,
-                      shown.data, lambda progress: backend.apply(planned, progress))
+                      shown.data, lambda progress: backend.apply(planned, progress),
+                      planned.snapshot.fingerprint_parts)
 
 
 def one_stage(name: str, api_id: str, stages: Mapping[str, StageT]) -> StageT:

@@ -15,6 +15,8 @@ class ExitCode(IntEnum):
     OK = 0
     APPLY_FAILED = 1
     USAGE = 2
+    PENDING = 3
+    """--exit-code with --dry-run or --out: the plan has changes (not an error)."""
     UNDO_FAILED = 4
     INTERRUPTED = 130
 
@@ -73,6 +75,14 @@ class NotARestApi(UsageError):
             detail = "asyncgw works on REST and HTTP APIs only"
         article = "an" if self.protocol == "HTTP" else "a"
         super().__init__(f"{api_id} is {article} {self.protocol} API, not a REST API: {detail}")
+
+
+class PlanFileError(UsageError):
+    """A file given to `asyncgw apply` is missing or not a saved plan this asyncgw reads."""
+
+
+class PlanOutdated(UsageError):
+    """A saved plan no longer fits the API (another writer, a redeploy): plan again."""
 
 
 class AwsSetupError(UsageError):

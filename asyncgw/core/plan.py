@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from asyncgw.core.canary import CanaryRelease
 from asyncgw.core.errors import UsageError
@@ -51,7 +51,7 @@ def deployment_description(changed: Sequence[str], mode: str) -> str:
     return f"asyncgw: {shown} -> {mode}"
 
 
-def fingerprint(parts: dict[str, object]) -> str:
+def fingerprint(parts: Mapping[str, object]) -> str:
     """A digest of what a plan depends on, to notice another writer before the first write."""
     canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

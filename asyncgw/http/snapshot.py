@@ -270,16 +270,27 @@ class HttpApiSnapshot(Model):
         return next((f for f in self.forwarders if f.function_name == name), None)
 
     @property
-    def fingerprint(self) -> str:
-        """A digest of what a plan depends on, to notice another writer before the first write."""
-        parts: dict[str, object] = {
-            "routes": [r.model_dump(mode="json") for r in self.routes],
-            "integrations": [i.model_dump(mode="json") for i in self.integrations],
+    def fingerprint_parts(self) -> dict[str, dict[str, object]]:
+        """What a plan depends on, readably: routes, integrations, stages, forwarders, role.
+
+        Each part maps a name a user knows ('POST /jobs', 'prod', a forwarder's name) to what
+        was read of it, so a saved plan refused later can say what changed.
+        """
+        return {
+            "routes": {r.route_key: r.model_dump(mode="json") for r in self.routes},
+            "integrations": {i.integration_id: i.model_dump(mode="json")
+                             for i in self.integrations},
             # A stage deployed by hand is pointed back at its deployment on undo: another
             # writer's deployment since the read must stop the run, as on REST APIs.
-            "stages": [(s.stage_name, s.auto_deploy, None if s.auto_deploy else s.deployment_id)
-                       for s in self.stages],
-            "forwarders": [f.model_dump(mode="json") for f in self.forwarders],
-            "role": self.role.model_dump(mode="json") if self.role else None,
+            "stages": {s.stage_name: {"autoDeploy": s.auto_deploy, "deploymentId":
+                                      None if s.auto_deploy else s.deployment_id}
+                       for s in self.stages},
+            "forwarders": {f.function_name: f.model_dump(mode="json") for f in self.forwarders},
+            "roles": {self.role.role_name: self.role.model_dump(mode="json")} if self.role
+            else {},
         }
-        return fingerprint(parts)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the fingerprint parts, to notice another writer before the first write."""
+        return fingerprint(self.fingerprint_parts)

@@ -231,13 +231,25 @@ class ApiSnapshot(Model):
         return next((s for s in self.stages if s.stage_name == name), None)
 
     @property
-    def fingerprint(self) -> str:
-        """A digest of what a plan depends on: methods, validators, stage deployments, canaries."""
-        parts: dict[str, object] = {
-            "methods": [m.model_dump(mode="json") for m in self.methods],
-            "validators": [v.model_dump(mode="json") for v in self.validators],
-            "stages": {s.stage_name: [s.deployment_id, s.canary_settings] for s in self.stages},
+    def fingerprint_parts(self) -> dict[str, dict[str, object]]:
+        """What a plan depends on, readably: methods, validators, stage deployments, canaries.
+
+        Each part maps a name a user knows ('POST /orders', 'x5u0pp (Validate body)', 'prod')
+        to what was read of it, so a saved plan refused later can say what changed.
+        """
+        parts: dict[str, dict[str, object]] = {
+            "methods": {m.key: m.model_dump(mode="json") for m in self.methods},
+            "validators": {f"{v.id} ({v.name})" if v.name else v.id: v.model_dump(mode="json")
+                           for v in self.validators},
+            "stages": {s.stage_name: {"deploymentId": s.deployment_id,
+                                      "canarySettings": s.canary_settings}
+                       for s in self.stages},
         }
         if self.functions:
-            parts["functions"] = [f.model_dump(mode="json") for f in self.functions]
-        return fingerprint(parts)
+            parts["functions"] = {f.function: f.model_dump(mode="json") for f in self.functions}
+        return parts
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the fingerprint parts, to notice another writer before the first write."""
+        return fingerprint(self.fingerprint_parts)

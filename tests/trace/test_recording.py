@@ -22,7 +22,7 @@ from tests.trace.replay import Trace, environment, replay
 
 BIN = Path(sys.executable).parent
 AWS_COMMANDS = {"status", "list", "advise", "enable-async", "enable-switchable", "disable",
-                "verify", "redeploy", "export", "recover", "promote", "cancel-canary"}
+                "verify", "redeploy", "export", "recover", "promote", "cancel-canary", "apply"}
 
 
 def _asyncgw(*args: str, max_file_bytes: int | None = None

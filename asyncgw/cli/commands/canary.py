@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from asyncgw.cli.options import CONTEXT, AwsOptions, aws_options
+from asyncgw.cli.options import CONTEXT, AwsOptions, aws_options, journal_option
 from asyncgw.cli.table import short_help
 
 
@@ -12,16 +12,16 @@ def _ending_command(name: str, summary: str, examples: str) -> click.Command:
     """promote or cancel-canary: the same options, a different plan."""
 
     def command(ctx: click.Context, /, api: str, stage: str, dry_run: bool, yes: bool,
-                aws: AwsOptions) -> None:
+                aws: AwsOptions, journal_dir: str | None) -> None:
         from asyncgw import library
         from asyncgw.cli.running import account, show_and_apply
 
         planning = library.plan_promote if name == "promote" else library.plan_cancel_canary
-        plan = planning(api, stage=stage, account=account(ctx, aws))
+        plan = planning(api, stage=stage, account=account(ctx, aws, journal_dir))
         show_and_apply(ctx, plan, dry_run=dry_run, yes=yes, as_json=aws.as_json)
 
     command.__doc__ = f"{summary}\n\n\b\nExamples:\n{examples}"
-    decorated = aws_options(click.pass_context(command))
+    decorated = journal_option(aws_options(click.pass_context(command)))
     for option in reversed([
         click.option("--stage", metavar="STAGE", required=True,
                      help="The stage whose canary release ends."),

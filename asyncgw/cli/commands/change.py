@@ -11,7 +11,9 @@ from asyncgw.cli.options import (
     AwsOptions,
     canary_option,
     change_options,
+    check_plan_flags,
     function_options,
+    saved_plan_options,
     switchable_options,
 )
 from asyncgw.cli.table import short_help
@@ -23,7 +25,8 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
 
     def command(ctx: click.Context, /, api: str, methods: tuple[str, ...], everything: bool,
                 stage: str | None, no_deploy: bool, dry_run: bool, yes: bool,
-                refuse_managed: bool, aws: AwsOptions, journal_dir: str | None,
+                refuse_managed: bool, out: str | None, exit_code: bool, aws: AwsOptions,
+                journal_dir: str | None,
                 on_failure: str | None = None,
                 max_retries: int | None = None, max_event_age: int | None = None,
                 convert_proxy: bool = False, respond_202: bool | None = None,
@@ -38,12 +41,17 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
             refuse_managed=refuse_managed, on_failure=on_failure, max_retries=max_retries,
             max_event_age=max_event_age, convert_proxy=convert_proxy, respond_202=respond_202,
             optional_header=optional_header, canary=canary)
+        check_plan_flags(out, exit_code, dry_run, yes)
 
         from asyncgw import library
         from asyncgw.cli.running import account, show_and_apply
 
-        plan = library.plan_request(api, change, account=account(ctx, aws, journal_dir))
-        show_and_apply(ctx, plan, dry_run=dry_run, yes=yes, as_json=aws.as_json)
+        if out is not None:
+            plan = library.save_plan(out, api, change, account=account(ctx, aws, journal_dir))
+        else:
+            plan = library.plan_request(api, change, account=account(ctx, aws, journal_dir))
+        show_and_apply(ctx, plan, dry_run=dry_run, yes=yes, as_json=aws.as_json, saved_to=out,
+                       exit_code=exit_code)
 
     command.__doc__ = f"{summary}\n\n\b\nExamples:\n{example}"
     decorated: Callable[..., None] = click.pass_context(command)
@@ -52,6 +60,7 @@ def _mode_command(name: str, mode: str, summary: str, example: str,
     if functions:
         decorated = function_options(decorated)
     decorated = canary_option(decorated)
+    decorated = saved_plan_options(decorated)
     decorated = change_options(decorated)
     decorated = click.argument("api")(decorated)
     return click.command(name, context_settings=CONTEXT, short_help=short_help(name))(decorated)
@@ -61,6 +70,7 @@ enable_async = _mode_command(
     "enable-async", "async",
     "Invoke the selected methods' functions asynchronously (X-Amz-Invocation-Type 'Event').",
     "  asyncgw enable-async orders -m 'POST /orders' --dry-run\n"
+    "  asyncgw enable-async orders -m 'POST /orders' --stage prod --out plan.json --exit-code\n"
     "  asyncgw enable-async orders -m 'POST /webhooks/*' --stage prod --yes\n"
     "  asyncgw enable-async orders -m 'POST /orders' --max-retries 0 \\\n"
     "      --on-failure arn:aws:sqs:us-east-1:123456789012:orders-failed\n"

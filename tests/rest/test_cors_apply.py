@@ -67,5 +67,8 @@ def test_a_failed_preflight_update_undoes_the_whole_change(
     with pytest.raises(ApplyFailed, match="is as it was"):
         _change(gateway, shop.api_id, Mode.SWITCHABLE)
     assert injector.writes == ["UpdateIntegrationResponse"]
-    assert {"UpdateMethod", "UpdateIntegration"} <= set(calls)  # sent, and undone
+    # One at a time, the method's writes all come first; beside them, the failure may stop
+    # the loop before the method's second write is sent. Either way what was sent is undone.
+    sent_first = {"UpdateMethod", "UpdateIntegration"} if in_flight == 1 else {"UpdateMethod"}
+    assert sent_first <= set(calls)
     assert full_state(account.apigateway, shop.api_id) == before

@@ -6,9 +6,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import ApplyFailed, AsyncgwError, StaleSnapshot
 from asyncgw.core.journal import Journal, deploy, unwind
+from asyncgw.core.pipeline import Pipeline
 from asyncgw.core.writer import Progress, SnapshotT, StepT, Writer
 
 Clock = Callable[[], float]
@@ -32,24 +32,28 @@ def apply(
     backend: Writer[StepT, SnapshotT],
     progress: Progress = _quiet,
     clock: Clock = time.monotonic,
+    in_flight: int = 1,
 ) -> Outcome:
-    """Run the backend's plan against AWS; on any failure or Ctrl-C undo everything and raise."""
+    """Run the backend's plan against AWS; on any failure or Ctrl-C undo everything and raise.
+
+    Up to `in_flight` writes are in flight at once, in the order the backend's lanes keep
+    (`Writer.lane`); every write is acknowledged before verifying or deploying.
+    """
     plan = backend.plan
     writes = (*plan.steps, *backend.cleanup)
-    if writes:
-        _check_fresh(backend)
     journal = Journal()
     bindings = backend.bindings()
     counter = _Counter(len(writes), clock)
+    pipeline = Pipeline(backend, journal, bindings, counter.line, progress, in_flight)
+    if writes:
+        _check_fresh(backend)
     deployment_id: str | None = None
     try:
-        for step in plan.steps:
-            _write(step, backend, journal, bindings, counter, progress)
+        pipeline.write(plan.steps)
         if writes and backend.verifies_before_deploy:
             _verify(backend, progress)
         deployment_id = _deploy(backend, journal, progress)
-        for step in backend.cleanup:
-            _write(step, backend, journal, bindings, counter, progress)
+        pipeline.write(backend.cleanup)
         if writes and not backend.verifies_before_deploy:
             _verify(backend, progress)
     except BaseException as failure:  # anything, even a bug of ours, must not leave it half-done
@@ -82,26 +86,6 @@ class _Counter:
         if self.total < 20 or done < 5:
             return ""
         return f" (about {elapsed / done * (self.total - done):.0f} s left)"
-
-
-def _write(
-    step: StepT,
-    backend: Writer[StepT, SnapshotT],
-    journal: Journal,
-    bindings: Bindings,
-    counter: _Counter,
-    progress: Progress,
-) -> None:
-    """Make one write and journal its undo (a failed call may still have taken effect)."""
-    progress(counter.line(backend.describe(step)))
-    journal.wrote = True
-    bindings.create(backend.run(step, bindings))
-
-    def undo() -> None:
-        bindings.rebind(backend.undo(step, bindings))
-
-    journal.record(backend.undo_text(step, bindings), undo)
-    backend.settle(step)
 
 
 def _verify(backend: Writer[StepT, SnapshotT], progress: Progress) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from asyncgw.core.bindings import Bindings
@@ -50,6 +51,25 @@ class Fingerprinted(Protocol):
     def fingerprint(self) -> str: ...
 
 
+@dataclass(frozen=True)
+class Lane:
+    """Where a write may run beside the others while several are in flight.
+
+    The loop sends the writes in plan order as far as these allow, with at most N in flight:
+    - `phase`: a fence. Where the phase changes from one write to the next in the plan, every
+      write before is acknowledged (and settled) before any write after is sent. A write that
+      creates something later writes use (a validator, a forwarder's role or function) ends
+      its phase.
+    - `name`: writes of one lane within a phase run one at a time, in plan order (the method
+      request before the integration when adding, the reverse when removing); writes of
+      different lanes may overlap.
+    A plan whose writes are all in one lane is applied exactly as one at a time.
+    """
+
+    phase: str
+    name: str
+
+
 StepT = TypeVar("StepT")
 SnapshotT = TypeVar("SnapshotT", bound=Fingerprinted)
 
@@ -58,7 +78,9 @@ class Writer(Protocol[StepT, SnapshotT]):
     """One kind of API (REST or HTTP) bound to one plan, its snapshot and its gateway.
 
     The differences between the kinds that are real are the hooks `cleanup`,
-    `verifies_before_deploy`, `stale_message` and `repair`; each backend says why in its own.
+    `verifies_before_deploy`, `stale_message`, `lane` and `repair`; each backend says why in
+    its own. `run` and `settle` may be called on worker threads, several at once; every other
+    hook is called on the thread that called the loop.
     """
 
     @property
@@ -98,15 +120,25 @@ class Writer(Protocol[StepT, SnapshotT]):
         """The progress line of a step: 'creating validator ...', 'updating ...'."""
         ...
 
+    def lane(self, step: StepT) -> Lane:
+        """The step's phase and lane: the order AWS needs kept while writes are in flight."""
+        ...
+
     def run(self, step: StepT, bindings: Bindings) -> Mapping[str, str]:
-        """Make the step's write; return the ids it created, by placeholder key."""
+        """Make the step's write; return the ids it created, by placeholder key.
+
+        Called on a worker thread, beside the writes of other lanes: it may only make its call
+        (on clients made before the apply; never a new session or client) and read `bindings`.
+        """
         ...
 
     def settle(self, step: StepT) -> None:
         """Wait, after the write's undo is journaled, until what it made can be used.
 
         Waiting is part of no write: an interruption or a timeout while waiting must find the
-        created resource in the journal, so that it is undone.
+        created resource in the journal, so that it is undone. It runs on the worker that made
+        the write, once the write's answer was handed to the loop; the step's lane (and a
+        phase's fence) waits for it.
         """
         ...
 

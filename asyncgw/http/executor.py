@@ -11,7 +11,7 @@ from asyncgw.core import apply as core
 from asyncgw.core.apply import Outcome
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import AwsCallFailed
-from asyncgw.core.writer import Progress
+from asyncgw.core.writer import Lane, Progress
 from asyncgw.http.forwarder.package import forwarder_zip
 from asyncgw.http.gateway import HttpGateway
 from asyncgw.http.plan import ApiCall, HttpPlan, Step
@@ -34,8 +34,10 @@ def apply(
     sleep: Sleep = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Outcome:
-    """Run the plan against AWS; on any failure or Ctrl-C undo everything and raise."""
-    return core.apply(HttpWriter(plan, base, gateway, replan, sleep), progress, clock)
+    """Run the plan against AWS, up to the gateway's `in_flight` writes at once; on any
+    failure or Ctrl-C undo everything and raise."""
+    return core.apply(HttpWriter(plan, base, gateway, replan, sleep), progress, clock,
+                      gateway.in_flight)
 
 
 def created_forwarders(plan: HttpPlan) -> tuple[str, ...]:
@@ -94,6 +96,12 @@ class HttpWriter:
         """The progress line of a step: 'creating Lambda function ...'."""
         verb = {"+": "creating", "~": "updating", "-": "deleting"}[step.marker]
         return f"{verb} {step.subject}"
+
+    def lane(self, step: Step) -> Lane:
+        """One phase per kind of step, in the plan's order (role, policy, forwarders,
+        permissions, integrations, routes; the clean-up the reverse), so that whatever a write
+        uses exists and is settled before it is sent; one lane per subject."""
+        return Lane(step.kind, step.subject)
 
     def run(self, step: Step, bindings: Bindings) -> Mapping[str, str]:
         """Make the step's call; a created integration's id fills its placeholder."""

@@ -11,7 +11,7 @@ from asyncgw.core.apply import Outcome
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.modes import function_name
-from asyncgw.core.writer import Progress
+from asyncgw.core.writer import Lane, Progress
 from asyncgw.rest.functions import Functions
 from asyncgw.rest.gateway import Gateway
 from asyncgw.rest.plan import (
@@ -38,9 +38,11 @@ def apply(
     progress: Progress = lambda _: None,
     clock: Callable[[], float] = time.monotonic,
 ) -> Outcome:
-    """Run the plan against AWS; on any failure undo everything and raise."""
+    """Run the plan against AWS, up to the gateway's `in_flight` writes at once; on any
+    failure undo everything and raise."""
     functions = gateway.functions() if base.functions else None
-    return core.apply(RestWriter(plan, base, gateway, replan, functions), progress, clock)
+    return core.apply(RestWriter(plan, base, gateway, replan, functions), progress, clock,
+                      gateway.in_flight)
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,18 @@ class RestWriter:
     def describe(self, step: Step) -> str:
         """The progress line of a step."""
         return _describe(step)
+
+    def lane(self, step: Step) -> Lane:
+        """Functions' async configurations, then validators, then methods, each phase fenced
+        from the next (no method goes async before its failed events have somewhere to go, and
+        a method may use a new validator); one lane per function, validator and method."""
+        match step:
+            case ConfigureFunction():
+                return Lane("functions", step.function)
+            case CreateValidator():
+                return Lane("validators", step.name)
+            case _:
+                return Lane("methods", f"{step.http_method} {step.resource_id}")
 
     def run(self, step: Step, bindings: Bindings) -> Mapping[str, str]:
         """Make the step's one call; a created validator's id fills its placeholder."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from asyncgw.core.bindings import Bindings
 from asyncgw.core.errors import AwsCallFailed
-from asyncgw.core.writer import Progress
+from asyncgw.core.writer import Lane, Progress
 
 KIND = "thing"
 """The fake's kind of placeholder: ${thing:KEY} stands for the id of a thing a step created."""
@@ -24,13 +26,15 @@ def failure(operation: str) -> AwsCallFailed:
 class Put:
     """Set one field of the API to `value` (placeholders resolved), undone by putting `before`.
 
-    With `creates`, the write also creates a thing whose id fills ${thing:<creates>}.
+    With `creates`, the write also creates a thing whose id fills ${thing:<creates>}, and ends
+    its phase. Steps run in the lane of their field unless `lane` names another.
     """
 
     field: str
     value: str
     before: str | None = None
     creates: str | None = None
+    lane: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,13 +71,36 @@ class FakeApi:
     """Call labels whose write takes effect although the call then fails (a lost answer)."""
     ignored: set[str] = field(default_factory=set)
     """Fields whose writes the API accepts and drops (read-back shows the old value)."""
+    slow: dict[str, threading.Event] = field(default_factory=dict)
+    """Call label -> an event the write waits for before it takes effect and answers."""
+    delay: float = 0.0
+    """Seconds each write stays in flight."""
+    most_in_flight: int = 0
+    """The most writes that were ever in flight at once."""
     _count: int = 0
+    _in_flight: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def call(self, label: str) -> None:
         """Log a call and raise what the test set for it."""
         self.log.append(label)
         if label in self.fail and label not in self.lost:
             raise self.fail.pop(label)
+
+    def running(self, label: str) -> None:
+        """Keep a write in flight a moment (longer while its gate in `slow` is shut), counting
+        how many are in flight at once."""
+        with self._lock:
+            self._in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self._in_flight)
+        try:
+            gate = self.slow.get(label)
+            if gate is not None:
+                assert gate.wait(timeout=10), f"{label} was never let through"
+            time.sleep(self.delay)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
 
     def after(self, label: str) -> None:
         """Raise for a write that took effect but whose answer is lost."""
@@ -82,9 +109,10 @@ class FakeApi:
             raise self.fail.pop(label)
 
     def new_id(self, prefix: str) -> str:
-        """A fresh id."""
-        self._count += 1
-        return f"{prefix}{self._count}"
+        """A fresh id (writes in flight on several threads ask at once)."""
+        with self._lock:
+            self._count += 1
+            return f"{prefix}{self._count}"
 
     def snapshot(self) -> Snapshot:
         """The API as a read shows it."""
@@ -166,10 +194,15 @@ class FakeBackend:
         """The progress line of a step."""
         return f"setting {step.field}"
 
+    def lane(self, step: Put) -> Lane:
+        """Creating steps in a phase of their own (later steps use what they create)."""
+        return Lane("create" if step.creates else "set", step.lane or step.field)
+
     def run(self, step: Put, bindings: Bindings) -> Mapping[str, str]:
         """Set the field; create the thing first if the step creates one."""
         label = f"put {step.field}"
         self.api.call(label)
+        self.api.running(label)
         created = {}
         if step.creates:
             created[step.creates] = self.api.new_id("t")

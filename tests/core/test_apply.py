@@ -14,6 +14,8 @@ from asyncgw.core.errors import ApplyFailed, Interrupted, StaleSnapshot, UndoFai
 from tests.core.fake import KIND, FakeApi, FakeBackend, Put, Snapshot, failure
 
 STEPS = (Put("a", "1", before="0"), Put("b", "2"), Put("c", "3", before="x"))
+WIDTHS = (1, 4)
+"""One write at a time, as before pipelining, and several in flight."""
 
 
 def api() -> FakeApi:
@@ -67,12 +69,13 @@ def test_no_deployment_when_the_plan_has_none() -> None:
     assert fake.served == "d0"
 
 
-def test_a_stale_snapshot_is_refused_before_the_first_write() -> None:
+@pytest.mark.parametrize("in_flight", WIDTHS)
+def test_a_stale_snapshot_is_refused_before_the_first_write(in_flight: int) -> None:
     fake = api()
     backend = rest_like(fake)
     fake.fields["a"] = "someone else"
     with pytest.raises(StaleSnapshot, match="API api1 changed since it was read"):
-        apply(backend)
+        apply(backend, in_flight=in_flight)
     assert fake.log == ["read"]
     assert fake.fields == {"a": "someone else", "c": "x"}
 
@@ -99,22 +102,24 @@ def test_ctrl_c_mid_way_undoes_and_says_interrupted() -> None:
     assert fake.fields == {"a": "0", "c": "x"}
 
 
-def test_ctrl_c_at_a_progress_line_before_any_write_changes_nothing() -> None:
+@pytest.mark.parametrize("in_flight", WIDTHS)
+def test_ctrl_c_at_a_progress_line_before_any_write_changes_nothing(in_flight: int) -> None:
     fake = api()
 
     def interrupt(_: str) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(Interrupted, match="interrupted; nothing changed"):
-        apply(rest_like(fake), interrupt)
+        apply(rest_like(fake), interrupt, in_flight=in_flight)
     assert fake.log == ["read"]
 
 
-def test_rest_like_verifies_before_deploying_so_nothing_goes_live() -> None:
+@pytest.mark.parametrize("in_flight", WIDTHS)
+def test_rest_like_verifies_before_deploying_so_nothing_goes_live(in_flight: int) -> None:
     fake = api()
     fake.ignored.add("b")
     with pytest.raises(ApplyFailed, match="read-back shows b still not set; 3 changes undone"):
-        apply(rest_like(fake))
+        apply(rest_like(fake), in_flight=in_flight)
     assert "deploy" not in fake.log and fake.served == "d0"
 
 
@@ -148,12 +153,13 @@ def test_a_failed_undo_is_listed_when_nothing_repairs_it() -> None:
         "PutC failed: ServiceException: boom; undoing failed too, fix by hand")
 
 
-def test_a_failed_undo_that_the_repair_fixes_leaves_the_api_as_it_was() -> None:
+@pytest.mark.parametrize("in_flight", WIDTHS)
+def test_a_failed_undo_that_the_repair_fixes_leaves_the_api_as_it_was(in_flight: int) -> None:
     fake, lines = api(), list[str]()
     fake.fail["put c"] = failure("PutC")
     fake.fail["undo a"] = failure("UndoA")
     with pytest.raises(ApplyFailed, match="2 changes undone, API api1 is as it was"):
-        apply(rest_like(fake), lines.append)
+        apply(rest_like(fake), lines.append, in_flight=in_flight)
     assert fake.log[-4:] == ["undo a", "read", "restore", "read"]
     assert "restoring from the snapshot" in lines
     assert fake.fields == {"a": "0", "c": "x"}
@@ -182,11 +188,12 @@ class _Unreadable(FakeBackend):
         return super().read()
 
 
-def test_a_read_back_that_fails_is_listed() -> None:
+@pytest.mark.parametrize("in_flight", WIDTHS)
+def test_a_read_back_that_fails_is_listed(in_flight: int) -> None:
     fake = api()
     fake.fail["put b"] = failure("PutB")
     with pytest.raises(UndoFailed) as caught:
-        apply(_Unreadable(fake, STEPS, repairs=True))
+        apply(_Unreadable(fake, STEPS, repairs=True), in_flight=in_flight)
     assert caught.value.leftovers == (
         "could not read API api1 back to check it (GetThings failed: ServiceException: boom)",)
 

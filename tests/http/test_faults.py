@@ -59,8 +59,16 @@ class Bench:
         return snapshot, wanted.plan(snapshot)
 
 
+@pytest.fixture(params=(1, 4), ids=lambda n: f"in-flight-{n}")
+def in_flight(request: pytest.FixtureRequest) -> int:
+    """Writes in flight at once: one at a time, and the default of several."""
+    return int(request.param)
+
+
 @pytest.fixture
-def bench(http: HttpClients, gateway: HttpGateway) -> Callable[[Mode], Bench]:
+def bench(http: HttpClients, gateway: HttpGateway, in_flight: int) -> Callable[[Mode], Bench]:
+    gateway.in_flight = in_flight
+
     def make(start: Mode) -> Bench:
         api = seed_http_api(http, "faulty", ROUTES, stages=(("prod", False),))
         http.apigatewayv2.create_deployment(ApiId=api.api_id, StageName="prod")
@@ -129,15 +137,18 @@ def test_ctrl_c_at_every_write_undoes_and_reports_interrupted(
     ("connection", "CreateFunction failed"),
 ])
 def test_every_kind_of_failure_is_undone_and_named(
-    bench: Callable[[Mode], Bench], fault: str, expected: str
+    bench: Callable[[Mode], Bench], fault: str, expected: str, in_flight: int
 ) -> None:
     b = bench(Mode.SYNC)
     before = account_state(b.http, b.api_id)
-    # role, policy, then the first CreateFunction
+    # role, policy, then the first CreateFunction; with several in flight, the second
+    # forwarder is created beside it, and undone too.
     inject(b.http, FaultInjector({3}, fault, kind=HTTP_WRITES))
     with pytest.raises(ApplyFailed) as caught:
         b.run(Mode.ASYNC)
-    assert expected in caught.value.message and "2 changes undone" in caught.value.message
+    undone = 2 if in_flight == 1 else 3
+    assert expected in caught.value.message
+    assert f"{undone} changes undone" in caught.value.message
     assert caught.value.exit_code == ExitCode.APPLY_FAILED
     assert account_state(b.http, b.api_id) == before
 

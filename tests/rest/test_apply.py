@@ -27,6 +27,8 @@ STARTS = {
     "half-configured": "POST /orders/{id}/ship",
 }
 TARGETS = (Mode.ASYNC, Mode.SWITCHABLE, Mode.SYNC)
+WIDTHS = (1, 4)
+"""Writes in flight at once: one at a time, and the default of several."""
 
 
 def change(gateway: Gateway, api: str, mode: Mode, methods: tuple[str, ...] = (),
@@ -113,9 +115,12 @@ def _write_count(gateway: Gateway, api: str, mode: Mode) -> int:
 
 @pytest.mark.parametrize("mode", TARGETS)
 @pytest.mark.parametrize("fault", ["server-error", "throttled", "denied", "connection"])
+@pytest.mark.parametrize("in_flight", WIDTHS)
 def test_failure_at_every_write_leaves_the_api_as_it_was(
-    gateway: Gateway, orders: SeededApi, account: Clients, mode: Mode, fault: str
+    gateway: Gateway, orders: SeededApi, account: Clients, mode: Mode, fault: str,
+    in_flight: int
 ) -> None:
+    gateway.in_flight = in_flight
     writes = _write_count(gateway, orders.api_id, mode)
     before = full_state(account.apigateway, orders.api_id)
     injector = inject(account.apigateway, FaultInjector(set(), fault))
@@ -129,9 +134,11 @@ def test_failure_at_every_write_leaves_the_api_as_it_was(
 
 
 @pytest.mark.parametrize("mode", TARGETS)
+@pytest.mark.parametrize("in_flight", WIDTHS)
 def test_ctrl_c_at_every_write_undoes_and_reports_interrupted(
-    gateway: Gateway, orders: SeededApi, account: Clients, mode: Mode
+    gateway: Gateway, orders: SeededApi, account: Clients, mode: Mode, in_flight: int
 ) -> None:
+    gateway.in_flight = in_flight
     writes = _write_count(gateway, orders.api_id, mode)
     before = full_state(account.apigateway, orders.api_id)
     injector = inject(account.apigateway, FaultInjector(set(), "interrupt"))
@@ -143,9 +150,11 @@ def test_ctrl_c_at_every_write_undoes_and_reports_interrupted(
         assert full_state(account.apigateway, orders.api_id) == before, position
 
 
+@pytest.mark.parametrize("in_flight", WIDTHS)
 def test_failing_undo_lists_what_is_left_to_fix(
-    gateway: Gateway, orders: SeededApi, account: Clients
+    gateway: Gateway, orders: SeededApi, account: Clients, in_flight: int
 ) -> None:
+    gateway.in_flight = in_flight
     writes = _write_count(gateway, orders.api_id, Mode.SWITCHABLE)
     # Fail the last patch, then every write that tries to undo or repair it.
     inject(account.apigateway, FaultInjector(set(range(writes - 1, writes + 50))))
@@ -157,9 +166,11 @@ def test_failing_undo_lists_what_is_left_to_fix(
                for item in caught.value.leftovers)
 
 
+@pytest.mark.parametrize("in_flight", WIDTHS)
 def test_a_write_that_took_effect_before_failing_is_repaired_from_the_snapshot(
-    gateway: Gateway, orders: SeededApi, account: Clients
+    gateway: Gateway, orders: SeededApi, account: Clients, in_flight: int
 ) -> None:
+    gateway.in_flight = in_flight
     before = full_state(account.apigateway, orders.api_id)
     # The call reaches AWS and changes the API; only the answer is lost on the way back.
     inject(account.apigateway, FaultInjector({1}, "lost-answer",
@@ -169,9 +180,11 @@ def test_a_write_that_took_effect_before_failing_is_repaired_from_the_snapshot(
     assert full_state(account.apigateway, orders.api_id) == before
 
 
+@pytest.mark.parametrize("in_flight", WIDTHS)
 def test_an_unexpected_error_midway_is_undone_too(
-    gateway: Gateway, orders: SeededApi, account: Clients
+    gateway: Gateway, orders: SeededApi, account: Clients, in_flight: int
 ) -> None:
+    gateway.in_flight = in_flight
     before = full_state(account.apigateway, orders.api_id)
     writes: list[str] = []
 
@@ -186,9 +199,11 @@ def test_an_unexpected_error_midway_is_undone_too(
     assert full_state(account.apigateway, orders.api_id) == before
 
 
+@pytest.mark.parametrize("in_flight", WIDTHS)
 def test_a_deployment_by_someone_else_stops_before_the_first_write(
-    gateway: Gateway, orders: SeededApi, account: Clients
+    gateway: Gateway, orders: SeededApi, account: Clients, in_flight: int
 ) -> None:
+    gateway.in_flight = in_flight
     wanted = intent.mode_change(orders.api_id, Mode.ASYNC, methods=("GET /orders",), stage="prod")
     snapshot = intent.read(gateway, orders.api_id)
     plan = wanted.plan(snapshot)
@@ -197,9 +212,11 @@ def test_a_deployment_by_someone_else_stops_before_the_first_write(
         apply(plan, snapshot, gateway, wanted.plan)
 
 
+@pytest.mark.parametrize("in_flight", WIDTHS)
 def test_a_change_by_another_writer_stops_before_the_first_write(
-    gateway: Gateway, orders: SeededApi, account: Clients
+    gateway: Gateway, orders: SeededApi, account: Clients, in_flight: int
 ) -> None:
+    gateway.in_flight = in_flight
     wanted = intent.mode_change(orders.api_id, Mode.ASYNC, methods=("GET /orders",), stage="prod")
     snapshot = intent.read(gateway, orders.api_id)
     plan = wanted.plan(snapshot)

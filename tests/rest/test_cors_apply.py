@@ -11,7 +11,7 @@ from asyncgw.rest import intent
 from asyncgw.rest.cors import ALLOW_HEADERS
 from asyncgw.rest.executor import apply
 from asyncgw.rest.gateway import Gateway
-from tests.support.faults import FaultInjector, inject
+from tests.support.faults import FaultInjector, call_log, inject
 from tests.support.state import full_state
 
 
@@ -53,17 +53,19 @@ def test_switchable_allows_the_header_and_disable_takes_it_back(
     assert _allowed(account, shop) == "'Content-Type'"
 
 
+@pytest.mark.parametrize("in_flight", (1, 4))
 def test_a_failed_preflight_update_undoes_the_whole_change(
-    gateway: Gateway, account: Clients, shop: SeededApi
+    gateway: Gateway, account: Clients, shop: SeededApi, in_flight: int
 ) -> None:
+    gateway.in_flight = in_flight
     before = full_state(account.apigateway, shop.api_id)
-    # The preflight is the plan's last step: fail it, after every other write succeeded.
-    injector = inject(account.apigateway, FaultInjector(set()))
-    wanted = intent.mode_change(shop.api_id, Mode.SWITCHABLE, methods=("POST /orders",),
-                                stage="prod")
-    steps = len(wanted.plan(intent.read(gateway, shop.api_id)).steps)
-    injector.fail_at = {steps}
+    # The preflight is the plan's last step: fail it, after (or, with several writes in
+    # flight, beside) the method's writes.
+    calls = call_log(account.apigateway)
+    injector = inject(account.apigateway,
+                      FaultInjector({1}, watched=frozenset({"UpdateIntegrationResponse"})))
     with pytest.raises(ApplyFailed, match="is as it was"):
         _change(gateway, shop.api_id, Mode.SWITCHABLE)
-    assert injector.writes[steps - 1] == "UpdateIntegrationResponse"
+    assert injector.writes == ["UpdateIntegrationResponse"]
+    assert {"UpdateMethod", "UpdateIntegration"} <= set(calls)  # sent, and undone
     assert full_state(account.apigateway, shop.api_id) == before

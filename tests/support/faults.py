@@ -6,6 +6,7 @@ One injector counts the writes it watches and fails those at chosen positions: w
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,6 +70,8 @@ class FaultInjector:
 
     A lost answer lets the write reach the account and change it, then loses the answer on the
     way back (inject() attaches that half); every other fault stops the write before it is sent.
+    Writes sent from several threads at once are counted one at a time, in the order they
+    reach the injector; a lost answer is lost on the thread of the write it chose.
     """
 
     fail_at: set[int]
@@ -76,7 +79,9 @@ class FaultInjector:
     kind: WriteSet = REST_WRITES
     watched: frozenset[str] | None = None  # these writes only; every write of `kind` by default
     writes: list[str] = field(default_factory=list)
-    losing: str | None = None
+    losing: set[tuple[str, int]] = field(default_factory=set)
+    """The writes (operation, thread) whose answers are to be lost."""
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         assert self.fault in FAULTS, self.fault
@@ -90,11 +95,14 @@ class FaultInjector:
         """botocore's before-call handler: count the write and fail it when its turn comes."""
         if model.name not in self.operations:
             return None
-        self.writes.append(model.name)
-        if len(self.writes) not in self.fail_at:
+        with self._lock:
+            self.writes.append(model.name)
+            position = len(self.writes)
+        if position not in self.fail_at:
             return None
         if self.fault == "lost-answer":
-            self.losing = model.name
+            with self._lock:
+                self.losing.add((model.name, threading.get_ident()))
             return None
         if self.fault == "interrupt":
             raise KeyboardInterrupt
@@ -109,14 +117,17 @@ class FaultInjector:
 
     def lose_answer(self, model: Any, **_: Any) -> None:
         """botocore's after-call handler: the write took effect, and now its answer is lost."""
-        if self.losing == model.name:
-            self.losing = None
+        with self._lock:
+            lost = (model.name, threading.get_ident()) in self.losing
+            self.losing.discard((model.name, threading.get_ident()))
+        if lost:
             raise ReadTimeoutError(endpoint_url=self.kind.endpoint)
 
     def reset(self, fail_at: set[int]) -> None:
         """Count from zero again and fail at these positions."""
-        self.writes.clear()
-        self.fail_at = fail_at
+        with self._lock:
+            self.writes.clear()
+            self.fail_at = fail_at
 
 
 Listen = Callable[[Any, str, Callable[..., Any], bool], None]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -83,18 +84,33 @@ def end_to_end(endpoint: str, api_id: str) -> dict[str, list[str]]:
 
 
 def medians(commands: dict[str, list[str]], runs: int,
-            extra: dict[str, str] | None = None) -> dict[str, float]:
-    """Median wall time of each command over `runs` rounds (after one warm-up round)."""
+            extra: dict[str, str] | None = None,
+            cpu: dict[str, float] | None = None) -> dict[str, float]:
+    """Median wall time of each command over `runs` rounds (after one warm-up round).
+
+    With `cpu`, also the median CPU seconds (user + system) of each, written into it: on a
+    busy machine the wall time includes waiting for a core, the CPU time does not.
+    """
     timings: dict[str, list[float]] = {name: [] for name in commands}
+    spent: dict[str, list[float]] = {name: [] for name in commands}
     base = {**{k: v for k, v in os.environ.items() if k != "COLUMNS"}, **(extra or {})}
     for round_number in range(runs + 1):
         for name, command in commands.items():
             env = {**base, **ENVIRONMENTS.get(name, {})}
+            before = _children_cpu()
             start = time.perf_counter()
             subprocess.run(command, capture_output=True, check=True, env=env)
             if round_number:  # round 0 warms the file cache and the .pyc files
                 timings[name].append(time.perf_counter() - start)
+                spent[name].append(_children_cpu() - before)
+    if cpu is not None:
+        cpu.update({name: statistics.median(values) for name, values in spent.items()})
     return {name: statistics.median(values) for name, values in timings.items()}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -112,14 +128,16 @@ def main() -> int:
     print("| --- | ---: | ---: |")
     for name, seconds in found.items():
         print(f"| `{name}` | {seconds * 1000:.1f} | {seconds / baseline:.2f} |")
+    cpu: dict[str, float] = {}
     with sandbox() as (endpoint, api_id):
-        ended = medians(end_to_end(endpoint, api_id), args.runs, SANDBOX_ENVIRONMENT)
-    one_call = ended["aws apigateway get-resources"]
+        ended = medians(end_to_end(endpoint, api_id), args.runs, SANDBOX_ENVIRONMENT, cpu)
+    one_call, one_cpu = ended["aws apigateway get-resources"], cpu["aws apigateway get-resources"]
     print(f"\n| against the local sandbox | median ms ({args.runs} runs) "
-          "| ratio to aws apigateway get-resources |")
-    print("| --- | ---: | ---: |")
+          "| ratio to aws apigateway get-resources | median CPU ms (client) | CPU ratio |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for name, seconds in ended.items():
-        print(f"| `{name}` | {seconds * 1000:.1f} | {seconds / one_call:.2f} |")
+        print(f"| `{name}` | {seconds * 1000:.1f} | {seconds / one_call:.2f} "
+              f"| {cpu[name] * 1000:.0f} | {cpu[name] / one_cpu:.2f} |")
     ratio = found["asyncgw --help"] / baseline
     if args.max_ratio is not None and ratio > args.max_ratio:
         print(f"asyncgw --help takes {ratio:.2f}x python -c pass, over {args.max_ratio}",

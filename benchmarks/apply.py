@@ -1,4 +1,6 @@
-"""Apply benchmark: asyncgw's API calls, time and memory next to the minimum and a naive loop."""
+"""Apply benchmark: asyncgw's API calls, time and memory next to the minimum and a naive loop,
+and its applies under the quotas with and without network latency, several calls in flight or
+one at a time."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import argparse
 import io
 import math
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -37,7 +40,6 @@ from asyncgw.rest.plan import (
 
 REGION = "us-east-1"
 STAGE = "prod"
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 COMMANDS: dict[str, tuple[str, ...]] = {
     "status": ("status",),
     "enable-switchable --all --dry-run": ("enable-switchable", "--all", "--dry-run"),
@@ -54,7 +56,7 @@ class Run:
 
     calls: Counter[str] = field(default_factory=Counter)
     throttled: int = 0  # 429 answers, retried or not
-    failed: int = 0  # calls that failed in the end
+    failed: int = 0  # calls that failed in the end (asyncgw: error answers other than 429)
     seconds: float = 0.0
     peak_bytes: int = 0
 
@@ -69,6 +71,8 @@ class Run:
     def _answer(self, response_dict: dict[str, Any] | None = None, **_: Any) -> None:
         if response_dict is not None and response_dict["status_code"] == 429:
             self.throttled += 1
+        elif response_dict is not None and response_dict["status_code"] >= 400:
+            self.failed += 1
 
 
 @dataclass
@@ -78,7 +82,17 @@ class Row:
     methods: int
     command: str
     minimum: int
-    runs: dict[str, Run] = field(default_factory=dict)  # "asyncgw off", "naive on", ...
+    runs: dict[str, Run] = field(default_factory=dict)  # "asyncgw off", "naive off", ...
+
+
+@dataclass
+class Paced:
+    """One paced apply against the throttling sandbox: its size, latency and calls in flight."""
+
+    methods: int
+    latency_ms: int
+    in_flight: int
+    run: Run
 
 
 class Sandbox:
@@ -93,8 +107,15 @@ class Sandbox:
 
     def throttle(self, on: bool) -> None:
         """Enforce the quotas (from full buckets) or stop enforcing them."""
+        self._say("on" if on else "off")
+
+    def delay(self, milliseconds: int) -> None:
+        """Answer every request `milliseconds` late from now on (0: at once)."""
+        self._say(f"latency {milliseconds}")
+
+    def _say(self, line: str) -> None:
         assert self._process.stdin is not None and self._process.stdout is not None
-        self._process.stdin.write("on\n" if on else "off\n")
+        self._process.stdin.write(line + "\n")
         self._process.stdin.flush()
         self._process.stdout.readline()
 
@@ -106,14 +127,16 @@ class Sandbox:
 
 
 def serve() -> None:
-    """The child: serve the sandbox, switch throttling on or off per line read on stdin."""
+    """The child: serve the sandbox; throttling on or off, or a latency, per line on stdin."""
     from asyncgw_sandbox import throttling
     from asyncgw_sandbox.server import start
 
     server = start(port=0)
     print(server.endpoint_url, flush=True)
     for line in sys.stdin:
-        if line.strip() == "on":
+        if line.startswith("latency "):
+            server.delay(float(line.split()[1]))
+        elif line.strip() == "on":
             throttling.switch_on()
         else:
             throttling.switch_off()
@@ -125,7 +148,7 @@ def serve() -> None:
 
 
 def asyncgw_run(sandbox: Sandbox, api_id: str, args: Sequence[str], paced: bool,
-                measure_memory: bool = False) -> Run:
+                measure_memory: bool = False, in_flight: int = 4) -> Run:
     """Run one asyncgw command through its CLI entry point, as a user would."""
     result = Run()
 
@@ -143,7 +166,8 @@ def asyncgw_run(sandbox: Sandbox, api_id: str, args: Sequence[str], paced: bool,
     printed = io.StringIO()
     quiet = Console(file=printed, width=120)
     runtime = Runtime(out=quiet, err=quiet, interactive=lambda: False, connect=gateway)
-    argv = [args[0], api_id, *args[1:], "--region", REGION, "--endpoint-url", sandbox.endpoint_url]
+    argv = [args[0], api_id, *args[1:], "--region", REGION, "--endpoint-url", sandbox.endpoint_url,
+            "--max-in-flight", str(in_flight)]
     if measure_memory:
         tracemalloc.start()
     started = time.perf_counter()
@@ -280,8 +304,9 @@ def planned(sandbox: Sandbox, api_id: str, command: str) -> Plan | None:
     return wanted.plan(intent.read(gateway, api_id))
 
 
-def measure(sandbox: Sandbox, size: int, throttled: bool) -> list[Row]:
-    """Every command on a fresh API of `size` methods, by each tool, throttled and not."""
+def measure(sandbox: Sandbox, size: int, throttled: bool
+            ) -> tuple[list[Row], list[Paced]]:
+    """Every command on a fresh API of `size` methods by each tool; the paced applies too."""
     note(f"seeding an API with {size} Lambda methods")
     seeded: SeededApi = seed_wide_api(clients(REGION, sandbox.endpoint_url), size,
                                       name=f"wide-{size}")
@@ -292,11 +317,6 @@ def measure(sandbox: Sandbox, size: int, throttled: bool) -> list[Row]:
         ("asyncgw memory", lambda c: off(sandbox, api, c, memory=True)),
         ("naive off", lambda c: naive_run(sandbox, api, c, throttled=False)),
     ]
-    if throttled:
-        passes += [
-            ("asyncgw on", lambda c: on(sandbox, api, c)),
-            ("naive on", lambda c: naive_run(sandbox, api, c, throttled=True)),
-        ]
     for name, runner in passes:
         note(f"{size} methods: {name}")
         for command, row in rows.items():
@@ -307,19 +327,32 @@ def measure(sandbox: Sandbox, size: int, throttled: bool) -> list[Row]:
                     row.minimum += len(seeded.stages)
             row.runs[name] = runner(command)
         restore(sandbox, api)
-    return list(rows.values())
+    paced = [paced_apply(sandbox, api, size, latency, in_flight)
+             for latency in LATENCIES for in_flight in IN_FLIGHT] if throttled else []
+    return list(rows.values()), paced
+
+
+LATENCIES = (0, 150)  # milliseconds added to every answer
+IN_FLIGHT = (4, 1)  # asyncgw's default, and one call at a time (before #17)
+PACED = "enable-switchable --all"
+
+
+def paced_apply(sandbox: Sandbox, api: str, size: int, latency: int, in_flight: int) -> Paced:
+    """`enable-switchable --all`, paced, against the throttling sandbox with `latency`."""
+    note(f"{size} methods: paced, {latency} ms, {in_flight} in flight")
+    sandbox.delay(latency)
+    sandbox.throttle(True)
+    run = asyncgw_run(sandbox, api, COMMANDS[PACED], paced=True, in_flight=in_flight)
+    sandbox.delay(0)
+    off(sandbox, api, "disable --all", memory=False)  # back to the API as seeded
+    restore(sandbox, api)
+    return Paced(size, latency, in_flight, run)
 
 
 def off(sandbox: Sandbox, api: str, command: str, memory: bool) -> Run:
     """asyncgw without a pacer against the unthrottled sandbox."""
     sandbox.throttle(False)
     return asyncgw_run(sandbox, api, COMMANDS[command], paced=False, measure_memory=memory)
-
-
-def on(sandbox: Sandbox, api: str, command: str) -> Run:
-    """asyncgw as shipped (paced) against the throttling sandbox, from full buckets."""
-    sandbox.throttle(True)
-    return asyncgw_run(sandbox, api, COMMANDS[command], paced=True)
 
 
 def note(line: str) -> None:
@@ -331,14 +364,13 @@ def note(line: str) -> None:
 
 HEADER = (
     "| methods | command | asyncgw calls | minimum | naive calls | asyncgw calls by operation "
-    "| off: asyncgw s | off: naive s | on: asyncgw s | on: unavoidable s | on: ratio "
-    "| on: asyncgw 429s / failed | on: naive s | on: naive 429s / failed | asyncgw peak MiB |"
+    "| asyncgw s | naive s | asyncgw peak MiB |"
 )
 
 
 def table(rows: Sequence[Row]) -> str:
-    """The markdown table of every row."""
-    lines = [HEADER, "| " + " | ".join(["---:", "---", *["---:"] * 3, "---", *["---:"] * 9])
+    """The markdown table of every row, unthrottled."""
+    lines = [HEADER, "| " + " | ".join(["---:", "---", *["---:"] * 3, "---", *["---:"] * 3])
              + " |"]
     lines += [_line(row) for row in rows]
     return "\n".join(lines)
@@ -349,91 +381,70 @@ def _line(row: Row) -> str:
     by_operation = ", ".join(f"{name} {n}" for name, n in sorted(mine.calls.items()))
     cells = [str(row.methods), f"`{row.command}`", str(sum(mine.calls.values())),
              str(row.minimum), str(sum(naive.calls.values())), by_operation,
-             f"{mine.seconds:.2f}", f"{naive.seconds:.2f}", *_throttled_cells(row),
+             f"{mine.seconds:.2f}", f"{naive.seconds:.2f}",
              f"{row.runs['asyncgw memory'].peak_bytes / 2**20:.1f}"]
     return "| " + " | ".join(cells) + " |"
 
 
-def _throttled_cells(row: Row) -> list[str]:
-    paced, naive = row.runs.get("asyncgw on"), row.runs.get("naive on")
-    if paced is None or naive is None:
-        return ["not run"] * 6
-    floor = unavoidable_seconds(row.runs["asyncgw off"].calls)
-    ratio = f"{paced.seconds / floor:.2f}" if floor >= 1 else "(burst)"
-    return [f"{paced.seconds:.2f}", f"{floor:.2f}", ratio,
-            f"{paced.throttled} / {paced.failed}", f"{naive.seconds:.2f}",
-            f"{naive.throttled} / {naive.failed}"]
+PACED_HEADER = (
+    "| methods | latency ms | calls | quota floor s | N=4: asyncgw s | N=4: ratio "
+    "| N=4: 429s / failed | N=1: asyncgw s | N=1: ratio | N=1: 429s / failed | peak MiB |"
+)
 
 
-INTRO = """\
-# Performance: API calls and time under API Gateway's quotas
-
-API Gateway allows each account and region 10 control-plane requests per second (bursts of 40),
-GetResources 5 every 2 seconds and CreateDeployment 1 every 5 seconds, shared with every other
-tool there. asyncgw reads an API in `ceil(resources/500) + 3` calls whatever its size, writes one
-UpdateMethod and one UpdateIntegration per changed method, and paces itself to those quotas,
-retrying a throttled call after its `Retry-After`. An apply reads the API three times (to plan,
-to check nobody changed it before the first write, to verify) and confirms the stage it deployed:
-seven calls above the minimum, whatever the size. `status` also exports each stage once
-(GetExport) to show which mode each stage serves; the Lambda calls it makes for the async
-targets' failure handling (three per distinct function) go to Lambda's own quotas and are not
-counted here.
-
-The table compares, for APIs of {sizes} Lambda methods:
-
-- **asyncgw calls**: requests asyncgw sent (counted with botocore's `before-call` event), next to
-  the **minimum** any tool needs and a **naive** loop that, like a script of AWS CLI commands, reads
-  each method with GetMethod and GetIntegration and sends one patch per changed field (plain
-  boto3, botocore's default retries).
-- **off**: seconds against the emulated account with no quota, asyncgw without its pacer: the cost
-  of the work itself.
-- **on**: seconds against the emulated account enforcing the quotas (429 TooManyRequestsException
-  with Retry-After), asyncgw as shipped. Each command starts from full buckets. **unavoidable** is
-  the least time the quotas allow for asyncgw's calls, `max((calls - 40) / 10, (GetResources - 5) /
-  2.5, (CreateDeployment - 1) / 0.2)`; **ratio** is asyncgw's time over it ("(burst)" when all
-  calls fit in the burst). **429s / failed**: throttled answers received, and calls that failed in
-  the end. Throttled runs were made for {throttled} methods.
-- **peak MiB**: asyncgw's peak traced memory (tracemalloc) during the command; the emulated account
-  runs in another process.
-"""
-
-RERUN = """\
-Rerun with `.venv/bin/python benchmarks/apply.py`: sizes 10, 100 and 1,000, throttled runs for
-10 and 100, about 9 minutes on two cores. Choose with `--sizes 10,100` (a quick run) and
-`--throttled-sizes 10,100,1000` (throttled runs of 1,000 methods add about 30 minutes, most of it
-the naive loop). `--write-docs` rewrites this page.
-"""
+def paced_table(paced: Sequence[Paced], rows: Sequence[Row]) -> str:
+    """`enable-switchable --all` under the quotas: N=4 and N=1 side by side per latency."""
+    memory = {row.methods: row.runs["asyncgw memory"].peak_bytes for row in rows
+              if row.command == PACED}
+    lines = [PACED_HEADER, "| " + " | ".join(["---:"] * 11) + " |"]
+    runs = {(p.methods, p.latency_ms, p.in_flight): p.run for p in paced}
+    for methods, latency in dict.fromkeys((p.methods, p.latency_ms) for p in paced):
+        many, one = runs[(methods, latency, 4)], runs[(methods, latency, 1)]
+        floor = unavoidable_seconds(many.calls)
+        cells = [f"{methods:,}", str(latency), str(sum(many.calls.values())), f"{floor:.1f}"]
+        for timed in (many, one):
+            ratio = f"{timed.seconds / floor:.2f}" if floor >= 1 else "(burst)"
+            cells += [f"{timed.seconds:.1f}", ratio, f"{timed.throttled} / {timed.failed}"]
+        cells.append(f"{memory[methods] / 2**20:.1f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Measure, print the markdown table, and optionally write docs/performance.md."""
+    """Measure, print the markdown tables (and the machine), optionally write them to a file."""
     options = _parser().parse_args(argv)
     if options.serve:
         serve()
         return
     os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
+    if options.quick:
+        options.sizes, options.throttled_sizes = "10,100", "100"
     sizes, throttled = _sizes(options.sizes), set(_sizes(options.throttled_sizes))
     sandbox = Sandbox()
     started = time.perf_counter()
+    rows: list[Row] = []
+    paced: list[Paced] = []
     try:
-        rows = [row for size in sizes for row in measure(sandbox, size, size in throttled)]
+        for size in sizes:
+            found, applies = measure(sandbox, size, size in throttled)
+            rows += found
+            paced += applies
     finally:
         sandbox.close()
-    note(f"done in {time.perf_counter() - started:.0f} s")
-    output = table(rows)
+    seconds = time.perf_counter() - started
+    note(f"done in {seconds:.0f} s")
+    output = (f"{machine()}; the whole run took {seconds / 60:.1f} minutes.\n\n"
+              f"Unthrottled:\n\n{table(rows)}\n\nUnder the quotas, `{PACED}`:\n\n"
+              f"{paced_table(paced, rows)}\n")
     print(output)
-    if options.write_docs:
-        names = ", ".join(f"{s:,}" for s in sizes)
-        done = ", ".join(f"{s:,}" for s in sizes if s in throttled) or "none of the"
-        DOCS.write_text(INTRO.format(sizes=names, throttled=done) + "\n" + output + "\n\n"
-                        + RERUN + _kept_sections())
+    if options.out:
+        Path(options.out).write_text(output, encoding="utf-8")
 
 
-def _kept_sections() -> str:
-    """Sections after this benchmark's own (start-up figures), kept when rewriting the page."""
-    current = DOCS.read_text() if DOCS.exists() else ""
-    start = current.find("\n## Start-up")
-    return current[start:] if start >= 0 else ""
+def machine() -> str:
+    """The machine the figures come from: CPUs, Python, platform."""
+    return (f"Measured on {os.cpu_count()} CPUs ({platform.machine()}, {platform.system()} "
+            f"{platform.release()}), Python {platform.python_version()}")
 
 
 def _sizes(text: str) -> list[int]:
@@ -444,10 +455,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10,100,1000",
                         help="API sizes in methods, comma-separated (default: 10,100,1000)")
-    parser.add_argument("--throttled-sizes", default="10,100",
-                        help="sizes also run against the throttling sandbox (default: 10,100; "
-                             "add 1000 for about 30 more minutes)")
-    parser.add_argument("--write-docs", action="store_true", help=f"also write {DOCS.name}")
+    parser.add_argument("--throttled-sizes", default="10,100,1000",
+                        help="sizes whose enable-switchable --all also runs under the quotas, "
+                             "with 0 and 150 ms of latency, 4 and 1 calls in flight "
+                             "(default: 10,100,1000)")
+    parser.add_argument("--quick", action="store_true",
+                        help="sizes 10 and 100, only 100 under the quotas (a few minutes)")
+    parser.add_argument("--out", metavar="FILE", help="also write the tables to FILE")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     return parser
 

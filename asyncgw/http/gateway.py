@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import unquote
-
-from pydantic import Field
 
 from asyncgw.aws import session as aws_session
 from asyncgw.aws.calls import Service
 from asyncgw.aws.errors import NotFound
 from asyncgw.aws.pacing import Pacer
-from asyncgw.aws.responses import mapping, parse, reading, required, sequence
+from asyncgw.aws.responses import parse, required, sequence
+from asyncgw.aws.together import each, together_with
 from asyncgw.core.errors import AwsCallFailed, AwsSetupError, UnexpectedResponse, UsageError
-from asyncgw.core.model import AwsModel
 from asyncgw.http.modes import lambda_target
 from asyncgw.http.plan import ApiCall
 from asyncgw.http.recipe import (
@@ -28,6 +25,7 @@ from asyncgw.http.recipe import (
     parse_function_arn,
     role_name,
 )
+from asyncgw.http.role_answers import AttachedPolicy, RoleAnswer, policy_document
 from asyncgw.http.snapshot import (
     Account,
     Forwarder,
@@ -155,23 +153,30 @@ class HttpGateway:
                 for index, item in enumerate(self._pages("GetApis", MaxResults="500"))]
 
     def read(self, api: HttpApi, for_change: bool = False) -> HttpApiSnapshot:
-        """Routes, integrations, stages and forwarders; for a change also candidates and role."""
+        """Routes, integrations, stages and forwarders; for a change also candidates and role.
+
+        Independent reads are sent together, at most `in_flight` at once, in three rounds
+        (what the API holds; its forwarders and the account; the candidates and the role),
+        each read in the order it would be sent one at a time, so that a failure is the one
+        sending them one by one would meet first.
+        """
         api_id = api.api_id
-        routes = self._items(Route, "GetRoutes", api_id)
-        integrations = self._items(Integration, "GetIntegrations", api_id)
-        stages = self._items(Stage, "GetStages", api_id)
+        routes, integrations, stages = each(
+            self.in_flight, lambda: self._items(Route, "GetRoutes", api_id),
+            lambda: self._items(Integration, "GetIntegrations", api_id),
+            lambda: self._items(Stage, "GetStages", api_id))
         found = _Functions()
-        for integration in integrations:
-            function = lambda_target(integration)
+        forwarders: list[str] = []
+        for function in map(lambda_target, integrations):
             parts = parse_function_arn(function) if function else None
             # Forwarders live in the API's region; a Lambda client reads only its own region.
             if (function and parts and parts.name.startswith(PREFIX)
-                    and parts.region == self.region and function not in found.seen):
-                self._read_function(function, found, candidate=None)
-        role: ForwarderRole | None = None
-        account: Account | None = None
-        if for_change:
-            account = self._account()
+                    and parts.region == self.region and function not in forwarders):
+                forwarders.append(function)
+        account = self._read_functions([(f, None) for f in forwarders], found,
+                                       self._account if for_change else None)
+        candidates: list[tuple[str, tuple[str, str]]] = []
+        if account is not None:
             targets = {f.target for f in found.forwarders.values()}
             forwarder_arns = {f.function_arn for f in found.forwarders.values()}
             targets.update(
@@ -180,15 +185,13 @@ class HttpGateway:
                 and "${" not in function and function not in forwarder_arns
                 and function not in found.missing
             )
-            for target in sorted(targets):
-                for mode in FORWARDER_MODES:
-                    name = forwarder_name(target, mode)
-                    if name not in found.forwarders:
-                        arn = function_arn(account.partition, self.region, account.account_id,
-                                           name)
-                        self._read_function(arn, found, candidate=(target, str(mode)))
-        if for_change or found.forwarders:
-            role = self._role()
+            candidates = [
+                (function_arn(account.partition, self.region, account.account_id,
+                              forwarder_name(target, mode)), (target, str(mode)))
+                for target in sorted(targets) for mode in FORWARDER_MODES
+                if forwarder_name(target, mode) not in found.forwarders]
+        role = self._read_functions(candidates, found, self._role
+                                    if for_change or found.forwarders else None)
         return HttpApiSnapshot(
             api=api,
             region=self.region,
@@ -216,7 +219,7 @@ class HttpGateway:
     def forwarder(self, name: str) -> Forwarder | None:
         """One forwarder function by name, with its permissions; None if none is there."""
         found = _Functions()
-        self._read_function(name, found, candidate=None)
+        self._read_functions([(name, None)], found, None)
         return next(iter(found.forwarders.values()), None)
 
     # Writes
@@ -237,24 +240,37 @@ class HttpGateway:
 
     # Plumbing
 
-    def _read_function(self, ref: str, found: _Functions, candidate: tuple[str, str] | None
-                       ) -> None:
-        found.seen.add(ref)
+    def _read_functions(self, refs: Sequence[tuple[str, tuple[str, str] | None]],
+                        found: _Functions, last: Callable[[], _Last] | None) -> _Last | None:
+        """Read each function of `refs` into `found`, together with `last`; its result."""
+        found.seen.update(ref for ref, _ in refs)
+        answers, result = together_with(
+            self.in_flight, [functools.partial(self._function, ref) for ref, _ in refs], last)
+        for (ref, candidate), (function, probe) in zip(refs, answers, strict=True):
+            if function is None:
+                if candidate is None:
+                    found.missing.add(ref)
+                continue
+            name = str(function["Configuration"]["FunctionName"])  # from_function checked it
+            if probe is None:
+                if candidate is not None:
+                    found.occupied[name] = "a function that is not an asyncgw forwarder"
+                continue
+            if candidate is not None and (probe.target, probe.mode) != candidate:
+                found.occupied[name] = f"the forwarder of {probe.target} ({probe.mode})"
+            found.forwarders[name] = probe
+        return result
+
+    def _function(self, ref: str) -> tuple[dict[str, Any] | None, Forwarder | None]:
+        """GetFunction (None when there is none) and the forwarder it is, with its policy."""
         try:
             function = self._lambda.call("GetFunction", FunctionName=ref)
         except NotFound:
-            if candidate is None:
-                found.missing.add(ref)
-            return
+            return None, None
         probe = Forwarder.from_function(function, ())
-        name = str(function["Configuration"]["FunctionName"])  # from_function checked it
         if probe is None:
-            if candidate is not None:
-                found.occupied[name] = "a function that is not an asyncgw forwarder"
-            return
-        if candidate is not None and (probe.target, probe.mode) != candidate:
-            found.occupied[name] = f"the forwarder of {probe.target} ({probe.mode})"
-        found.forwarders[name] = probe.model_copy(
+            return function, None
+        return function, probe.model_copy(
             update={"statements": self._statements(probe.function_arn)})
 
     def _statements(self, function: str) -> tuple[Statement, ...]:
@@ -277,25 +293,22 @@ class HttpGateway:
     def _role(self) -> ForwarderRole | None:
         name = role_name(self.region)
         try:
-            role = parse(_RoleAnswer, self._iam.call("GetRole", RoleName=name),
+            role = parse(RoleAnswer, self._iam.call("GetRole", RoleName=name),
                          "GetRole").role
         except NotFound:
             return None
-        try:
-            document = required(self._iam.call("GetRolePolicy", RoleName=name,
-                                               PolicyName=INVOKE_POLICY),
-                                "PolicyDocument", "GetRolePolicy")
-        except NotFound:
-            document = None
-        inline = [p for page in self._iam_pages("ListRolePolicies", "PolicyNames", RoleName=name)
-                  for p in page if p != INVOKE_POLICY]
-        attached = [parse(_AttachedPolicy, p, "ListAttachedRolePolicies",
-                          f"AttachedPolicies[{i}]").label
-                    for page in self._iam_pages("ListAttachedRolePolicies", "AttachedPolicies",
-                                                RoleName=name)
-                    for i, p in enumerate(page)]
-        trust = _document(role.assume_role_policy_document, "GetRole",
-                          "Role.AssumeRolePolicyDocument")
+        invoke, inline, attached = each(
+            self.in_flight, lambda: self._invoke_policy(name),
+            lambda: [p for page in self._iam_pages("ListRolePolicies", "PolicyNames",
+                                                   RoleName=name) for p in page
+                     if p != INVOKE_POLICY],
+            lambda: [parse(AttachedPolicy, p, "ListAttachedRolePolicies",
+                           f"AttachedPolicies[{i}]").label
+                     for page in self._iam_pages("ListAttachedRolePolicies",
+                                                 "AttachedPolicies", RoleName=name)
+                     for i, p in enumerate(page)])
+        trust = policy_document(role.assume_role_policy_document, "GetRole",
+                                "Role.AssumeRolePolicyDocument")
         return ForwarderRole(
             role_name=name,
             arn=role.arn,
@@ -304,10 +317,19 @@ class HttpGateway:
             max_session_duration=role.max_session_duration,
             trust_policy=canonical(trust),
             tags={t.key: t.value for t in role.tags},
-            invoke_policy=canonical(_document(document, "GetRolePolicy", "PolicyDocument"))
-            if document is not None else None,
+            invoke_policy=canonical(policy_document(invoke, "GetRolePolicy", "PolicyDocument"))
+            if invoke is not None else None,
             other_policies=tuple(sorted(str(p) for p in inline + attached)),
         )
+
+    def _invoke_policy(self, role: str) -> Any:
+        """The forwarders' invoke policy document as IAM answers it; None when there is none."""
+        try:
+            return required(self._iam.call("GetRolePolicy", RoleName=role,
+                                           PolicyName=INVOKE_POLICY),
+                            "PolicyDocument", "GetRolePolicy")
+        except NotFound:
+            return None
 
     def _apis(self) -> Iterator[HttpApi]:
         for index, item in enumerate(self._pages("GetApis")):
@@ -346,52 +368,5 @@ class _Functions:
         self.occupied: dict[str, str] = {}
 
 
-def _document(value: Any, operation: str, at: str) -> dict[str, Any]:
-    """A policy document: botocore decodes IAM's URL-encoded JSON, and keeps what it cannot."""
-    if isinstance(value, str):
-        with reading(operation, at):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                value = json.loads(unquote(value))
-    return dict(mapping(value or {}, operation, at))
-
-
-class _Tag(AwsModel):
-    """One tag of an IAM role."""
-
-    key: str
-    value: str
-
-
-class _Role(AwsModel):
-    """The part of an IAM role asyncgw reads."""
-
-    arn: str
-    path: str = "/"
-    description: str = ""
-    max_session_duration: int = 3600
-    assume_role_policy_document: object = None
-    """A dict once botocore decodes it; the text as received when it cannot."""
-    tags: list[_Tag] = Field(default_factory=list)
-
-
-class _RoleAnswer(AwsModel):
-    """GetRole."""
-
-    role: _Role
-
-
-class _AttachedPolicy(AwsModel):
-    """One entry of ListAttachedRolePolicies."""
-
-    policy_arn: str | None = None
-    policy_name: str | None = None
-
-    @property
-    def label(self) -> str:
-        """The policy's ARN, else its name: either way another policy on the role."""
-        return self.policy_arn or self.policy_name or "an attached policy without a name"
-
-
 _Item = TypeVar("_Item", Route, Integration, Stage)
+_Last = TypeVar("_Last", Account, ForwarderRole | None)

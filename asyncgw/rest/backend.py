@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
+from asyncgw.aws.together import together
 from asyncgw.core.backend import (
     ChangeRequest,
     Commands,
@@ -132,16 +134,18 @@ class RestBackend(Commands[ApiSnapshot, Plan]):
                         any(r.proven is False for r in results))
 
     def _served(self, snapshot: ApiSnapshot) -> list[live.Served]:
-        """What each stage of the snapshot serves; a stage that cannot be exported says why."""
-        found = []
-        for stage in snapshot.stages:
+        """What each stage of the snapshot serves; a stage that cannot be exported says why.
+
+        The stages' exports are independent reads, sent together (at most `in_flight` at once).
+        """
+        def served(stage: str) -> live.Served:
             try:
-                found.append(live.served(stage.stage_name,
-                                         self.gateway.export(snapshot.api.id, stage.stage_name),
-                                         snapshot))
+                return live.served(stage, self.gateway.export(snapshot.api.id, stage), snapshot)
             except AsyncgwError as error:
-                found.append(live.Served(stage.stage_name, error=error.message))
-        return found
+                return live.Served(stage, error=error.message)
+
+        return together([functools.partial(served, stage.stage_name)
+                         for stage in snapshot.stages], self.gateway.in_flight)
 
     def _with_functions(self, snapshot: ApiSnapshot) -> ApiSnapshot:
         """The snapshot with the function side of its async and switchable methods.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
@@ -10,6 +11,7 @@ from asyncgw.aws.calls import Service
 from asyncgw.aws.errors import NotFound
 from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.responses import parse
+from asyncgw.aws.together import together
 from asyncgw.core.errors import AsyncgwError
 from asyncgw.core.model import AwsModel
 from asyncgw.rest.snapshot import AsyncConfig, FunctionSide, Stage, StageResolution
@@ -64,11 +66,14 @@ class Functions:
     """The Lambda calls asyncgw makes about its target functions.
 
     They go through asyncgw's one call wrapper (aws.calls): with a `pacer`, throttled calls
-    are retried; Lambda has quotas of its own, so they draw on none of API Gateway's.
+    are retried; Lambda has quotas of its own, so they draw on none of API Gateway's. The
+    functions of `read_all` are read together, at most `in_flight` at once.
     """
 
-    def __init__(self, client: LambdaClient, pacer: Pacer | None = None) -> None:
+    def __init__(self, client: LambdaClient, pacer: Pacer | None = None,
+                 in_flight: int = 1) -> None:
         self.client = client
+        self.in_flight = in_flight
         self._lambda = Service(client, pacer)
 
     def read(self, function: str) -> FunctionSide:
@@ -138,10 +143,12 @@ class Functions:
                     function=expression, named=False, error=_unset(expression, unset, stages),
                     resolutions=(StageResolution(expression=expression, stages=tuple(unset)),)))
         direct = {f for f in named if resolvable(f)}
-        sides = [self.read(function).model_copy(update={
-                     "named": function in direct,
-                     "resolutions": tuple(resolved.get(function, ()))})
-                 for function in sorted(direct | resolved.keys())]
+        read = sorted(direct | resolved.keys())
+        found = together([functools.partial(self.read, function) for function in read],
+                         self.in_flight)
+        sides = [side.model_copy(update={"named": function in direct,
+                                         "resolutions": tuple(resolved.get(function, ()))})
+                 for function, side in zip(read, found, strict=True)]
         return (*sides, *unresolved)
 
     def config(self, function: str) -> AsyncConfig | None:

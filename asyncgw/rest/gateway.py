@@ -15,6 +15,7 @@ from asyncgw.aws.calls import Service
 from asyncgw.aws.errors import NotFound
 from asyncgw.aws.pacing import Pacer
 from asyncgw.aws.responses import mapping, parse, reading, required, sequence
+from asyncgw.aws.together import each
 from asyncgw.core.canary import CanaryRelease
 from asyncgw.core.errors import AmbiguousApiName, ApiNotFound, AsyncgwError, NotARestApi
 from asyncgw.rest.canary_ops import DeploymentInfo, canary_ops, canary_release
@@ -76,9 +77,8 @@ class Gateway:
     ) -> None:
         self.client = client
         self.region: str = client.meta.region_name
-        self.in_flight = in_flight
-        """At most this many of this gateway's calls are in flight at once (1: one at a time)."""
         self._apigateway = Service(client, pacer)
+        self._in_flight = in_flight
         self._session = session
         self._endpoint_url = endpoint_url
         self._functions: Functions | None = None
@@ -93,6 +93,17 @@ class Gateway:
     def pacer(self, pacer: Pacer | None) -> None:
         # The Lambda and apigatewayv2 clients, made later, take the pacer set by then.
         self._apigateway.pacer = pacer
+
+    @property
+    def in_flight(self) -> int:
+        """At most this many of this gateway's calls are in flight at once (1: one at a time)."""
+        return self._in_flight
+
+    @in_flight.setter
+    def in_flight(self, in_flight: int) -> None:
+        self._in_flight = in_flight
+        if self._functions is not None:
+            self._functions.in_flight = in_flight
 
     # Reads
 
@@ -118,20 +129,18 @@ class Gateway:
         return list(self._rest_apis())
 
     def read(self, api: RestApi) -> ApiSnapshot:
-        """Methods, validators and stages of an API, in as few calls as AWS allows."""
-        methods = sorted(self._methods(api.id), key=lambda m: (m.path, m.http_method))
-        validators = [
-            parse(Validator, item, "GetRequestValidators", f"items[{index}]")
-            for index, item in enumerate(self._pages("GetRequestValidators", "items",
-                                                     restApiId=api.id))
-        ]
-        found = self._apigateway.call("GetStages", restApiId=api.id).get("item") or []
-        stages = [parse(Stage, item, "GetStages", f"item[{index}]")
-                  for index, item in enumerate(sequence(found, "GetStages", "item"))]
+        """Methods, validators and stages of an API, in as few calls as AWS allows.
+
+        The three reads are independent, so they are sent together (at most `in_flight` at
+        once); GetResources' pages can only follow one another.
+        """
+        methods, validators, stages = each(
+            self.in_flight, lambda: list(self._methods(api.id)),
+            lambda: self._validators(api.id), lambda: self._stages(api.id))
         return ApiSnapshot(
             api=api,
             region=self.region,
-            methods=tuple(methods),
+            methods=tuple(sorted(methods, key=lambda m: (m.path, m.http_method))),
             validators=tuple(sorted(validators, key=lambda v: v.id)),
             stages=tuple(sorted(stages, key=lambda s: s.stage_name)),
         )
@@ -166,7 +175,7 @@ class Gateway:
         if self._functions is None and self._session is not None:
             client = aws_session.client(self._session, "lambda", self._endpoint_url,
                                         "Lambda client")
-            self._functions = Functions(client, pacer=self.pacer)
+            self._functions = Functions(client, pacer=self.pacer, in_flight=self.in_flight)
         return self._functions
 
     def metrics(self) -> Metrics | None:
@@ -274,6 +283,16 @@ class Gateway:
     def _rest_apis(self) -> Iterator[RestApi]:
         for index, item in enumerate(self._pages("GetRestApis", "items")):
             yield parse(RestApi, item, "GetRestApis", f"items[{index}]")
+
+    def _validators(self, api_id: str) -> list[Validator]:
+        return [parse(Validator, item, "GetRequestValidators", f"items[{index}]")
+                for index, item in enumerate(self._pages("GetRequestValidators", "items",
+                                                         restApiId=api_id))]
+
+    def _stages(self, api_id: str) -> list[Stage]:
+        found = self._apigateway.call("GetStages", restApiId=api_id).get("item") or []
+        return [parse(Stage, item, "GetStages", f"item[{index}]")
+                for index, item in enumerate(sequence(found, "GetStages", "item"))]
 
     def _methods(self, api_id: str) -> Iterator[Method]:
         """Every method of every resource, each with its resource's id and path."""

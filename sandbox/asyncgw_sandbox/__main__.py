@@ -31,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             server.throttle()
             print("API Gateway quotas enforced: 10 requests/s (burst 40), GetResources 5 per "
                   "2 s, CreateDeployment 1 per 5 s; over them: 429 TooManyRequestsException")
+        if options.latency:  # after seeding, which need not wait
+            server.delay(options.latency)
+            print(f"Every answer comes {options.latency:g} ms late, as over a network")
         print(
             "Use it with: "
             f"AWS_ENDPOINT_URL={server.endpoint_url} AWS_ACCESS_KEY_ID=testing "
@@ -56,7 +59,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-requests", action="store_true", help="print one line per request")
     parser.add_argument("--throttle", action="store_true",
                         help="enforce API Gateway's request quotas (answer 429 over them)")
+    parser.add_argument("--latency", type=_milliseconds, default=0.0, metavar="MS",
+                        help="answer every request MS milliseconds late (default: 0)")
     return parser
+
+
+def _milliseconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of milliseconds: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"latency must be 0 or more milliseconds, not {text}")
+    return value
 
 
 def _seed(endpoint_url: str, region: str) -> None:

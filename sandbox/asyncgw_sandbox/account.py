@@ -16,10 +16,12 @@ FAKE_ENVIRONMENT = {
 
 
 @contextmanager
-def emulated_account(region: str = "us-east-1", *, throttle: bool = False) -> Iterator[None]:
+def emulated_account(region: str = "us-east-1", *, throttle: bool = False,
+                     latency_ms: float = 0) -> Iterator[None]:
     """Every boto3 client created inside talks to a fresh, empty emulated account.
 
-    With `throttle`, the account enforces API Gateway's quotas (asyncgw_sandbox.throttling).
+    With `throttle`, the account enforces API Gateway's quotas (asyncgw_sandbox.throttling);
+    with `latency_ms`, every answer comes that many milliseconds late (asyncgw_sandbox.latency).
     """
     from moto import mock_aws
 
@@ -36,6 +38,10 @@ def emulated_account(region: str = "us-east-1", *, throttle: bool = False) -> It
                 from asyncgw_sandbox.throttling import throttling
 
                 quotas.enter_context(throttling())
+            if latency_ms:
+                from asyncgw_sandbox.latency import latency
+
+                quotas.enter_context(latency(latency_ms))
             yield
     finally:
         for name in missing:

@@ -21,6 +21,7 @@ class Server:
     endpoint_url: str
     _moto_server: Any
     throttled: bool = False
+    delayed: bool = False
 
     def reset(self) -> None:
         """Empty the emulated account (every service, every region)."""
@@ -35,6 +36,13 @@ class Server:
         switch_on()
         self.throttled = True
 
+    def delay(self, milliseconds: float) -> None:
+        """Answer every request `milliseconds` late from now on (0: at once)."""
+        from asyncgw_sandbox.latency import set_latency
+
+        set_latency(milliseconds)
+        self.delayed = milliseconds > 0
+
     def stop(self) -> None:
         """Stop serving and wait for the server thread to end."""
         self._moto_server.stop()
@@ -42,6 +50,8 @@ class Server:
             from asyncgw_sandbox.throttling import switch_off
 
             switch_off()
+        if self.delayed:
+            self.delay(0)
 
     def __enter__(self) -> Server:
         return self
@@ -55,10 +65,12 @@ class Server:
         self.stop()
 
 
-def start(port: int = 0, *, log_requests: bool = False, throttle: bool = False) -> Server:
+def start(port: int = 0, *, log_requests: bool = False, throttle: bool = False,
+          latency_ms: float = 0) -> Server:
     """Serve the emulated account on 127.0.0.1:`port` in a thread; port 0 picks a free port.
 
-    With `throttle`, it enforces API Gateway's quotas (asyncgw_sandbox.throttling).
+    With `throttle`, it enforces API Gateway's quotas (asyncgw_sandbox.throttling); with
+    `latency_ms`, every answer comes that many milliseconds late (asyncgw_sandbox.latency).
     Raises OSError when `port` is taken.
     """
     from moto.server import ThreadedMotoServer
@@ -74,6 +86,8 @@ def start(port: int = 0, *, log_requests: bool = False, throttle: bool = False) 
     server = Server(endpoint_url=f"http://{host}:{bound_port}", _moto_server=moto_server)
     if throttle:
         server.throttle()
+    if latency_ms:
+        server.delay(latency_ms)
     return server
 
 

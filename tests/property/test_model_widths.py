@@ -12,7 +12,7 @@ import pytest
 from botocore.model import Shape
 from pydantic import BaseModel
 
-from asyncgw.http import gateway as http_aws
+from asyncgw.http import role_answers
 from asyncgw.http import snapshot as http_models
 from asyncgw.rest import functions
 from asyncgw.rest import snapshot as models
@@ -40,8 +40,8 @@ READ_MODELS: list[tuple[type[BaseModel], str, str]] = [
     (functions._Settings, "lambda", "FunctionConfiguration"),
     (functions._Concurrency, "lambda", "GetFunctionConcurrencyResponse"),
     (functions._EventInvokeConfig, "lambda", "FunctionEventInvokeConfig"),
-    (http_aws._RoleAnswer, "iam", "GetRoleResponse"),
-    (http_aws._AttachedPolicy, "iam", "AttachedPolicy"),
+    (role_answers.RoleAnswer, "iam", "GetRoleResponse"),
+    (role_answers.AttachedPolicy, "iam", "AttachedPolicy"),
 ]
 """Each model asyncgw validates AWS answers with, and the botocore shape of those answers."""
 

@@ -55,7 +55,8 @@ def _record(cases: tuple[Case, ...], endpoint_url: str) -> None:
         args = [*case.args, "--region", REGION, "--endpoint-url", endpoint_url]
         out, err = io.StringIO(), io.StringIO()
         runtime = Runtime(out=_console(out), err=_console(err), interactive=lambda: False)
-        code = run([*args, "--trace", str(case.trace)], runtime)
+        # One call at a time, so that the trace's order is the one a replay can follow.
+        code = run([*args, "--max-in-flight", "1", "--trace", str(case.trace)], runtime)
         recorded = {"args": args, "code": code, "out": out.getvalue(), "err": err.getvalue()}
         replayed = replay(case.trace, args)
         assert replayed.problems == [], case.name

@@ -138,7 +138,8 @@ def replay(path: Path, args: Sequence[str]) -> Replayed:
     code: int | None
     with environment(FAKE_ENVIRONMENT), trace.observing(replayer.attach):
         try:
-            code = run(list(args), runtime)
+            # A trace holds its calls in the order they were made: one at a time, as recorded.
+            code = run([*args, "--max-in-flight", "1"], runtime)
         except ReplayMismatch:
             code = None
     problems = list(replayer.problems)

@@ -27,7 +27,10 @@ def sandbox() -> None:
 @click.option("--no-seed", is_flag=True, help="Start empty instead of with the sample APIs.")
 @click.option("--throttle", is_flag=True, help="Enforce API Gateway's control-plane quotas "
               "and answer 429 with Retry-After, as AWS does.")
-def serve(port: int, no_seed: bool, throttle: bool) -> None:
+@click.option("--latency", type=click.FloatRange(min=0), default=0, metavar="MS",
+              help="Answer every request MS milliseconds late, as over a network (calls sent "
+              "together still overlap).")
+def serve(port: int, no_seed: bool, throttle: bool, latency: float) -> None:
     """Serve an emulated AWS account on 127.0.0.1 until Ctrl-C.
 
     Prints the endpoint URL (use it as --endpoint-url or AWS_ENDPOINT_URL) and the ids of
@@ -43,4 +46,5 @@ def serve(port: int, no_seed: bool, throttle: bool) -> None:
     from asyncgw_sandbox.__main__ import main as serve_sandbox
 
     sys.exit(serve_sandbox(["--port", str(port), *([] if no_seed else ["--seed"]),
-                            *(["--throttle"] if throttle else [])]))
+                            *(["--throttle"] if throttle else []),
+                            *(["--latency", f"{latency:g}"] if latency else [])]))

@@ -99,6 +99,8 @@ def retry(service: str, operation: str, error: Exception) -> Retry | None:
             # A throttled request was refused before AWS acted on it: safe to resend any call.
             headers = metadata.get("HTTPHeaders", {})
             return Retry(True, code, message, _seconds(headers.get("retry-after")))
+        if busy(service, code, message):
+            return Retry(True, code, message, conflict=True)
         if status in _TRANSIENT_STATUS and repeatable(operation):
             return Retry(False, code, message)
         return None
@@ -107,6 +109,19 @@ def retry(service: str, operation: str, error: Exception) -> Retry | None:
     if isinstance(error, ConnectionClosedError | ReadTimeoutError) and repeatable(operation):
         return Retry(False, type(error).__name__, str(error))
     return None
+
+
+def busy(service: str, code: str, message: str) -> bool:
+    """True for API Gateway refusing a call because another change to the API is under way.
+
+    API Gateway answers ConflictException "Unable to complete operation due to concurrent
+    modification. Please try again later." when changes to one API arrive together, REST and
+    HTTP APIs alike, and acts on none of them; the Terraform AWS provider resends such calls
+    [ISSUE hashicorp/terraform-provider-aws#776, #18018; the message is UNVERIFIED against a
+    recording]. Other ConflictExceptions (a name already taken) are real refusals.
+    """
+    return (service in {"apigateway", "apigatewayv2"} and code == "ConflictException"
+            and "concurrent modification" in message.lower())
 
 
 def repeatable(operation: str) -> bool:

@@ -118,9 +118,13 @@ class Retry(NamedTuple):
     """Why a failed call may be tried again: throttled by a quota, or a transient fault."""
 
     throttled: bool
+    """Refused before AWS acted on it (a quota, or another change under way): resent however
+    often the time allows, whatever the call."""
     code: str
     message: str
     retry_after: float | None = None  # seconds, from the Retry-After header
+    conflict: bool = False
+    """Refused because another change to the API was under way, not for a quota."""
 
 
 def lowered(max_rps: float) -> Quota:
@@ -207,7 +211,8 @@ class Pacer:
                 elapsed = self._clock() - started
                 delay = self._backoff(retries, retry.retry_after)
                 if retry.throttled:
-                    self._empty(service, operation)
+                    if not retry.conflict:  # a busy API is no sign of the quota running out
+                        self._empty(service, operation)
                     if elapsed + delay > self.max_wait:
                         raise self._still_throttled(service, operation, retry, retries,
                                                     elapsed) from error
@@ -234,7 +239,8 @@ class Pacer:
     def _still_throttled(
         self, service: str, operation: str, retry: Retry, retries: int, elapsed: float
     ) -> AwsCallFailed:
-        detail = f"still throttled after {retries} retries over {elapsed:.0f} s"
+        refused = "still refused for a concurrent change" if retry.conflict else "still throttled"
+        detail = f"{refused} after {retries} retries over {elapsed:.0f} s"
         if retry.retry_after is not None and retry.retry_after > self.max_wait:
             detail += f", and AWS asks for {retry.retry_after:.0f} s more"
         advice = ("API Gateway's quota is shared by every tool in the account and region: try "

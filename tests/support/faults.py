@@ -188,13 +188,16 @@ class Refuse:
     status: int = 429
     code: str = "TooManyRequestsException"
     headers: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+    """The error's message; 'injected CODE' when None."""
     seen: int = 0
 
     def __call__(self, model: Any, **_: Any) -> tuple[_Response, dict[str, Any]] | None:
         if model.name != self.operation or self.seen >= self.times:
             return None
         self.seen += 1
-        parsed = {"Error": {"Code": self.code, "Message": f"injected {self.code}"},
+        message = self.message if self.message is not None else f"injected {self.code}"
+        parsed = {"Error": {"Code": self.code, "Message": message},
                   "ResponseMetadata": {"HTTPStatusCode": self.status,
                                        "HTTPHeaders": self.headers}}
         return _Response(self.status, self.headers), parsed

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -33,6 +35,19 @@ STORY: tuple[tuple[str, tuple[str, ...]], ...] = (
       "--on-failure", "arn:aws:sqs:us-east-1:123456789012:orders-failed", "--yes")),
     ("Running it again changes nothing and deploys nothing:",
      ("enable-async", "orders", "-m", "GET /orders/{id}", "--stage", "prod", "--yes")),
+    ("Plan a change for review instead, and save it, as a CI job would (nothing changes);\n"
+     "# --optional-header keeps callers that send no InvocationType header synchronous:",
+     ("enable-switchable", "orders", "-m", "GET /orders", "--optional-header", "--stage",
+      "prod", "--out", "plan.json")),
+    ("Later, apply exactly the saved plan; had the API changed since, it would be refused:",
+     ("apply", "plan.json", "--yes")),
+    ("Roll the next change out to 10% of prod's traffic first, as the stage's canary:",
+     ("enable-async", "orders", "-m", "DELETE /orders/{id}", "--stage", "prod", "--canary",
+      "10", "--yes")),
+    ("prod now serves two deployments; status shows both and the traffic share:",
+     ("status", "orders", "--stage", "prod")),
+    ("Satisfied: promote the canary, so all of prod's traffic gets the change:",
+     ("promote", "orders", "--stage", "prod", "--yes")),
     ("Convert the proxy webhook (the function's code stays as it is) and answer 202:",
      ("enable-async", "orders", "-m", "ANY /webhooks", "--convert-proxy", "--respond-202",
       "--stage", "prod", "--yes")),
@@ -71,12 +86,16 @@ _CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDP
 
 
 @contextmanager
-def sandbox_environment() -> Iterator[None]:
-    """Fake credentials and region, and no profile or endpoint that could reach real AWS."""
-    saved = {name: os.environ.get(name) for name in (*_SANDBOX_ENV, *_CLEARED)}
+def sandbox_environment(journal_dir: str | None = None) -> Iterator[None]:
+    """Fake credentials and region, and no profile or endpoint that could reach real AWS.
+
+    With `journal_dir`, applies keep their journals there, not in the user's state directory.
+    """
+    extra = {"ASYNCGW_JOURNAL_DIR": journal_dir} if journal_dir else {}
+    saved = {name: os.environ.get(name) for name in (*_SANDBOX_ENV, *_CLEARED, *extra)}
     for name in _CLEARED:
         os.environ.pop(name, None)
-    os.environ.update(_SANDBOX_ENV)
+    os.environ.update({**_SANDBOX_ENV, **extra})
     try:
         yield
     finally:
@@ -96,7 +115,10 @@ def play(say: Callable[[Text], None], run_command: Callable[[list[str]], int]) -
     except ImportError:
         raise UsageError(
             "asyncgw demo needs the sandbox: pip install 'asyncgw[sandbox]'") from None
-    with sandbox_environment(), emulated_account():
+    # The saved plan and the journals live in a scratch directory, the story's working one.
+    with (tempfile.TemporaryDirectory(prefix="asyncgw-demo-") as scratch,
+          contextlib.chdir(scratch), sandbox_environment(os.path.join(scratch, "journals")),
+          emulated_account()):
         base = clients()
         seeded = seed_orders_api(base)
         http_api = seed_sample_http_api(http_api_clients(base))

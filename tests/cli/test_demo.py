@@ -11,13 +11,18 @@ from pathlib import Path
 ASYNCGW = str(Path(sys.executable).parent / "asyncgw")
 
 
-def test_demo_runs_every_command_without_aws_credentials() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+def test_demo_runs_every_command_without_aws_credentials(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("AWS_") and k != "ASYNCGW_JOURNAL_DIR"}
     env.update(AWS_CONFIG_FILE="/nonexistent", AWS_SHARED_CREDENTIALS_FILE="/nonexistent",
-               NO_COLOR="1")
+               NO_COLOR="1", XDG_STATE_HOME=str(tmp_path / "state"))
+    work = tmp_path / "work"
+    work.mkdir()
     done = subprocess.run([ASYNCGW, "demo"], env=env, capture_output=True, text=True,
-                          timeout=300, stdin=subprocess.DEVNULL)
+                          timeout=300, stdin=subprocess.DEVNULL, cwd=work)
     assert done.returncode == 0, done.stderr
+    # The saved plan and the journals stay in the demo's scratch directory.
+    assert list(work.iterdir()) == [] and not (tmp_path / "state").exists()
     out = done.stdout
     for line in (
         "$ asyncgw advise orders --stage prod",
@@ -33,6 +38,16 @@ def test_demo_runs_every_command_without_aws_credentials() -> None:
         "10 methods: 1 async, 3 switchable, 3 sync, 3 not-eligible",
         "Done: 1 method now async, live on stage prod",
         "Nothing to do: no change, no deployment.",
+        "--optional-header --stage prod --out plan.json",
+        "+ method.request.header.InvocationType = optional",
+        "Saved the plan to plan.json: nothing was changed.",
+        "$ asyncgw apply plan.json --yes",
+        "Done: 1 method now switchable, live on stage prod",
+        "--stage prod --canary 10 --yes",
+        "live on 10% of stage prod's traffic (canary deployment",
+        "  canary: 10% of traffic to deployment",
+        "$ asyncgw promote orders --stage prod --yes",
+        "its canary is removed.",
         "Done: 1 method now sync, live on stage prod",
         "Done: stage dev now serves deployment",
         "asyncgw sandbox serve",

@@ -15,9 +15,10 @@ def demo(ctx: click.Context, /) -> None:
     """Run every command against an emulated AWS account, with no AWS account or network.
 
     Seeds a sample "orders" REST API with a few days of CloudWatch figures, then shows
-    advise ranking its methods, status, a dry run, applying, switching modes, disabling and
-    redeploying; then a sample "events" HTTP API going async through a forwarder. Each
-    command is shown as you would type it.
+    advise ranking its methods, status, a dry run, applying, switching modes, a saved plan
+    applied later, a canary rollout promoted, disabling and redeploying; then a sample
+    "events" HTTP API going async through a forwarder. Each command is shown as you would
+    type it.
 
     \b
     Example:
